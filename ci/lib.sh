@@ -1,0 +1,45 @@
+# Common settings for the ci/ scripts; sourced, never run.
+# shellcheck shell=bash
+
+CI_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TOP_DIR=$(cd "$CI_DIR/.." && pwd)
+# shellcheck source=ci/kernels.conf
+. "$CI_DIR/kernels.conf"
+
+# Built kernels and unpacked images live outside the checkout so that a
+# fresh clone reuses them; keyed by version + config hash below.
+CACHE_DIR=${KMG_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/kmemguard}
+# Per-run output (logs, initramfs) stays in the checkout, ignored by git.
+OUT_DIR=${KMG_OUT_DIR:-$TOP_DIR/build}
+JOBS=${JOBS:-$(nproc)}
+
+msg() { printf '[kmemguard] %s\n' "$*" >&2; }
+die() { printf '[kmemguard] error: %s\n' "$*" >&2; exit 1; }
+
+# debug_key: the cache key of the debug kernel (source version + fragment).
+debug_key() {
+	local h
+	h=$(cat "$CI_DIR/debug.config" "$CI_DIR/build-kernel" | sha256sum | cut -c1-12)
+	echo "debug-${DEBUG_SRC_VERSION}-$h"
+}
+
+# kernel_info NAME: sets KIMAGE (bzImage), KDIR (module build dir), KREL.
+kernel_info() {
+	case "$1" in
+	debug)
+		KREL=debug
+		KDIR=$CACHE_DIR/$(debug_key)
+		KIMAGE=$KDIR/arch/x86/boot/bzImage
+		;;
+	deb6.12) _stock_info "$DEB612_ABI" ;;
+	deb6.1) _stock_info "$DEB61_ABI" ;;
+	rt6.12) _stock_info "$RT612_ABI" ;;
+	*) die "unknown kernel '$1' (known: debug deb6.12 deb6.1 rt6.12)" ;;
+	esac
+}
+
+_stock_info() {
+	KREL=$1
+	KDIR=/usr/src/linux-headers-$1
+	KIMAGE=$CACHE_DIR/images/$1/boot/vmlinuz-$1
+}

@@ -1,0 +1,89 @@
+# Helpers for guest tests (sourced by ci/guest-init; busybox sh).
+#
+# A test file t-NAME.sh defines shell functions named test_*; each is one
+# test, reported as "NAME.function" with its own pass/fail line. Each runs in
+# its own `sh -e`, so any failing command fails the test; kmg_fail says why.
+# Before each test the kernel log is cleared; kmg_dmesg prints what the
+# kernel logged since.
+
+KMG_MOD=/kmg/modules
+KMG_SRC=/kmg/src
+KMG_DBG=/sys/kernel/debug/kmemguard
+
+kmg_log() { echo "$*" > /dev/kmsg; }
+
+# kmg_fail MSG: explain a failure (the test still has to return non-zero).
+kmg_fail() { kmg_log "KMG-DIAG $KMG_CUR: $*"; return 1; }
+
+kmg_is_debug() { [ "$KMG_KERNEL" = debug ]; }
+
+# The kernel log since the test started, without timestamps (also kept for
+# the final checks).
+kmg_dmesg() {
+	dmesg -c | sed 's/^\[ *[0-9.]*\] //' >> /tmp/kmg-cur-dmesg
+	cat /tmp/kmg-cur-dmesg
+}
+
+kmg_run_file() {
+	local name=$1 file=$2 fn only
+	# "# kernels: debug" in a test file limits it to those kernels.
+	only=$(sed -n 's/^# kernels: //p' "$file")
+	if [ -n "$only" ] && ! echo " $only " | grep -q " $KMG_KERNEL "; then
+		return 0
+	fi
+	(
+		for fn in $(sed -n 's/^\(test_[a-z0-9_]*\)().*/\1/p' "$file"); do
+			KMG_CUR=$name.${fn#test_}
+			dmesg -c > /dev/null
+			: > /tmp/kmg-cur-dmesg
+			if KMG_CUR=$KMG_CUR sh -e -c ". /kmg/tests/lib.sh; . $file; $fn" \
+				> /tmp/kmg-out 2>&1; then
+				kmg_log "KMG-TEST ok $KMG_CUR"
+			else
+				kmg_log "KMG-TEST not ok $KMG_CUR"
+				echo "$KMG_CUR" >> /tmp/kmg-failed
+				head -c 3000 /tmp/kmg-out | while IFS= read -r l; do
+					kmg_log "KMG-DIAG $KMG_CUR: $l"
+				done
+			fi
+			# A failed test must not leave its modules to the next.
+			for m in $(grep -o '^kmg_[a-z_]*' /proc/modules); do
+				rmmod "$m" 2>/dev/null
+			done
+			kmg_dmesg > /dev/null
+			cat /tmp/kmg-cur-dmesg >> /tmp/kmg-dmesg.all
+		done
+	)
+}
+
+# Line numbers in a sample's source that end in the comment /* KMG: TAG */.
+# Usage: kmg_lines kmg_leak.c leak
+kmg_lines() { grep -n "/\\* KMG: $2 \\*/\$" "$(find $KMG_SRC -name "$1")" | cut -d: -f1; }
+
+# A debugfs file of kmemguard.
+kmg_stat() { sed -n "s/^$1: //p" $KMG_DBG/stats; }
+
+# Insert a module; $1 the module name, the rest its parameters.
+kmg_insmod() { local m=$1; shift; insmod "$KMG_MOD/$m.ko" "$@"; }
+
+kmg_count_reports() { kmg_dmesg | grep -c 'BUG: kmemguard: ' || true; }
+
+# No kmemguard report in what the test printed so far.
+kmg_expect_no_reports() {
+	local n
+	n=$(kmg_count_reports)
+	[ "$n" = 0 ] || kmg_fail "expected no kmemguard report, got $n"
+}
+
+# Checks after all tests: the kernel stayed healthy the whole run.
+kmg_final_checks() {
+	KMG_CUR=final.kernel-log-clean
+	dmesg -c >> /tmp/kmg-dmesg.all
+	if grep -E 'WARNING:|BUG: (KASAN|KFENCE|sleeping|scheduling|spinlock|unable)|Oops|general protection|possible circular|inconsistent lock|INFO: task .* blocked|soft lockup|kmemguard:.*(corrupt|cannot)' /tmp/kmg-dmesg.all > /tmp/kmg-bad; then
+		kmg_log "KMG-TEST not ok $KMG_CUR"
+		echo "$KMG_CUR" >> /tmp/kmg-failed
+		head -5 /tmp/kmg-bad | while IFS= read -r l; do kmg_log "KMG-DIAG $KMG_CUR: $l"; done
+	else
+		kmg_log "KMG-TEST ok $KMG_CUR"
+	fi
+}

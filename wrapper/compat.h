@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kmemguard compat: the one place that absorbs kernel-version differences.
+ *
+ * Feature probes, not version numbers: since 6.10 the allocation APIs are
+ * alloc_hooks() macros over *_noprof functions, which the preprocessor can
+ * see ("is kmalloc a macro?"). kmemguard calls the *_noprof variants there,
+ * so that memory allocation profiling charges the tag the driver's call site
+ * installed (see kmemguard.h) instead of kmemguard's own lines.
+ */
+#ifndef _KMG_COMPAT_H
+#define _KMG_COMPAT_H
+
+#include <linux/gfp.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+
+#ifdef kmalloc
+#define kmg_raw_kmalloc_node(size, gfp, node)	kmalloc_node_noprof(size, gfp, node)
+#define kmg_raw_krealloc(p, size, gfp)		krealloc_noprof(p, size, gfp)
+#define kmg_raw_kvmalloc_node(size, gfp, node)	kvmalloc_node_noprof(size, gfp, node)
+#define kmg_raw_vmalloc(size)			vmalloc_noprof(size)
+#define kmg_raw_vzalloc(size)			vzalloc_noprof(size)
+#define kmg_raw_vmalloc_node(size, node)	vmalloc_node_noprof(size, node)
+#define kmg_raw_vzalloc_node(size, node)	vzalloc_node_noprof(size, node)
+#define kmg_raw_vmalloc_user(size)		vmalloc_user_noprof(size)
+#define kmg_raw_get_free_pages(gfp, order)	get_free_pages_noprof(gfp, order)
+#define kmg_raw_alloc_pages(gfp, order)		alloc_pages_noprof(gfp, order)
+#define kmg_raw_kmem_cache_alloc(s, gfp)	kmem_cache_alloc_noprof(s, gfp)
+#else
+#define kmg_raw_kmalloc_node(size, gfp, node)	kmalloc_node(size, gfp, node)
+#define kmg_raw_krealloc(p, size, gfp)		krealloc(p, size, gfp)
+#define kmg_raw_kvmalloc_node(size, gfp, node)	kvmalloc_node(size, gfp, node)
+#define kmg_raw_vmalloc(size)			vmalloc(size)
+#define kmg_raw_vzalloc(size)			vzalloc(size)
+#define kmg_raw_vmalloc_node(size, node)	vmalloc_node(size, node)
+#define kmg_raw_vzalloc_node(size, node)	vzalloc_node(size, node)
+#define kmg_raw_vmalloc_user(size)		vmalloc_user(size)
+#define kmg_raw_get_free_pages(gfp, order)	__get_free_pages(gfp, order)
+#define kmg_raw_alloc_pages(gfp, order)		alloc_pages(gfp, order)
+#define kmg_raw_kmem_cache_alloc(s, gfp)	kmem_cache_alloc(s, gfp)
+#endif
+
+/*
+ * A stack trace is kept in the stack depot when the kernel has one (all
+ * supported kernels do; the debug kernel gets it through KASAN). Without it
+ * a record keeps no stack and reports say so.
+ */
+#ifdef CONFIG_STACKDEPOT
+#include <linux/stackdepot.h>
+#define KMG_HAVE_STACKDEPOT 1
+#else
+typedef u32 depot_stack_handle_t;
+#define KMG_HAVE_STACKDEPOT 0
+#endif
+
+#endif /* _KMG_COMPAT_H */

@@ -1,0 +1,326 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kmemguard debugfs views, /sys/kernel/debug/kmemguard/ (root only):
+ *
+ *   allocations  one line per live object (filter: "filter=MODULE" in control)
+ *   sites        per call site: live, live bytes, peak, allocs, frees, failed
+ *   stats        global counters
+ *   control      settings; one command per write, bad input gets -EINVAL
+ *
+ * Notes on locking:
+ * - "allocations" copies one record at a time out of its bucket (under the
+ *   bucket lock, in table.c) and prints the copy with no lock held, so a
+ *   long listing never holds up allocations; it may miss or repeat objects
+ *   that come and go while it is read, like /proc/allocinfo.
+ * - "sites" holds kmg_sites_spinlock from ->start to ->stop; ->show only
+ *   formats counters into the seq_file buffer.
+ * - kmg_control_mutex serialises writes to control (and so to
+ *   kmg_filter_module, which readers copy with READ_ONCE granularity: a
+ *   filter that changes mid-listing is a change of the listing, not a bug).
+ */
+
+#define pr_fmt(fmt) "kmemguard: " fmt
+
+#include <linux/debugfs.h>
+#include <linux/ctype.h>
+#include <linux/kstrtox.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include "kmg.h"
+
+char kmg_filter_module[MODULE_NAME_LEN];	/* kmg_control_mutex for writes */
+static DEFINE_MUTEX(kmg_control_mutex);
+static struct dentry *kmg_dir;
+
+/* === allocations ======================================================= */
+
+struct kmg_alloc_iter {
+	unsigned int bucket;		/* bucket being listed */
+	unsigned int nth;		/* next record in that bucket */
+	loff_t pos;			/* seq_file position of the above */
+	struct kmg_record rec;		/* copy of the record to show */
+	char filter[MODULE_NAME_LEN];	/* module filter at open */
+};
+
+/* Advance to the next record that passes the filter; false at the end. */
+static bool kmg_alloc_iter_next(struct kmg_alloc_iter *it)
+{
+	unsigned int buckets = kmg_table_buckets();
+
+	while (it->bucket < buckets) {
+		if (!kmg_table_copy(it->bucket, it->nth, &it->rec)) {
+			it->bucket++;
+			it->nth = 0;
+			if (!(it->bucket & 1023))
+				cond_resched();
+			continue;
+		}
+		it->nth++;
+		if (it->filter[0] &&
+		    strcmp(kmg_module_name(it->rec.site), it->filter))
+			continue;
+		return true;
+	}
+	return false;
+}
+
+/* it->pos is the seq position of it->rec; 0 is the header line. */
+static void *kmg_alloc_start(struct seq_file *m, loff_t *pos)
+{
+	struct kmg_alloc_iter *it = m->private;
+
+	if (*pos < it->pos || *pos == 0) {
+		it->bucket = 0;
+		it->nth = 0;
+		it->pos = 0;
+	}
+	if (*pos == 0)
+		return SEQ_START_TOKEN;
+	while (it->pos < *pos) {
+		if (!kmg_alloc_iter_next(it))
+			return NULL;
+		it->pos++;
+	}
+	return &it->rec;
+}
+
+static void *kmg_alloc_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	struct kmg_alloc_iter *it = m->private;
+
+	(*pos)++;
+	if (!kmg_alloc_iter_next(it))
+		return NULL;
+	it->pos = *pos;
+	return &it->rec;
+}
+
+static void kmg_alloc_stop(struct seq_file *m, void *v)
+{
+}
+
+static int kmg_alloc_show(struct seq_file *m, void *v)
+{
+	struct kmg_sink sink = { .seq = m };
+
+	if (v == SEQ_START_TOKEN) {
+		seq_puts(m, "# <object> size= <family> order= module= site= func= gfp= ctx= pid= age=\n");
+		return 0;
+	}
+	kmg_print_record(&sink, v, false);
+	return 0;
+}
+
+static const struct seq_operations kmg_alloc_sops = {
+	.start	= kmg_alloc_start,
+	.next	= kmg_alloc_next,
+	.stop	= kmg_alloc_stop,
+	.show	= kmg_alloc_show,
+};
+
+static int kmg_alloc_open(struct inode *inode, struct file *file)
+{
+	struct kmg_alloc_iter *it;
+
+	it = __seq_open_private(file, &kmg_alloc_sops, sizeof(*it));
+	if (!it)
+		return -ENOMEM;
+	mutex_lock(&kmg_control_mutex);
+	strscpy(it->filter, kmg_filter_module, sizeof(it->filter));
+	mutex_unlock(&kmg_control_mutex);
+	return 0;
+}
+
+static const struct file_operations kmg_alloc_fops = {
+	.owner		= THIS_MODULE,
+	.open		= kmg_alloc_open,
+	.read		= seq_read,
+	.llseek		= seq_lseek,
+	.release	= seq_release_private,
+};
+
+/* === sites ============================================================= */
+
+static void *kmg_sites_start(struct seq_file *m, loff_t *pos)
+	__acquires(&kmg_sites_spinlock)
+{
+	struct kmemguard_site *site = NULL;
+	loff_t i = 0;
+
+	kmg_sites_lock();
+	if (*pos == 0)
+		return SEQ_START_TOKEN;
+	do {
+		site = kmg_sites_next(site, &i);
+	} while (site && i < *pos);
+	return site;
+}
+
+static void *kmg_sites_seq_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	return kmg_sites_next(v == SEQ_START_TOKEN ? NULL : v, pos);
+}
+
+static void kmg_sites_stop(struct seq_file *m, void *v)
+	__releases(&kmg_sites_spinlock)
+{
+	kmg_sites_unlock();
+}
+
+static int kmg_sites_show(struct seq_file *m, void *v)
+{
+	struct kmg_sink sink = { .seq = m };
+
+	if (v == SEQ_START_TOKEN)
+		kmg_print_site_header(&sink);
+	else
+		kmg_print_site(&sink, v);
+	return 0;
+}
+
+static const struct seq_operations kmg_sites_sops = {
+	.start	= kmg_sites_start,
+	.next	= kmg_sites_seq_next,
+	.stop	= kmg_sites_stop,
+	.show	= kmg_sites_show,
+};
+DEFINE_SEQ_ATTRIBUTE(kmg_sites);
+
+/* === stats ============================================================= */
+
+static int kmg_stats_show(struct seq_file *m, void *v)
+{
+	int i;
+
+	seq_printf(m, "enabled: %d\n", READ_ONCE(kmg_enabled));
+	for (i = 0; i < KMG_COUNT_NR; i++)
+		seq_printf(m, "%s: %ld\n", kmg_counter_names[i],
+			   atomic_long_read(&kmg_counters[i]));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(kmg_stats);
+
+/* === control =========================================================== */
+
+static int kmg_control_show(struct seq_file *m, void *v)
+{
+	mutex_lock(&kmg_control_mutex);
+	seq_printf(m, "enabled=%d\n", READ_ONCE(kmg_enabled));
+	seq_printf(m, "report_objects=%u\n", READ_ONCE(kmg_report_objects));
+	seq_printf(m, "raw_pointers=%d\n", READ_ONCE(kmg_raw_pointers));
+	seq_printf(m, "filter=%s\n", kmg_filter_module);
+	mutex_unlock(&kmg_control_mutex);
+	return 0;
+}
+
+static bool kmg_valid_module_name(const char *s)
+{
+	size_t len = strlen(s);
+
+	if (len >= MODULE_NAME_LEN)
+		return false;
+	for (; *s; s++)
+		if (!isalnum(*s) && *s != '_' && *s != '-')
+			return false;
+	return true;
+}
+
+/* Apply one command; on error nothing has changed. Control mutex held. */
+static int kmg_control_apply(char *cmd)
+{
+	unsigned int val;
+	bool on;
+
+	if (!strcmp(cmd, "enable"))
+		return kmg_set_enabled(true);
+	if (!strcmp(cmd, "disable"))
+		return kmg_set_enabled(false);
+	if (!strncmp(cmd, "report_objects=", 15)) {
+		if (kstrtouint(cmd + 15, 10, &val) || !val || val > 10000) {
+			pr_warn("control: report_objects must be 1..10000\n");
+			return -EINVAL;
+		}
+		WRITE_ONCE(kmg_report_objects, val);
+		return 0;
+	}
+	if (!strncmp(cmd, "raw_pointers=", 13)) {
+		if (kstrtobool(cmd + 13, &on)) {
+			pr_warn("control: raw_pointers must be 0 or 1\n");
+			return -EINVAL;
+		}
+		WRITE_ONCE(kmg_raw_pointers, on);
+		return 0;
+	}
+	if (!strncmp(cmd, "filter=", 7)) {
+		if (!kmg_valid_module_name(cmd + 7)) {
+			pr_warn("control: filter needs a module name\n");
+			return -EINVAL;
+		}
+		strscpy(kmg_filter_module, cmd + 7, sizeof(kmg_filter_module));
+		return 0;
+	}
+	pr_warn("control: unknown command (enable, disable, report_objects=N, raw_pointers=0|1, filter=MODULE)\n");
+	return -EINVAL;
+}
+
+static ssize_t kmg_control_write(struct file *file, const char __user *ubuf,
+				 size_t len, loff_t *ppos)
+{
+	size_t i, n = len;
+	char *buf;
+	int ret;
+
+	if (!len || len > 128)
+		return -EINVAL;
+	buf = memdup_user_nul(ubuf, len);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	if (buf[len - 1] == '\n')
+		buf[--len] = '\0';
+	/* One printable word: no NULs, blanks, control or 8-bit bytes. */
+	for (i = 0; i < len; i++) {
+		if (!isgraph(buf[i]) || !isascii(buf[i])) {
+			kfree(buf);
+			pr_warn("control: one command per write, printable ASCII only\n");
+			return -EINVAL;
+		}
+	}
+	mutex_lock(&kmg_control_mutex);
+	ret = kmg_control_apply(buf);
+	mutex_unlock(&kmg_control_mutex);
+	kfree(buf);
+	return ret ? ret : n;
+}
+
+static int kmg_control_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, kmg_control_show, NULL);
+}
+
+static const struct file_operations kmg_control_fops = {
+	.owner		= THIS_MODULE,
+	.open		= kmg_control_open,
+	.read		= seq_read,
+	.write		= kmg_control_write,
+	.llseek		= seq_lseek,
+	.release	= single_release,
+};
+
+void kmg_debugfs_init(void)
+{
+	kmg_dir = debugfs_create_dir("kmemguard", NULL);
+	debugfs_create_file("allocations", 0400, kmg_dir, NULL,
+			    &kmg_alloc_fops);
+	debugfs_create_file("sites", 0400, kmg_dir, NULL, &kmg_sites_fops);
+	debugfs_create_file("stats", 0400, kmg_dir, NULL, &kmg_stats_fops);
+	debugfs_create_file("control", 0600, kmg_dir, NULL,
+			    &kmg_control_fops);
+}
+
+void kmg_debugfs_exit(void)
+{
+	debugfs_remove_recursive(kmg_dir);
+}

@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kmemguard internals shared by the module's files.
+ *
+ *   wrappers.c  exported entry points, one per allocator call
+ *   table.c     the record table and site statistics: where a record is
+ *               born (kmg_track_alloc) and where it dies (kmg_track_free)
+ *   check.c     calling-context checks and free validation
+ *   report.c    the one report formatter (printk and seq_file sinks)
+ *   debugfs.c   /sys/kernel/debug/kmemguard/
+ *   core.c      module init/exit, parameters, the module notifier
+ */
+#ifndef _KMG_H
+#define _KMG_H
+
+#define KMEMGUARD_INTERNAL
+#include <kmemguard.h>
+#include <linux/atomic.h>
+#include <linux/jump_label.h>
+#include <linux/seq_file.h>
+#include "compat.h"
+
+/* What kind of memory a record describes; decides which free is right. */
+enum kmg_family {
+	KMG_FAM_KMALLOC,	/* kmalloc() & co, kfree() */
+	KMG_FAM_VMALLOC,	/* vmalloc() & co, vfree() */
+	KMG_FAM_PAGES,		/* page allocator, free_pages() */
+	KMG_FAM_CACHE,		/* kmem_cache_alloc(), kmem_cache_free() */
+	KMG_FAM_CACHE_STRUCT,	/* kmem_cache_create(), kmem_cache_destroy() */
+	KMG_FAM_DEVM,		/* devm_kmalloc(), released by devres */
+	KMG_FAM_NR,
+};
+
+/* Where the allocation ran. */
+enum kmg_context {
+	KMG_CTX_TASK,
+	KMG_CTX_SOFTIRQ,
+	KMG_CTX_HARDIRQ,
+	KMG_CTX_NMI,
+	KMG_CTX_NR,
+};
+
+/* Record flags. */
+#define KMG_REC_KV	0x01	/* from kvmalloc(): kvfree() is the right free */
+
+/**
+ * struct kmg_record - one live tracked allocation (64 bytes on 64-bit)
+ * @next:	next record in the same bucket (bucket lock)
+ * @addr:	start of the object, the key (immutable while in the table)
+ * @site:	allocation call site; owns the module (immutable)
+ * @size:	requested size in bytes (immutable)
+ * @cache:	the object's cache for KMG_FAM_CACHE (immutable)
+ * @when:	jiffies at allocation (immutable)
+ * @stack:	allocation stack in the stack depot, 0 if none (immutable)
+ * @gfp:	GFP flags of the allocation (immutable)
+ * @pid:	pid of the allocating task, 0 in interrupt context (immutable)
+ * @family:	enum kmg_family (immutable)
+ * @order:	page order for KMG_FAM_PAGES (immutable)
+ * @ctx:	enum kmg_context (immutable)
+ * @flags:	KMG_REC_* (immutable)
+ *
+ * Records come from a cache created with SLAB_NOLEAKTRACE: kmemleak neither
+ * scans them (so the object address in @addr cannot hide a leak from it) nor
+ * reports them. Everything but @next is written before the record is
+ * published in the table and never changed afterwards, so a record removed
+ * from the table belongs to whoever removed it.
+ */
+struct kmg_record {
+	struct kmg_record *next;
+	unsigned long addr;
+	struct kmemguard_site *site;
+	size_t size;
+	struct kmem_cache *cache;
+	unsigned long when;
+	depot_stack_handle_t stack;
+	gfp_t gfp;
+	pid_t pid;
+	u8 family;
+	u8 order;
+	u8 ctx;
+	u8 flags;
+};
+
+/* Global counters, shown in debugfs "stats" (names in table.c). */
+enum kmg_counter {
+	KMG_COUNT_ALLOCS,
+	KMG_COUNT_FREES,
+	KMG_COUNT_LIVE,
+	KMG_COUNT_FAILED,
+	KMG_COUNT_DEGRADED,
+	KMG_COUNT_UNTRACKED_FREES,
+	KMG_COUNT_STALE,
+	KMG_COUNT_LEAK_REPORTS,
+	KMG_COUNT_LEAKED_OBJECTS,
+	KMG_COUNT_NR,
+};
+extern atomic_long_t kmg_counters[KMG_COUNT_NR];
+extern const char *const kmg_counter_names[KMG_COUNT_NR];
+
+static inline void kmg_count(enum kmg_counter c)
+{
+	atomic_long_inc(&kmg_counters[c]);
+}
+
+/* core.c: run-time settings (module parameters, debugfs "control"). */
+DECLARE_STATIC_KEY_TRUE(kmg_enabled_key);
+extern bool kmg_enabled;
+extern unsigned int kmg_stack_depth;
+extern unsigned int kmg_report_objects;
+extern bool kmg_raw_pointers;
+int kmg_set_enabled(bool on);
+
+static inline bool kmg_tracking(void)
+{
+	return static_branch_likely(&kmg_enabled_key);
+}
+
+/* table.c */
+int kmg_table_init(unsigned int bits);
+void kmg_table_exit(void);
+void kmg_track_alloc(struct kmemguard_site *site, const void *p, size_t size,
+		     gfp_t gfp, enum kmg_family family, unsigned int order,
+		     struct kmem_cache *cache, unsigned int flags);
+void kmg_track_failed(struct kmemguard_site *site);
+struct kmg_record *kmg_track_free(const void *p);
+void kmg_track_restore(struct kmg_record *rec);
+void kmg_record_release(struct kmg_record *rec);
+void kmg_table_flush(void);
+struct kmg_record *kmg_table_extract_module(struct module *mod,
+					    unsigned long *count);
+unsigned int kmg_table_buckets(void);
+bool kmg_table_copy(unsigned int bucket, unsigned int nth,
+		    struct kmg_record *copy);
+void kmg_sites_forget_module(struct module *mod);
+struct kmemguard_site *kmg_sites_next(struct kmemguard_site *site,
+				      loff_t *pos);
+void kmg_sites_lock(void);
+void kmg_sites_unlock(void);
+bool kmg_module_tracked(struct module *mod);
+
+/* check.c */
+enum kmg_context kmg_current_context(void);
+
+/* report.c: one formatter, two sinks. */
+struct kmg_sink {
+	struct seq_file *seq;	/* NULL: printk at KERN_ERR */
+};
+__printf(2, 3) void kmg_printf(struct kmg_sink *sink, const char *fmt, ...);
+void kmg_print_record(struct kmg_sink *sink, const struct kmg_record *rec,
+		      bool with_stack);
+void kmg_print_site_header(struct kmg_sink *sink);
+void kmg_print_site(struct kmg_sink *sink, const struct kmemguard_site *site);
+void kmg_report_leaks(struct module *mod, struct kmg_record *leaked,
+		      unsigned long count);
+const char *kmg_family_name(enum kmg_family family);
+const char *kmg_context_name(enum kmg_context ctx);
+const char *kmg_module_name(const struct kmemguard_site *site);
+
+/* debugfs.c */
+void kmg_debugfs_init(void);
+void kmg_debugfs_exit(void);
+extern char kmg_filter_module[MODULE_NAME_LEN];
+
+#endif /* _KMG_H */
