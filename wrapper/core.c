@@ -52,6 +52,7 @@ int kmg_set_enabled(bool on)
 	mutex_unlock(&kmg_enable_mutex);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(kmg_set_enabled);
 
 static int kmg_param_set_enabled(const char *val, const struct kernel_param *kp)
 {

@@ -152,6 +152,7 @@ void kmg_print_site_header(struct kmg_sink *sink);
 void kmg_print_site(struct kmg_sink *sink, const struct kmemguard_site *site);
 void kmg_report_leaks(struct module *mod, struct kmg_record *leaked,
 		      unsigned long count);
+unsigned long kmg_leak_sort(struct kmg_record **recs, unsigned long n);
 const char *kmg_family_name(enum kmg_family family);
 const char *kmg_context_name(enum kmg_context ctx);
 const char *kmg_module_name(const struct kmemguard_site *site);

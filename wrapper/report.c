@@ -154,6 +154,23 @@ static int kmg_leak_cmp(const void *a, const void *b)
 	return 0;
 }
 
+/*
+ * Sort leaked records so that each call site's records are contiguous, sites
+ * in file:line order; return how many sites there are.
+ */
+VISIBLE_IF_KUNIT unsigned long kmg_leak_sort(struct kmg_record **recs,
+					     unsigned long n)
+{
+	unsigned long i, sites = 0;
+
+	sort(recs, n, sizeof(*recs), kmg_leak_cmp, NULL);
+	for (i = 0; i < n; i++)
+		if (!i || recs[i]->site != recs[i - 1]->site)
+			sites++;
+	return sites;
+}
+EXPORT_SYMBOL_IF_KUNIT(kmg_leak_sort);
+
 /* One group: every leaked object of one allocation site. */
 static void kmg_report_leak_group(struct kmg_record **recs, unsigned long n)
 {
@@ -196,12 +213,8 @@ void kmg_report_leaks(struct module *mod, struct kmg_record *leaked,
 		if (recs)
 			recs[i] = rec;
 	}
-	if (recs) {
-		sort(recs, count, sizeof(*recs), kmg_leak_cmp, NULL);
-		for (i = 0; i < count; i++)
-			if (!i || recs[i]->site != recs[i - 1]->site)
-				sites++;
-	}
+	if (recs)
+		sites = kmg_leak_sort(recs, count);
 
 	mutex_lock(&kmg_leak_report_mutex);
 	kmg_printf(&sink, "==================================================================\n");

@@ -50,6 +50,7 @@ static LIST_HEAD(kmg_sites);			/* kmg_sites_spinlock */
 static DEFINE_RAW_SPINLOCK(kmg_sites_spinlock);
 
 atomic_long_t kmg_counters[KMG_COUNT_NR];
+EXPORT_SYMBOL_IF_KUNIT(kmg_counters);
 const char *const kmg_counter_names[KMG_COUNT_NR] = {
 	[KMG_COUNT_ALLOCS]		= "allocations",
 	[KMG_COUNT_FREES]		= "frees",
@@ -200,6 +201,7 @@ void kmg_sites_forget_module(struct module *mod)
 	}
 	raw_spin_unlock_irq(&kmg_sites_spinlock);
 }
+EXPORT_SYMBOL_IF_KUNIT(kmg_sites_forget_module);
 
 void kmg_sites_lock(void)
 	__acquires(&kmg_sites_spinlock)
@@ -342,6 +344,7 @@ void kmg_track_alloc(struct kmemguard_site *site, const void *p, size_t size,
 		kmem_cache_free(kmg_record_cache, stale);
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(kmg_track_alloc);
 
 /**
  * kmg_track_free() - stop tracking @p: the record dies
@@ -371,6 +374,7 @@ struct kmg_record *kmg_track_free(const void *p)
 	}
 	return rec;
 }
+EXPORT_SYMBOL_IF_KUNIT(kmg_track_free);
 
 /* Put back a record whose free did not happen (a failed krealloc()). */
 void kmg_track_restore(struct kmg_record *rec)
@@ -386,11 +390,13 @@ void kmg_track_restore(struct kmg_record *rec)
 	atomic_long_dec(&rec->site->frees);
 	atomic_long_dec(&kmg_counters[KMG_COUNT_FREES]);
 }
+EXPORT_SYMBOL_IF_KUNIT(kmg_track_restore);
 
 void kmg_record_release(struct kmg_record *rec)
 {
 	kmem_cache_free(kmg_record_cache, rec);
 }
+EXPORT_SYMBOL_IF_KUNIT(kmg_record_release);
 
 /*
  * Unlink every record whose site belongs to @mod and return them as a chain
@@ -432,6 +438,7 @@ struct kmg_record *kmg_table_extract_module(struct module *mod,
 		kmg_site_live_sub(rec->site, rec->size);
 	return out;
 }
+EXPORT_SYMBOL_IF_KUNIT(kmg_table_extract_module);
 
 /* Forget every record (kmemguard was disabled). Context: may sleep. */
 void kmg_table_flush(void)

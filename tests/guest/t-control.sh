@@ -66,13 +66,13 @@ test_disable_drops_records_and_passes_through() {
 	[ "$(kmg_stat 'live objects')" = 0 ] || kmg_fail "records kept while disabled"
 	[ "$(kmg_stat enabled)" = 0 ]
 	kmg_insmod kmg_leak
-	rmmod kmg_leak
+	kmg_rmmod_leaky kmg_leak
 	rmmod kmg_smoke
 	echo 1 > /sys/module/kmemguard/parameters/enabled
 	[ "$(kmg_stat enabled)" = 1 ]
 	kmg_expect_no_reports
 	# Tracking is back.
 	kmg_insmod kmg_mk
-	rmmod kmg_mk
+	kmg_rmmod_leaky kmg_mk
 	[ "$(kmg_count_reports)" = 1 ] || kmg_fail "not tracking after enable"
 }

@@ -2,7 +2,7 @@
 
 test_one_report_per_leaking_line() {
 	kmg_insmod kmg_leak
-	rmmod kmg_leak
+	kmg_rmmod_leaky kmg_leak
 	d=$(kmg_dmesg)
 	n=$(echo "$d" | grep -c 'BUG: kmemguard: memory-leak in kmg_leak$' || true)
 	[ "$n" = 1 ] || kmg_fail "expected 1 memory-leak report, got $n"
@@ -20,7 +20,7 @@ test_one_report_per_leaking_line() {
 
 test_report_has_stack_and_details() {
 	kmg_insmod kmg_leak
-	rmmod kmg_leak
+	kmg_rmmod_leaky kmg_leak
 	d=$(kmg_dmesg)
 	l=$(kmg_lines kmg_leak.c leak | head -1)
 	echo "$d" | grep -q "size=64 kmalloc order=0 module=kmg_leak site=.*kmg_leak.c:$l func=kmg_leak_init gfp=GFP_KERNEL ctx=task pid=[1-9]" ||
@@ -37,7 +37,7 @@ test_report_has_stack_and_details() {
 test_records_dropped_after_report() {
 	live=$(kmg_stat 'live objects')
 	kmg_insmod kmg_leak
-	rmmod kmg_leak
+	kmg_rmmod_leaky kmg_leak
 	[ "$(kmg_stat 'live objects')" = "$live" ] || kmg_fail "live records left after the report"
 	if grep -q 'module=kmg_leak ' $KMG_DBG/allocations; then
 		kmg_fail "kmg_leak records still listed"
