@@ -73,7 +73,9 @@ static int kmg_clean_kmalloc_family(void)
 	kfree_sensitive(q);
 
 	p = krealloc(NULL, 16, GFP_KERNEL);	/* from NULL: an allocation */
-	p = krealloc(p, 256, GFP_KERNEL);	/* grow, maybe move */
+	q = krealloc(p, 256, GFP_KERNEL);	/* grow, maybe move */
+	if (q)
+		p = q;
 	q = krealloc(p, 0, GFP_KERNEL);		/* to 0: a free */
 	if (!ZERO_OR_NULL_PTR(q))
 		return -EINVAL;

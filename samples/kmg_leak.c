@@ -20,17 +20,15 @@ static struct kmem_cache *kmg_leak_cache;
 static int __init kmg_leak_init(void)
 {
 	struct page *page;
-	char *s, *r;
+	char *s, *r, *t;
 	void *p;
 
 	p = kmalloc(64, GFP_KERNEL); /* KMG: leak */
 	p = kzalloc(128, GFP_KERNEL); /* KMG: leak */
 	s = kstrdup("kmemguard leak sample", GFP_KERNEL); /* KMG: leak */
 	r = kmalloc(16, GFP_KERNEL);
-	if (r) {
-		/* krealloc() moves the record to its own line. */
-		r = krealloc(r, 4096, GFP_KERNEL); /* KMG: leak */
-	}
+	/* krealloc() moves the record to its own line. */
+	t = krealloc(r, 4096, GFP_KERNEL); /* KMG: leak */
 	p = vmalloc(3 * PAGE_SIZE); /* KMG: leak */
 	p = (void *)__get_free_pages(GFP_KERNEL, 2); /* KMG: leak */
 	page = alloc_pages(GFP_KERNEL, 0); /* KMG: leak */

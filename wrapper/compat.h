@@ -58,13 +58,9 @@ typedef u32 depot_stack_handle_t;
 
 /*
  * Internals the KUnit suite (tests/kunit) calls are exported to it alone,
- * in the kernel's EXPORTED_FOR_KUNIT_TESTING namespace (6.2+).
+ * in the kernel's EXPORTED_FOR_KUNIT_TESTING namespace, and only when the
+ * kernel has KUnit.
  */
-#if IS_ENABLED(CONFIG_KUNIT) && __has_include(<kunit/visibility.h>)
 #include <kunit/visibility.h>
-#else
-#define VISIBLE_IF_KUNIT
-#define EXPORT_SYMBOL_IF_KUNIT(symbol)
-#endif
 
 #endif /* _KMG_COMPAT_H */

@@ -150,7 +150,7 @@ static void *kmg_sites_start(struct seq_file *m, loff_t *pos)
 	struct kmemguard_site *site = NULL;
 	loff_t i = 0;
 
-	kmg_sites_lock();
+	raw_spin_lock_irq(&kmg_sites_spinlock);
 	if (*pos == 0)
 		return SEQ_START_TOKEN;
 	do {
@@ -167,7 +167,7 @@ static void *kmg_sites_seq_next(struct seq_file *m, void *v, loff_t *pos)
 static void kmg_sites_stop(struct seq_file *m, void *v)
 	__releases(&kmg_sites_spinlock)
 {
-	kmg_sites_unlock();
+	raw_spin_unlock_irq(&kmg_sites_spinlock);
 }
 
 static int kmg_sites_show(struct seq_file *m, void *v)

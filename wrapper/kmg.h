@@ -94,6 +94,7 @@ enum kmg_counter {
 	KMG_COUNT_LEAKED_OBJECTS,
 	KMG_COUNT_NR,
 };
+
 extern atomic_long_t kmg_counters[KMG_COUNT_NR];
 extern const char *const kmg_counter_names[KMG_COUNT_NR];
 
@@ -104,6 +105,7 @@ static inline void kmg_count(enum kmg_counter c)
 
 /* core.c: run-time settings (module parameters, debugfs "control"). */
 DECLARE_STATIC_KEY_TRUE(kmg_enabled_key);
+
 extern bool kmg_enabled;
 extern unsigned int kmg_stack_depth;
 extern unsigned int kmg_report_objects;
@@ -134,8 +136,7 @@ bool kmg_table_copy(unsigned int bucket, unsigned int nth,
 void kmg_sites_forget_module(struct module *mod);
 struct kmemguard_site *kmg_sites_next(struct kmemguard_site *site,
 				      loff_t *pos);
-void kmg_sites_lock(void);
-void kmg_sites_unlock(void);
+extern raw_spinlock_t kmg_sites_spinlock;
 bool kmg_module_tracked(struct module *mod);
 
 /* check.c */
@@ -145,6 +146,7 @@ enum kmg_context kmg_current_context(void);
 struct kmg_sink {
 	struct seq_file *seq;	/* NULL: printk at KERN_ERR */
 };
+
 __printf(2, 3) void kmg_printf(struct kmg_sink *sink, const char *fmt, ...);
 void kmg_print_record(struct kmg_sink *sink, const struct kmg_record *rec,
 		      bool with_stack);

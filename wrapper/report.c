@@ -11,7 +11,8 @@
  *   process context (the module notifier) and may sleep between groups.
  */
 
-#define pr_fmt(fmt) "kmemguard: " fmt
+/* Report lines carry no prefix: they start with "BUG: kmemguard: ". */
+#define pr_fmt(fmt) fmt
 
 #include <linux/jiffies.h>
 #include <linux/mutex.h>
@@ -64,7 +65,7 @@ void kmg_printf(struct kmg_sink *sink, const char *fmt, ...)
 	} else {
 		vaf.fmt = fmt;
 		vaf.va = &args;
-		printk(KERN_ERR "%pV", &vaf);
+		pr_err("%pV", &vaf);
 	}
 	va_end(args);
 }
@@ -103,16 +104,20 @@ void kmg_print_record(struct kmg_sink *sink, const struct kmg_record *rec,
 	const struct kmemguard_site *site = rec->site;
 	unsigned int age_ms = jiffies_to_msecs(jiffies - rec->when);
 	gfp_t gfp = rec->gfp;
-	char ptr[24];
+	char ptr[24], line[320];
+	int n;
 
 	kmg_format_ptr(ptr, sizeof(ptr), rec->addr);
-	kmg_printf(sink,
-		   "%s size=%zu %s%s order=%u module=%s site=%s:%u func=%s gfp=%pGg ctx=%s pid=%d age=%u.%03us\n",
-		   ptr, rec->size, kmg_family_name(rec->family),
-		   rec->flags & KMG_REC_KV ? "(kv)" : "", rec->order,
-		   kmg_module_name(site), site->file, site->line, site->func,
-		   &gfp, kmg_context_name(rec->ctx), rec->pid,
-		   age_ms / 1000, age_ms % 1000);
+	n = scnprintf(line, sizeof(line), "%s size=%zu %s%s order=%u module=%s",
+		      ptr, rec->size, kmg_family_name(rec->family),
+		      rec->flags & KMG_REC_KV ? "(kv)" : "", rec->order,
+		      kmg_module_name(site));
+	n += scnprintf(line + n, sizeof(line) - n, " site=%s:%u func=%s gfp=%pGg",
+		       site->file, site->line, site->func, &gfp);
+	scnprintf(line + n, sizeof(line) - n, " ctx=%s pid=%d age=%u.%03us",
+		  kmg_context_name(rec->ctx), rec->pid,
+		  age_ms / 1000, age_ms % 1000);
+	kmg_printf(sink, "%s\n", line);
 	if (with_stack)
 		kmg_print_stack(sink, rec->stack);
 }
@@ -120,7 +125,8 @@ void kmg_print_record(struct kmg_sink *sink, const struct kmg_record *rec,
 void kmg_print_site_header(struct kmg_sink *sink)
 {
 	kmg_printf(sink, "kmemguard sites - version: 1.0\n");
-	kmg_printf(sink, "# <live> <live_bytes> <peak_bytes> <allocs> <frees> <failed> <module> <file>:<line> <function>\n");
+	kmg_printf(sink, "# <live> <live_bytes> <peak_bytes> <allocs> <frees> <failed> %s\n",
+		   "<module> <file>:<line> <function>");
 }
 
 void kmg_print_site(struct kmg_sink *sink, const struct kmemguard_site *site)
@@ -158,8 +164,7 @@ static int kmg_leak_cmp(const void *a, const void *b)
  * Sort leaked records so that each call site's records are contiguous, sites
  * in file:line order; return how many sites there are.
  */
-VISIBLE_IF_KUNIT unsigned long kmg_leak_sort(struct kmg_record **recs,
-					     unsigned long n)
+unsigned long kmg_leak_sort(struct kmg_record **recs, unsigned long n)
 {
 	unsigned long i, sites = 0;
 
@@ -204,6 +209,8 @@ void kmg_report_leaks(struct module *mod, struct kmg_record *leaked,
 	struct kmg_sink sink = {};
 	struct kmg_record **recs, *rec, *next;
 	unsigned long i, start, bytes = 0, sites = 0;
+	char line[160];
+	int n;
 
 	if (!count)
 		return;
@@ -219,9 +226,12 @@ void kmg_report_leaks(struct module *mod, struct kmg_record *leaked,
 	mutex_lock(&kmg_leak_report_mutex);
 	kmg_printf(&sink, "==================================================================\n");
 	kmg_printf(&sink, "BUG: kmemguard: memory-leak in %s\n", mod->name);
-	kmg_printf(&sink, "module %s unloaded with %lu object%s (%lu bytes) not freed, from %lu call site%s\n",
-		   mod->name, count, count == 1 ? "" : "s", bytes, sites,
-		   sites == 1 ? "" : "s");
+	n = scnprintf(line, sizeof(line), "module %s unloaded with %lu object%s",
+		      mod->name, count, count == 1 ? "" : "s");
+	scnprintf(line + n, sizeof(line) - n,
+		  " (%lu bytes) not freed, from %lu call site%s",
+		  bytes, sites, sites == 1 ? "" : "s");
+	kmg_printf(&sink, "%s\n", line);
 	if (recs) {
 		for (start = 0, i = 1; i <= count; i++) {
 			if (i < count && recs[i]->site == recs[start]->site)

@@ -47,7 +47,7 @@ static unsigned long *kmg_buckets;		/* set at init; see locking */
 static unsigned int kmg_bucket_bits;		/* set at init, then read-only */
 
 static LIST_HEAD(kmg_sites);			/* kmg_sites_spinlock */
-static DEFINE_RAW_SPINLOCK(kmg_sites_spinlock);
+DEFINE_RAW_SPINLOCK(kmg_sites_spinlock);
 
 atomic_long_t kmg_counters[KMG_COUNT_NR];
 EXPORT_SYMBOL_IF_KUNIT(kmg_counters);
@@ -71,6 +71,7 @@ static unsigned long *kmg_bucket(unsigned long addr)
 }
 
 static unsigned long kmg_bucket_lock(unsigned long *b)
+	__acquires(b)
 {
 	unsigned long flags;
 
@@ -80,6 +81,7 @@ static unsigned long kmg_bucket_lock(unsigned long *b)
 }
 
 static void kmg_bucket_unlock(unsigned long *b, unsigned long flags)
+	__releases(b)
 {
 	bit_spin_unlock(0, b);
 	local_irq_restore(flags);
@@ -202,18 +204,6 @@ void kmg_sites_forget_module(struct module *mod)
 	raw_spin_unlock_irq(&kmg_sites_spinlock);
 }
 EXPORT_SYMBOL_IF_KUNIT(kmg_sites_forget_module);
-
-void kmg_sites_lock(void)
-	__acquires(&kmg_sites_spinlock)
-{
-	raw_spin_lock_irq(&kmg_sites_spinlock);
-}
-
-void kmg_sites_unlock(void)
-	__releases(&kmg_sites_spinlock)
-{
-	raw_spin_unlock_irq(&kmg_sites_spinlock);
-}
 
 /* Site after @site (NULL: the first) with *@pos counting; sites lock held. */
 struct kmemguard_site *kmg_sites_next(struct kmemguard_site *site,

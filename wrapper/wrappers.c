@@ -6,6 +6,9 @@
  * see compat.h) and tells the record table (table.c) about it. With
  * kmemguard disabled (static key off) they are plain calls.
  *
+ * A NULL site is an allocation inside a kernel header's inline function:
+ * the kernel's, not the driver's, so it is passed through untracked.
+ *
  * Frees stop tracking before the memory goes back to the allocator, and
  * allocations start tracking after they return: an address is then never in
  * the table twice, even when another CPU gets the same memory back at once.
@@ -22,6 +25,12 @@
 
 #include "kmg.h"
 
+/* Whether to record an allocation from @site. */
+static __always_inline bool kmg_tracks(struct kmemguard_site *site)
+{
+	return kmg_tracking() && site;
+}
+
 /* === kmalloc family ====================================================== */
 
 static void *kmg_kmalloc(struct kmemguard_site *site, size_t size, gfp_t gfp,
@@ -29,7 +38,7 @@ static void *kmg_kmalloc(struct kmemguard_site *site, size_t size, gfp_t gfp,
 {
 	void *p = kmg_raw_kmalloc_node(size, gfp, node);
 
-	if (kmg_tracking())
+	if (kmg_tracks(site))
 		kmg_track_alloc(site, p, size, gfp, KMG_FAM_KMALLOC, 0, NULL, 0);
 	return p;
 }
@@ -47,7 +56,7 @@ void *kmemguard_kmalloc_array(struct kmemguard_site *site, size_t n,
 	size_t bytes;
 
 	if (unlikely(check_mul_overflow(n, size, &bytes))) {
-		if (kmg_tracking())
+		if (kmg_tracks(site))
 			kmg_track_failed(site);
 		return NULL;
 	}
@@ -61,7 +70,7 @@ void *kmemguard_krealloc(struct kmemguard_site *site, const void *p,
 	struct kmg_record *old;
 	void *ret;
 
-	if (!kmg_tracking())
+	if (!kmg_tracks(site))
 		return kmg_raw_krealloc(p, size, gfp);
 	/*
 	 * Untrack first: once krealloc() moved the object, its old address
@@ -129,7 +138,7 @@ const char *kmemguard_kstrdup_const(struct kmemguard_site *site,
 	const char *p = kstrdup_const(s, gfp);
 
 	/* A string in the kernel's .rodata comes back as is: nothing to track. */
-	if (kmg_tracking() && s && p != s)
+	if (kmg_tracks(site) && s && p != s)
 		kmg_track_alloc(site, p, s ? strlen(s) + 1 : 0, gfp,
 				KMG_FAM_KMALLOC, 0, NULL, 0);
 	return p;
@@ -171,7 +180,7 @@ void *kmemguard_kvmalloc_node(struct kmemguard_site *site, size_t size,
 {
 	void *p = kmg_raw_kvmalloc_node(size, gfp, node);
 
-	if (kmg_tracking())
+	if (kmg_tracks(site))
 		kmg_track_alloc(site, p, size, gfp,
 				is_vmalloc_addr(p) ? KMG_FAM_VMALLOC :
 						     KMG_FAM_KMALLOC,
@@ -186,7 +195,7 @@ void *kmemguard_kvmalloc_array(struct kmemguard_site *site, size_t n,
 	size_t bytes;
 
 	if (unlikely(check_mul_overflow(n, size, &bytes))) {
-		if (kmg_tracking())
+		if (kmg_tracks(site))
 			kmg_track_failed(site);
 		return NULL;
 	}
@@ -254,7 +263,7 @@ void *kmemguard_vmalloc(struct kmemguard_site *site, unsigned long size,
 		p = kmg_raw_vzalloc_node(size, node);
 	else
 		p = kmg_raw_vmalloc_node(size, node);
-	if (kmg_tracking())
+	if (kmg_tracks(site))
 		kmg_track_alloc(site, p, size, gfp, KMG_FAM_VMALLOC, 0, NULL, 0);
 	return p;
 }
@@ -278,7 +287,7 @@ unsigned long kmemguard_get_free_pages(struct kmemguard_site *site,
 {
 	unsigned long addr = kmg_raw_get_free_pages(gfp, order);
 
-	if (kmg_tracking())
+	if (kmg_tracks(site))
 		kmg_track_alloc(site, (void *)addr, PAGE_SIZE << order, gfp,
 				KMG_FAM_PAGES, order, NULL, 0);
 	return addr;
@@ -290,7 +299,7 @@ struct page *kmemguard_alloc_pages(struct kmemguard_site *site, gfp_t gfp,
 {
 	struct page *page = kmg_raw_alloc_pages(gfp, order);
 
-	if (kmg_tracking())
+	if (kmg_tracks(site))
 		kmg_track_alloc(site, page ? page_address(page) : NULL,
 				PAGE_SIZE << order, gfp, KMG_FAM_PAGES, order,
 				NULL, 0);
@@ -320,7 +329,7 @@ EXPORT_SYMBOL_GPL(kmemguard___free_pages);
 struct kmem_cache *kmemguard_cache_created(struct kmemguard_site *site,
 					   struct kmem_cache *s)
 {
-	if (kmg_tracking())
+	if (kmg_tracks(site))
 		kmg_track_alloc(site, s, s ? kmem_cache_size(s) : 0, GFP_KERNEL,
 				KMG_FAM_CACHE_STRUCT, 0, NULL, 0);
 	return s;
@@ -341,7 +350,7 @@ void *kmemguard_kmem_cache_alloc(struct kmemguard_site *site,
 {
 	void *p = kmg_raw_kmem_cache_alloc(s, gfp);
 
-	if (kmg_tracking())
+	if (kmg_tracks(site))
 		kmg_track_alloc(site, p, kmem_cache_size(s), gfp, KMG_FAM_CACHE,
 				0, s, 0);
 	return p;
@@ -379,7 +388,7 @@ void *kmemguard_devm_kmalloc(struct kmemguard_site *site, struct device *dev,
 	void *p = devm_kmalloc(dev, size, gfp);
 	void **dr;
 
-	if (!kmg_tracking())
+	if (!kmg_tracks(site))
 		return p;
 	if (ZERO_OR_NULL_PTR(p)) {
 		kmg_track_alloc(site, p, size, gfp, KMG_FAM_DEVM, 0, NULL, 0);
@@ -405,7 +414,7 @@ void *kmemguard_devm_kmalloc_array(struct kmemguard_site *site,
 	size_t bytes;
 
 	if (unlikely(check_mul_overflow(n, size, &bytes))) {
-		if (kmg_tracking())
+		if (kmg_tracks(site))
 			kmg_track_failed(site);
 		return NULL;
 	}

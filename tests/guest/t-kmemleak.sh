@@ -10,24 +10,38 @@ kmg_kmemleak_baseline() {
 }
 
 kmg_kmemleak_scan() {
-	sleep 6
+	sleep 6		# kmemleak reports objects older than 5 s only
 	echo scan > $KL
 	cat $KL > /tmp/kl
+}
+
+# kmalloc 64, kzalloc 128, kstrdup (kmalloc-32), krealloc 4096, the cache
+# object and the vmalloc area: every slab or vmalloc leak of kmg_leak.
+KMG_LEAK_SIZES="64 128 32 4096 8 12288"
+
+kmg_kmemleak_missing() {
+	local s
+	for s in $KMG_LEAK_SIZES; do
+		grep -q "unreferenced object .*(size $s)" /tmp/kl || echo "$s"
+	done
 }
 
 test_leaks_still_visible_to_kmemleak() {
 	kmg_kmemleak_baseline
 	kmg_insmod kmg_leak
 	kmg_rmmod_leaky kmg_leak
-	kmg_kmemleak_scan
-	# kmalloc 64, kzalloc 128, kstrdup (kmalloc-32), krealloc 4096, the cache object
-	# and the vmalloc area: every slab or vmalloc leak of the sample.
-	for want in 'size 64)' 'size 128)' 'size 32)' 'size 4096)' 'size 8)' 'size 12288)'; do
-		grep -q "unreferenced object .*($want" /tmp/kl ||
-			{ grep "unreferenced object" /tmp/kl; kmg_fail "kmemleak did not report the leaked object of ($want"; }
+	# A stale copy of a pointer (say, in a freed task stack kmemleak still
+	# scans) can hide an object for a scan or two: kmemleak's documented
+	# false negatives. Scan again, a bounded number of times.
+	for i in 1 2 3 4 5; do
+		kmg_kmemleak_scan
+		[ -z "$(kmg_kmemleak_missing)" ] && break
 	done
+	grep -E 'unreferenced|kmemguard|kmg_' /tmp/kl || true	# shown on failure
+	missing=$(kmg_kmemleak_missing)
+	[ -z "$missing" ] || kmg_fail "kmemleak did not report leaked objects of size $missing"
 	# The leaked objects' backtraces go through kmemguard's wrappers ...
-	grep -q 'kmemguard_kmalloc_node' /tmp/kl
+	grep -q 'kmemguard_vmalloc+' /tmp/kl || kmg_fail "no backtrace through kmemguard"
 	# ... but nothing kmemguard allocated for itself is reported.
 	if grep -E 'kmg_track_alloc|kmg_table_init|kmg_debugfs_init|kmg_save_stack' /tmp/kl; then
 		kmg_fail "kmemleak reports kmemguard's own memory"

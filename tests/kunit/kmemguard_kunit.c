@@ -38,7 +38,7 @@ static void kmg_test_track_and_untrack(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, rec->site, &site);
 	KUNIT_EXPECT_EQ(test, rec->family, KMG_FAM_VMALLOC);
 	KUNIT_EXPECT_EQ(test, rec->flags, KMG_REC_KV);
-	KUNIT_EXPECT_EQ(test, rec->gfp, GFP_KERNEL);
+	KUNIT_EXPECT_TRUE(test, rec->gfp == GFP_KERNEL);
 	KUNIT_EXPECT_EQ(test, rec->ctx, KMG_CTX_TASK);
 	KUNIT_EXPECT_EQ(test, rec->pid, task_pid_nr(current));
 	kmg_record_release(rec);
@@ -241,6 +241,7 @@ static struct kunit_suite kmemguard_test_suite = {
 	.name = "kmemguard",
 	.test_cases = kmemguard_test_cases,
 };
+
 kunit_test_suite(kmemguard_test_suite);
 
 MODULE_DESCRIPTION("KUnit tests for kmemguard's core");

@@ -32,9 +32,7 @@
 #include <linux/vmalloc.h>
 #include <linux/rcupdate.h>
 #include <linux/device.h>
-#if __has_include(<linux/sprintf.h>)
-#include <linux/sprintf.h>
-#endif
+#include <linux/kernel.h>
 
 /**
  * struct kmemguard_site - one allocation or free call site of a driver
@@ -143,8 +141,13 @@ void kmemguard_devm_kfree(struct kmemguard_site *site, struct device *dev,
 	&__kmg_site;							\
 })
 
-/* True in the driver's own source file, false in a header's inline code. */
-#define __KMG_OWN_CALL	(__builtin_strcmp(__FILE__, __BASE_FILE__) == 0)
+/*
+ * The site of a call written in the driver's own source file; NULL for a
+ * call inside a kernel header's inline function, which kmemguard then passes
+ * straight to the allocator. The compiler folds the test at build time.
+ */
+#define __KMG_CALLER							\
+	(__builtin_strcmp(__FILE__, __BASE_FILE__) ? NULL : __KMG_SITE)
 
 /*
  * Since 6.10 the allocation APIs are alloc_hooks() macros over *_noprof
@@ -155,62 +158,41 @@ void kmemguard_devm_kfree(struct kmemguard_site *site, struct device *dev,
  */
 #ifdef kmalloc
 #define __KMG_HOOK(call)	alloc_hooks(call)
-#define __KMG_RAW(name)		name##_noprof
-#define __KMG_RAW_GFP		get_free_pages_noprof
 #else
 #define __KMG_HOOK(call)	(call)
-#define __KMG_RAW(name)		name
-#define __KMG_RAW_GFP		__get_free_pages
 #endif
-
-/*
- * Route a driver allocation to kmemguard, leave a header's one alone. One
- * alloc_hooks() around both, so each call site has exactly one alloc_tag.
- */
-#define __KMG_ALLOC(tracked, plain)					\
-	__KMG_HOOK(__KMG_OWN_CALL ? (tracked) : (plain))
 
 #undef kmalloc
 #define kmalloc(size, gfp)						\
-	__KMG_ALLOC(kmemguard_kmalloc_node(__KMG_SITE, size, gfp, NUMA_NO_NODE), \
-		    __KMG_RAW(kmalloc)(size, gfp))
+	__KMG_HOOK(kmemguard_kmalloc_node(__KMG_CALLER, size, gfp, NUMA_NO_NODE))
 #undef kzalloc
 #define kzalloc(size, gfp)	kmalloc(size, (gfp) | __GFP_ZERO)
 #undef kmalloc_node
 #define kmalloc_node(size, gfp, node)					\
-	__KMG_ALLOC(kmemguard_kmalloc_node(__KMG_SITE, size, gfp, node),	\
-		    __KMG_RAW(kmalloc_node)(size, gfp, node))
+	__KMG_HOOK(kmemguard_kmalloc_node(__KMG_CALLER, size, gfp, node))
 #undef kzalloc_node
 #define kzalloc_node(size, gfp, node)	kmalloc_node(size, (gfp) | __GFP_ZERO, node)
 #undef kmalloc_array
 #define kmalloc_array(n, size, gfp)					\
-	__KMG_ALLOC(kmemguard_kmalloc_array(__KMG_SITE, n, size, gfp),	\
-		    __KMG_RAW(kmalloc_array)(n, size, gfp))
+	__KMG_HOOK(kmemguard_kmalloc_array(__KMG_CALLER, n, size, gfp))
 #undef kcalloc
 #define kcalloc(n, size, gfp)	kmalloc_array(n, size, (gfp) | __GFP_ZERO)
 #undef krealloc
 #define krealloc(p, size, gfp)						\
-	__KMG_ALLOC(kmemguard_krealloc(__KMG_SITE, p, size, gfp),	\
-		    __KMG_RAW(krealloc)(p, size, gfp))
+	__KMG_HOOK(kmemguard_krealloc(__KMG_CALLER, p, size, gfp))
 #undef kmemdup
 #define kmemdup(src, len, gfp)						\
-	__KMG_ALLOC(kmemguard_kmemdup(__KMG_SITE, src, len, gfp),	\
-		    __KMG_RAW(kmemdup)(src, len, gfp))
-/* kstrdup() & co are plain functions on every supported kernel. */
+	__KMG_HOOK(kmemguard_kmemdup(__KMG_CALLER, src, len, gfp))
 #define kstrdup(s, gfp)							\
-	__KMG_ALLOC(kmemguard_kstrdup(__KMG_SITE, s, gfp), (kstrdup)(s, gfp))
+	__KMG_HOOK(kmemguard_kstrdup(__KMG_CALLER, s, gfp))
 #define kstrndup(s, max, gfp)						\
-	__KMG_ALLOC(kmemguard_kstrndup(__KMG_SITE, s, max, gfp),	\
-		    (kstrndup)(s, max, gfp))
+	__KMG_HOOK(kmemguard_kstrndup(__KMG_CALLER, s, max, gfp))
 #define kstrdup_const(s, gfp)						\
-	__KMG_ALLOC(kmemguard_kstrdup_const(__KMG_SITE, s, gfp),	\
-		    (kstrdup_const)(s, gfp))
+	__KMG_HOOK(kmemguard_kstrdup_const(__KMG_CALLER, s, gfp))
 #define kvasprintf(gfp, fmt, ap)					\
-	__KMG_ALLOC(kmemguard_kvasprintf(__KMG_SITE, gfp, fmt, ap),	\
-		    (kvasprintf)(gfp, fmt, ap))
+	__KMG_HOOK(kmemguard_kvasprintf(__KMG_CALLER, gfp, fmt, ap))
 #define kasprintf(gfp, fmt, ...)					\
-	__KMG_ALLOC(kmemguard_kasprintf(__KMG_SITE, gfp, fmt, ##__VA_ARGS__), \
-		    (kasprintf)(gfp, fmt, ##__VA_ARGS__))
+	__KMG_HOOK(kmemguard_kasprintf(__KMG_CALLER, gfp, fmt, ##__VA_ARGS__))
 
 #undef kvmalloc
 #define kvmalloc(size, gfp)	kvmalloc_node(size, gfp, NUMA_NO_NODE)
@@ -218,12 +200,10 @@ void kmemguard_devm_kfree(struct kmemguard_site *site, struct device *dev,
 #define kvzalloc(size, gfp)	kvmalloc(size, (gfp) | __GFP_ZERO)
 #undef kvmalloc_node
 #define kvmalloc_node(size, gfp, node)					\
-	__KMG_ALLOC(kmemguard_kvmalloc_node(__KMG_SITE, size, gfp, node), \
-		    __KMG_RAW(kvmalloc_node)(size, gfp, node))
+	__KMG_HOOK(kmemguard_kvmalloc_node(__KMG_CALLER, size, gfp, node))
 #undef kvmalloc_array
 #define kvmalloc_array(n, size, gfp)					\
-	__KMG_ALLOC(kmemguard_kvmalloc_array(__KMG_SITE, n, size, gfp),	\
-		    __KMG_RAW(kvmalloc_array)(n, size, gfp))
+	__KMG_HOOK(kmemguard_kvmalloc_array(__KMG_CALLER, n, size, gfp))
 #undef kvcalloc
 #define kvcalloc(n, size, gfp)	kvmalloc_array(n, size, (gfp) | __GFP_ZERO)
 
@@ -235,61 +215,52 @@ void kmemguard_devm_kfree(struct kmemguard_site *site, struct device *dev,
 /*
  * kfree_rcu() and friends: the object stops being tracked when it is queued
  * (the driver gave it up then); the kernel frees it after the grace period.
- * 6.1 also accepts the one-argument form of kfree_rcu()/kvfree_rcu().
+ * The kernel's kvfree_rcu_arg_*() evaluate their pointer argument once.
  */
-#define __KMG_RCU_PICK(_1, _2, name, ...)	name
-#define __KMG_KVFREE_RCU(ptr, ...)					\
-do {									\
+#define __KMG_RCU_QUEUED(ptr) ({					\
 	typeof(ptr) ___kmg_p = (ptr);					\
 									\
 	kmemguard_kvfree_rcu_queued(__KMG_SITE, ___kmg_p);		\
-	__KMG_RCU_PICK(___kmg_p, ##__VA_ARGS__, kvfree_rcu_arg_2,	\
-		       kvfree_rcu_arg_1)(___kmg_p, ##__VA_ARGS__);	\
-} while (0)
+	___kmg_p;							\
+})
 #undef kfree_rcu
-#define kfree_rcu(ptr, ...)	__KMG_KVFREE_RCU(ptr, ##__VA_ARGS__)
+#define kfree_rcu(ptr, rhf)	kvfree_rcu_arg_2(__KMG_RCU_QUEUED(ptr), rhf)
 #undef kvfree_rcu
-#define kvfree_rcu(ptr, ...)	__KMG_KVFREE_RCU(ptr, ##__VA_ARGS__)
+#define kvfree_rcu(ptr, rhf)	kvfree_rcu_arg_2(__KMG_RCU_QUEUED(ptr), rhf)
 #undef kfree_rcu_mightsleep
-#define kfree_rcu_mightsleep(ptr)	__KMG_KVFREE_RCU(ptr)
+#define kfree_rcu_mightsleep(ptr)	kvfree_rcu_arg_1(__KMG_RCU_QUEUED(ptr))
 #undef kvfree_rcu_mightsleep
-#define kvfree_rcu_mightsleep(ptr)	__KMG_KVFREE_RCU(ptr)
+#define kvfree_rcu_mightsleep(ptr)	kvfree_rcu_arg_1(__KMG_RCU_QUEUED(ptr))
 
 #undef vmalloc
 #define vmalloc(size)							\
-	__KMG_ALLOC(kmemguard_vmalloc(__KMG_SITE, size, GFP_KERNEL,	\
-				      NUMA_NO_NODE, false),		\
-		    __KMG_RAW(vmalloc)(size))
+	__KMG_HOOK(kmemguard_vmalloc(__KMG_CALLER, size, GFP_KERNEL,	\
+				     NUMA_NO_NODE, false))
 #undef vzalloc
 #define vzalloc(size)							\
-	__KMG_ALLOC(kmemguard_vmalloc(__KMG_SITE, size,			\
-				      GFP_KERNEL | __GFP_ZERO,		\
-				      NUMA_NO_NODE, false),		\
-		    __KMG_RAW(vzalloc)(size))
+	__KMG_HOOK(kmemguard_vmalloc(__KMG_CALLER, size,		\
+				     GFP_KERNEL | __GFP_ZERO,		\
+				     NUMA_NO_NODE, false))
 #undef vmalloc_node
 #define vmalloc_node(size, node)					\
-	__KMG_ALLOC(kmemguard_vmalloc(__KMG_SITE, size, GFP_KERNEL,	\
-				      node, false),			\
-		    __KMG_RAW(vmalloc_node)(size, node))
+	__KMG_HOOK(kmemguard_vmalloc(__KMG_CALLER, size, GFP_KERNEL,	\
+				     node, false))
 #undef vmalloc_user
 #define vmalloc_user(size)						\
-	__KMG_ALLOC(kmemguard_vmalloc(__KMG_SITE, size,			\
-				      GFP_KERNEL | __GFP_ZERO,		\
-				      NUMA_NO_NODE, true),		\
-		    __KMG_RAW(vmalloc_user)(size))
+	__KMG_HOOK(kmemguard_vmalloc(__KMG_CALLER, size,		\
+				     GFP_KERNEL | __GFP_ZERO,		\
+				     NUMA_NO_NODE, true))
 #define vfree(p)		kmemguard_vfree(__KMG_SITE, p)
 
 /* __get_free_page(), alloc_page(), free_page(), __free_page() expand to these. */
 #undef __get_free_pages
 #define __get_free_pages(gfp, order)					\
-	__KMG_ALLOC(kmemguard_get_free_pages(__KMG_SITE, gfp, order),	\
-		    __KMG_RAW_GFP(gfp, order))
+	__KMG_HOOK(kmemguard_get_free_pages(__KMG_CALLER, gfp, order))
 #undef get_zeroed_page
 #define get_zeroed_page(gfp)	__get_free_pages((gfp) | __GFP_ZERO, 0)
 #undef alloc_pages
 #define alloc_pages(gfp, order)						\
-	__KMG_ALLOC(kmemguard_alloc_pages(__KMG_SITE, gfp, order),	\
-		    __KMG_RAW(alloc_pages)(gfp, order))
+	__KMG_HOOK(kmemguard_alloc_pages(__KMG_CALLER, gfp, order))
 #define free_pages(addr, order)						\
 	kmemguard_free_pages(__KMG_SITE, (unsigned long)(addr), order)
 #define __free_pages(page, order)					\
@@ -300,14 +271,14 @@ do {									\
 /* 6.12: kmem_cache_create() picks its variant with _Generic. */
 #undef kmem_cache_create
 #define kmem_cache_create(name, size, args, ...)			\
-	kmemguard_cache_created(__KMG_SITE,				\
+	kmemguard_cache_created(__KMG_CALLER,				\
 		_Generic((args),					\
 			 struct kmem_cache_args *: __kmem_cache_create_args, \
 			 void *: __kmem_cache_default_args,		\
 			 default: __kmem_cache_create)(name, size, args, __VA_ARGS__))
 #undef KMEM_CACHE
 #define KMEM_CACHE(__struct, __flags)					\
-	kmemguard_cache_created(__KMG_SITE,				\
+	kmemguard_cache_created(__KMG_CALLER,				\
 		__kmem_cache_create_args(#__struct, sizeof(struct __struct), \
 			&(struct kmem_cache_args) {			\
 				.align	= __alignof__(struct __struct),	\
@@ -315,26 +286,23 @@ do {									\
 #else
 /* Before 6.12 KMEM_CACHE() expands to kmem_cache_create(): one wrapper. */
 #define kmem_cache_create(name, size, align, flags, ctor)		\
-	kmemguard_cache_created(__KMG_SITE,				\
+	kmemguard_cache_created(__KMG_CALLER,				\
 				(kmem_cache_create)(name, size, align, flags, ctor))
 #endif
 #define kmem_cache_destroy(s)	kmemguard_kmem_cache_destroy(__KMG_SITE, s)
 #undef kmem_cache_alloc
 #define kmem_cache_alloc(s, gfp)					\
-	__KMG_ALLOC(kmemguard_kmem_cache_alloc(__KMG_SITE, s, gfp),	\
-		    __KMG_RAW(kmem_cache_alloc)(s, gfp))
+	__KMG_HOOK(kmemguard_kmem_cache_alloc(__KMG_CALLER, s, gfp))
 #undef kmem_cache_zalloc
 #define kmem_cache_zalloc(s, gfp)	kmem_cache_alloc(s, (gfp) | __GFP_ZERO)
 #define kmem_cache_free(s, p)	kmemguard_kmem_cache_free(__KMG_SITE, s, p)
 
 /* Device-managed memory: untracked when devres releases it. */
 #define devm_kmalloc(dev, size, gfp)					\
-	__KMG_ALLOC(kmemguard_devm_kmalloc(__KMG_SITE, dev, size, gfp),	\
-		    (devm_kmalloc)(dev, size, gfp))
+	kmemguard_devm_kmalloc(__KMG_CALLER, dev, size, gfp)
 #define devm_kzalloc(dev, size, gfp)	devm_kmalloc(dev, size, (gfp) | __GFP_ZERO)
 #define devm_kmalloc_array(dev, n, size, gfp)				\
-	__KMG_ALLOC(kmemguard_devm_kmalloc_array(__KMG_SITE, dev, n, size, gfp), \
-		    (devm_kmalloc_array)(dev, n, size, gfp))
+	kmemguard_devm_kmalloc_array(__KMG_CALLER, dev, n, size, gfp)
 #define devm_kcalloc(dev, n, size, gfp)					\
 	devm_kmalloc_array(dev, n, size, (gfp) | __GFP_ZERO)
 #define devm_kfree(dev, p)	kmemguard_devm_kfree(__KMG_SITE, dev, p)
