@@ -30,8 +30,18 @@ test_report_has_stack_and_details() {
 	echo "$d" | grep -q '^  kmemguard_' && kmg_fail "stack starts inside kmemguard"
 	echo "$d" | grep -q 'size=16384 pages order=2 ' || kmg_fail "page order not reported"
 	# Pointers are hashed unless asked otherwise.
-	echo "$d" | grep -q '^0xffff' && kmg_fail "raw pointer printed"
-	return 0
+	echo "$d" | grep -qE '^ffff[0-9a-f]{12} size=' && kmg_fail "raw pointer printed"
+	echo "$d" | grep -qE '^[0-9a-f]{16} size=64 kmalloc ' || kmg_fail "no hashed pointer"
+}
+
+test_raw_pointers_on_request() {
+	kmg_insmod kmg_smoke
+	echo raw_pointers=1 > $KMG_DBG/control
+	raw=$(grep -c '^ffff[0-9a-f]* size=100 kmalloc order=0 module=kmg_smoke ' $KMG_DBG/allocations || true)
+	echo raw_pointers=0 > $KMG_DBG/control
+	hashed=$(grep -c '^ffff[0-9a-f]* size=100 kmalloc order=0 module=kmg_smoke ' $KMG_DBG/allocations || true)
+	rmmod kmg_smoke
+	[ "$raw" = 1 ] && [ "$hashed" = 0 ] || kmg_fail "raw=$raw hashed=$hashed"
 }
 
 test_records_dropped_after_report() {
