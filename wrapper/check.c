@@ -1,16 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kmemguard checks: the calling context of an allocation or free.
+ * kmemguard checks: the calling context of an allocation (may it sleep?) and
+ * the validity of a free (which call, which object, which order, which
+ * cache). The checks only decide; report.c reports and wrappers.c keeps the
+ * machine alive.
  *
- * No locks here: everything is read from the current CPU's preempt count.
+ * No locks here: the context is read from the current CPU's preempt count
+ * and interrupt state, records are the caller's copies.
  */
 
 #define pr_fmt(fmt) "kmemguard: " fmt
 
 #include <linux/hardirq.h>
+#include <linux/mm.h>
 #include <linux/preempt.h>
+#include <linux/rcupdate.h>
+#include <linux/sched/task_stack.h>
 
 #include "kmg.h"
+
+/* === Calling context ===================================================== */
 
 /* The context an allocation is made in, as a record keeps it. */
 enum kmg_context kmg_current_context(void)
@@ -22,4 +31,156 @@ enum kmg_context kmg_current_context(void)
 	if (in_serving_softirq())
 		return KMG_CTX_SOFTIRQ;
 	return KMG_CTX_TASK;
+}
+
+/* RCU read-side nesting that forbids sleeping. */
+static int kmg_rcu_depth(void)
+{
+	int depth = rcu_preempt_depth();
+
+#ifdef CONFIG_PREEMPT_RT
+	/*
+	 * On PREEMPT_RT a spinlock_t is a sleeping lock: spin_lock() takes
+	 * rcu_read_lock() and migrate_disable() but the section stays
+	 * preemptible. Count only RCU nesting beyond the spinlocks held.
+	 */
+	depth -= min_t(int, depth, current->migration_disabled);
+#endif
+	return depth;
+}
+
+/*
+ * May the current context sleep? Needs a preempt count that sees
+ * spinlocks (CONFIG_PREEMPT_COUNT: every supported Debian kernel has it;
+ * without it only interrupt context and irqs-off regions are seen).
+ */
+bool kmg_context_may_sleep(void)
+{
+	return !preempt_count() && !irqs_disabled() && !kmg_rcu_depth() &&
+	       !oops_in_progress;
+}
+
+/*
+ * Check that an allocation that may sleep is made where sleeping is
+ * allowed: reports sleep-in-atomic (and, with hints=1, GFP_ATOMIC where
+ * GFP_KERNEL would have done).
+ */
+void kmg_check_alloc_context(struct kmemguard_site *site, gfp_t gfp,
+			     bool always_blocks, const char *call)
+{
+	if (always_blocks || gfpflags_allow_blocking(gfp)) {
+		if (!kmg_context_may_sleep())
+			kmg_report_sleep(KMG_BUG_SLEEP_IN_ATOMIC, site, gfp, call);
+	} else if (READ_ONCE(kmg_hints) && (gfp & __GFP_HIGH) &&
+		   kmg_context_may_sleep()) {
+		kmg_report_sleep(KMG_BUG_NEEDLESS_ATOMIC, site, gfp, call);
+	}
+}
+
+/* === Frees =============================================================== */
+
+/* What is wrong with freeing live object @rec through @call, if anything. */
+enum kmg_bug kmg_free_verdict(const struct kmg_record *rec,
+			      const struct kmg_free_call *call)
+{
+	switch (call->api) {
+	case KMG_FREE_KFREE:
+	case KMG_FREE_KFREE_SENSITIVE:
+		if (rec->family == KMG_FAM_KMALLOC)
+			return KMG_BUG_NONE;
+		if (rec->family == KMG_FAM_CACHE && KMG_KFREE_CACHE_OBJECT_OK)
+			return KMG_BUG_NONE;
+		break;
+	case KMG_FREE_KVFREE:
+	case KMG_FREE_RCU:
+		if (rec->family == KMG_FAM_KMALLOC || rec->family == KMG_FAM_VMALLOC)
+			return KMG_BUG_NONE;
+		if (rec->family == KMG_FAM_CACHE && KMG_KFREE_CACHE_OBJECT_OK)
+			return KMG_BUG_NONE;
+		break;
+	case KMG_FREE_VFREE:
+		if (rec->family == KMG_FAM_VMALLOC)
+			return KMG_BUG_NONE;
+		break;
+	case KMG_FREE_PAGES:
+		if (rec->family == KMG_FAM_PAGES)
+			return call->order == rec->order ? KMG_BUG_NONE :
+							   KMG_BUG_WRONG_ORDER;
+		break;
+	case KMG_FREE_CACHE:
+		if (rec->family == KMG_FAM_CACHE)
+			return call->cache == rec->cache ? KMG_BUG_NONE :
+							   KMG_BUG_WRONG_CACHE;
+		break;
+	case KMG_FREE_CACHE_DESTROY:
+		if (rec->family == KMG_FAM_CACHE_STRUCT)
+			return KMG_BUG_NONE;
+		break;
+	case KMG_FREE_DEVM:
+		if (rec->family == KMG_FAM_DEVM)
+			return KMG_BUG_NONE;
+		break;
+	default:
+		break;
+	}
+	return KMG_BUG_MISMATCHED_FREE;
+}
+EXPORT_SYMBOL_IF_KUNIT(kmg_free_verdict);
+
+/*
+ * A free of @p, which kmemguard does not track: memory the kernel allocated
+ * and the driver may free, unless @p is inside a live tracked object
+ * (copied to @inside, *@found set) or is no heap memory at all.
+ */
+enum kmg_bug kmg_check_untracked_free(const void *p,
+				      const struct kmg_free_call *call,
+				      struct kmg_record *inside, bool *found)
+{
+	unsigned long addr = (unsigned long)p;
+	struct folio *folio;
+	bool heap;
+
+	*found = false;
+	if (call->api == KMG_FREE_CACHE_DESTROY || call->api == KMG_FREE_DEVM)
+		return KMG_BUG_NONE;	/* no memory of the driver's own */
+	if (is_vmalloc_addr(p)) {
+		if (object_is_on_stack(p))
+			return KMG_BUG_INVALID_FREE;
+		if (kmg_table_find_containing(addr, 64 * PAGE_SIZE, PAGE_SIZE,
+					      inside)) {
+			*found = true;
+			return KMG_BUG_INVALID_FREE;
+		}
+		heap = call->api == KMG_FREE_VFREE || call->api == KMG_FREE_KVFREE ||
+		       call->api == KMG_FREE_RCU;
+		return heap ? KMG_BUG_NONE : KMG_BUG_INVALID_FREE;
+	}
+	if (!virt_addr_valid(p))
+		return KMG_BUG_INVALID_FREE;	/* module data, garbage */
+	folio = virt_to_folio(p);
+	switch (call->api) {
+	case KMG_FREE_PAGES:
+		heap = PAGE_ALIGNED(addr) && !PageReserved(virt_to_page(p));
+		if (kmg_table_find_containing(addr, PAGE_SIZE << MAX_PAGE_ORDER,
+					      PAGE_SIZE, inside)) {
+			*found = true;
+			return KMG_BUG_INVALID_FREE;
+		}
+		break;
+	case KMG_FREE_VFREE:
+		heap = false;
+		break;
+	default:
+		/* Slab objects, or the head of a large kmalloc()'s pages. */
+		heap = folio_test_slab(folio) ||
+		       (call->api != KMG_FREE_CACHE && folio_test_large(folio) &&
+			p == folio_address(folio));
+		if (kmg_table_find_containing(addr, 8192, ARCH_KMALLOC_MINALIGN,
+					      inside)) {
+			*found = true;
+			return KMG_BUG_INVALID_FREE;
+		}
+		break;
+	}
+	return heap ? KMG_BUG_NONE : KMG_BUG_INVALID_FREE;
 }

@@ -44,6 +44,19 @@
 #endif
 
 /*
+ * Before 6.4 (SLOB's removal) an object of a kmem_cache had to go back with
+ * kmem_cache_free(); since then kfree() of it is documented as legal. A
+ * rule, not a symbol, so there is nothing to probe: the version decides.
+ */
+#include <linux/version.h>
+#define KMG_KFREE_CACHE_OBJECT_OK (LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0))
+
+/* The largest page order; 6.1 calls its one-past MAX_ORDER. */
+#ifndef MAX_PAGE_ORDER
+#define MAX_PAGE_ORDER (MAX_ORDER - 1)
+#endif
+
+/*
  * A stack trace is kept in the stack depot when the kernel has one (all
  * supported kernels do; the debug kernel gets it through KASAN). Without it
  * a record keeps no stack and reports say so.

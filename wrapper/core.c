@@ -29,6 +29,8 @@ static DEFINE_MUTEX(kmg_enable_mutex);
 unsigned int kmg_stack_depth = 16;
 unsigned int kmg_report_objects = 4;
 bool kmg_raw_pointers;
+bool kmg_hints;
+unsigned int kmg_quarantine_slots = 256;
 static unsigned int kmg_table_bits = 16;
 
 int kmg_set_enabled(bool on)
@@ -46,6 +48,7 @@ int kmg_set_enabled(bool on)
 		WRITE_ONCE(kmg_enabled, false);
 		/* Let inserts that saw kmg_enabled finish, then forget all. */
 		synchronize_rcu();
+		kmg_quarantine_flush(NULL, NULL);
 		kmg_table_flush();
 		pr_info("disabled: live records dropped\n");
 	}
@@ -116,12 +119,26 @@ static struct kmg_uint_range kmg_report_objects_range = {
 module_param_cb(report_objects, &kmg_range_ops, &kmg_report_objects_range, 0644);
 MODULE_PARM_DESC(report_objects, "Objects listed per call site in a leak report, 1..10000 (default 4)");
 
+static struct kmg_uint_range kmg_quarantine_range = {
+	&kmg_quarantine_slots, 0, 1024 };
+module_param_cb(quarantine, &kmg_range_ops, &kmg_quarantine_range, 0644);
+MODULE_PARM_DESC(quarantine, "Freed records kept per CPU to recognise double frees, 0..1024 (default 256)");
+
+module_param_named(hints, kmg_hints, bool, 0644);
+MODULE_PARM_DESC(hints, "Also report needless-atomic: GFP_ATOMIC where sleeping was allowed (default N)");
+
 static struct kmg_uint_range kmg_table_bits_range = {
 	&kmg_table_bits, 10, 22 };
 module_param_cb(table_bits, &kmg_range_ops, &kmg_table_bits_range, 0444);
 MODULE_PARM_DESC(table_bits, "log2 of the record table's buckets, 10..22 (default 16)");
 
 /* === Module unload ======================================================== */
+
+/* Quarantined records that point into @mod (its sites go away with it). */
+static bool kmg_match_module(const struct kmg_record *rec, const void *mod)
+{
+	return rec->site->mod == mod || rec->free_site->mod == mod;
+}
 
 static void kmg_module_going(struct module *mod)
 {
@@ -132,6 +149,7 @@ static void kmg_module_going(struct module *mod)
 		return;
 	/* Let queued RCU callbacks (call_rcu() frees) run first. */
 	rcu_barrier();
+	kmg_quarantine_flush(kmg_match_module, mod);
 	leaked = kmg_table_extract_module(mod, &count);
 	kmg_report_leaks(mod, leaked, count);
 	kmg_sites_forget_module(mod);

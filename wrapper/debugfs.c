@@ -59,6 +59,8 @@ static bool kmg_alloc_iter_next(struct kmg_alloc_iter *it)
 			continue;
 		}
 		it->nth++;
+		if (it->rec.flags & KMG_REC_FREED)
+			continue;	/* in the quarantine, not live */
 		if (it->filter[0] &&
 		    strcmp(kmg_module_name(it->rec.site), it->filter))
 			continue;
@@ -199,6 +201,9 @@ static int kmg_stats_show(struct seq_file *m, void *v)
 	for (i = 0; i < KMG_COUNT_NR; i++)
 		seq_printf(m, "%s: %ld\n", kmg_counter_names[i],
 			   atomic_long_read(&kmg_counters[i]));
+	for (i = KMG_BUG_NONE + 1; i < KMG_BUG_NR; i++)
+		seq_printf(m, "reports %s: %ld\n", kmg_bug_names[i],
+			   atomic_long_read(&kmg_bug_counts[i]));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(kmg_stats);

@@ -42,38 +42,89 @@ enum kmg_context {
 
 /* Record flags. */
 #define KMG_REC_KV	0x01	/* from kvmalloc(): kvfree() is the right free */
+#define KMG_REC_FREED	0x02	/* freed: in the quarantine, not live */
+#define KMG_REC_HELD	0x04	/* freed, memory still held by the quarantine */
+#define KMG_REC_DETACHED 0x08	/* freed, no longer in the table */
+
+/* The free call a driver made; decides which bug, if any, a free is. */
+enum kmg_free_api {
+	KMG_FREE_KFREE,		/* kfree(), kfree_const() */
+	KMG_FREE_KFREE_SENSITIVE,
+	KMG_FREE_KVFREE,
+	KMG_FREE_RCU,		/* kfree_rcu() & co, queued */
+	KMG_FREE_VFREE,
+	KMG_FREE_PAGES,		/* free_pages(), __free_pages() */
+	KMG_FREE_CACHE,		/* kmem_cache_free() */
+	KMG_FREE_CACHE_DESTROY,
+	KMG_FREE_DEVM,
+	KMG_FREE_NR,
+};
+
+struct kmg_free_call {
+	enum kmg_free_api api;
+	unsigned int order;		/* KMG_FREE_PAGES */
+	struct kmem_cache *cache;	/* KMG_FREE_CACHE */
+};
+
+/* Report types: the <type> of "BUG: kmemguard: <type> in ...". */
+enum kmg_bug {
+	KMG_BUG_NONE,
+	KMG_BUG_DOUBLE_FREE,
+	KMG_BUG_INVALID_FREE,
+	KMG_BUG_MISMATCHED_FREE,
+	KMG_BUG_WRONG_ORDER,
+	KMG_BUG_WRONG_CACHE,
+	KMG_BUG_CACHE_NOT_EMPTY,
+	KMG_BUG_SLEEP_IN_ATOMIC,
+	KMG_BUG_NEEDLESS_ATOMIC,
+	KMG_BUG_NR,
+};
 
 /**
- * struct kmg_record - one live tracked allocation (64 bytes on 64-bit)
+ * struct kmg_record - one tracked allocation, live or recently freed (64 bytes)
  * @next:	next record in the same bucket (bucket lock)
- * @addr:	start of the object, the key (immutable while in the table)
+ * @addr:	start of the object, the key (immutable)
  * @site:	allocation call site; owns the module (immutable)
  * @size:	requested size in bytes (immutable)
  * @cache:	the object's cache for KMG_FAM_CACHE (immutable)
- * @when:	jiffies at allocation (immutable)
+ * @dev:	the device for KMG_FAM_DEVM (immutable)
+ * @when:	jiffies at allocation (live records; immutable)
+ * @free_site:	site of the first free (freed records; bucket lock)
  * @stack:	allocation stack in the stack depot, 0 if none (immutable)
- * @gfp:	GFP flags of the allocation (immutable)
+ * @gfp:	GFP flags of the allocation (live records; immutable)
+ * @free_stack:	stack of the first free (freed records; bucket lock)
  * @pid:	pid of the allocating task, 0 in interrupt context (immutable)
  * @family:	enum kmg_family (immutable)
  * @order:	page order for KMG_FAM_PAGES (immutable)
  * @ctx:	enum kmg_context (immutable)
- * @flags:	KMG_REC_* (immutable)
+ * @flags:	KMG_REC_* (bucket lock)
  *
  * Records come from a cache created with SLAB_NOLEAKTRACE: kmemleak neither
  * scans them (so the object address in @addr cannot hide a leak from it) nor
- * reports them. Everything but @next is written before the record is
- * published in the table and never changed afterwards, so a record removed
- * from the table belongs to whoever removed it.
+ * reports them. A live record is written before it is published in the
+ * table; a free turns it into a freed record under the bucket lock (the
+ * unions switch meaning then) and hands it to the quarantine, which owns it
+ * from then on. A live record removed from the table belongs to whoever
+ * removed it.
  */
 struct kmg_record {
 	struct kmg_record *next;
 	unsigned long addr;
 	struct kmemguard_site *site;
 	size_t size;
-	struct kmem_cache *cache;
-	unsigned long when;
+	union {
+		struct kmem_cache *cache;
+		struct device *dev;
+	};
+	union {
+		unsigned long when;
+		struct kmemguard_site *free_site;
+	};
 	depot_stack_handle_t stack;
-	gfp_t gfp;
+	union {
+		gfp_t gfp;
+		depot_stack_handle_t free_stack;
+	};
 	pid_t pid;
 	u8 family;
 	u8 order;
@@ -92,6 +143,8 @@ enum kmg_counter {
 	KMG_COUNT_STALE,
 	KMG_COUNT_LEAK_REPORTS,
 	KMG_COUNT_LEAKED_OBJECTS,
+	KMG_COUNT_QUARANTINED,
+	KMG_COUNT_REPORTS_SUPPRESSED,
 	KMG_COUNT_NR,
 };
 
@@ -110,12 +163,21 @@ extern bool kmg_enabled;
 extern unsigned int kmg_stack_depth;
 extern unsigned int kmg_report_objects;
 extern bool kmg_raw_pointers;
+extern bool kmg_hints;
+extern unsigned int kmg_quarantine_slots;
 int kmg_set_enabled(bool on);
 
 static inline bool kmg_tracking(void)
 {
 	return static_branch_likely(&kmg_enabled_key);
 }
+
+/* Lookup results of kmg_track_mark_freed(). */
+enum kmg_lookup {
+	KMG_LOOKUP_NONE,	/* not tracked */
+	KMG_LOOKUP_LIVE,	/* was live, now marked freed */
+	KMG_LOOKUP_FREED,	/* already freed: in the quarantine */
+};
 
 /* table.c */
 int kmg_table_init(unsigned int bits);
@@ -127,6 +189,22 @@ void kmg_track_failed(struct kmemguard_site *site);
 struct kmg_record *kmg_track_free(const void *p);
 void kmg_track_restore(struct kmg_record *rec);
 void kmg_record_release(struct kmg_record *rec);
+depot_stack_handle_t kmg_save_stack(void);
+enum kmg_lookup kmg_track_mark_freed(const void *p,
+				     struct kmemguard_site *free_site,
+				     depot_stack_handle_t free_stack,
+				     struct kmg_record **rec,
+				     struct kmg_record *copy);
+void kmg_quarantine_add(struct kmg_record *rec, bool held);
+typedef bool (*kmg_match_fn)(const struct kmg_record *rec, const void *arg);
+void kmg_quarantine_flush(kmg_match_fn match, const void *arg);
+int kmg_quarantine_init(void);
+void kmg_quarantine_exit(void);
+bool kmg_table_find_containing(unsigned long p, unsigned long span,
+			       unsigned long step, struct kmg_record *copy);
+unsigned long kmg_table_collect_cache(struct kmem_cache *s,
+				      struct kmg_record *copies,
+				      unsigned long max);
 void kmg_table_flush(void);
 struct kmg_record *kmg_table_extract_module(struct module *mod,
 					    unsigned long *count);
@@ -141,6 +219,17 @@ bool kmg_module_tracked(struct module *mod);
 
 /* check.c */
 enum kmg_context kmg_current_context(void);
+bool kmg_context_may_sleep(void);
+void kmg_check_alloc_context(struct kmemguard_site *site, gfp_t gfp,
+			     bool always_blocks, const char *call);
+enum kmg_bug kmg_free_verdict(const struct kmg_record *rec,
+			      const struct kmg_free_call *call);
+enum kmg_bug kmg_check_untracked_free(const void *p,
+				      const struct kmg_free_call *call,
+				      struct kmg_record *inside, bool *found);
+
+/* wrappers.c */
+void kmg_free_memory(const struct kmg_record *rec);
 
 /* report.c: one formatter, two sinks. */
 struct kmg_sink {
@@ -154,6 +243,17 @@ void kmg_print_site_header(struct kmg_sink *sink);
 void kmg_print_site(struct kmg_sink *sink, const struct kmemguard_site *site);
 void kmg_report_leaks(struct module *mod, struct kmg_record *leaked,
 		      unsigned long count);
+void kmg_report_free(enum kmg_bug bug, struct kmemguard_site *site,
+		     const struct kmg_free_call *call, const void *p,
+		     const struct kmg_record *rec);
+void kmg_report_sleep(enum kmg_bug bug, struct kmemguard_site *site,
+		      gfp_t gfp, const char *call);
+void kmg_report_cache_not_empty(struct kmemguard_site *site,
+				struct kmem_cache *s, struct kmg_record *live,
+				unsigned long n, unsigned long shown);
+extern atomic_long_t kmg_bug_counts[KMG_BUG_NR];
+extern const char *const kmg_bug_names[KMG_BUG_NR];
+const char *kmg_free_api_name(enum kmg_free_api api);
 unsigned long kmg_leak_sort(struct kmg_record **recs, unsigned long n);
 const char *kmg_family_name(enum kmg_family family);
 const char *kmg_context_name(enum kmg_context ctx);

@@ -5,10 +5,17 @@
  * line "BUG: kmemguard: <type> in ...", names source file:line for every
  * site, and prints pointers hashed unless raw pointers were asked for.
  *
+ * Misuse reports end with a WARN(): it taints the kernel, shows the current
+ * stack, and honours panic_on_warn exactly as the kernel's own checkers do.
+ * Each (site, type) is reported once, then at most every 10 s with the
+ * number of repeats in between, so a bug in a hot path cannot flood the log.
+ *
  * Notes on locking:
  * - kmg_leak_report_mutex serialises leak reports, so that two modules
  *   unloading at once do not interleave their reports. Leak reports run in
  *   process context (the module notifier) and may sleep between groups.
+ * - kmg_report_lock (raw, irq-safe) serialises misuse reports, which come
+ *   from any context; nothing but printing happens under it.
  */
 
 /* Report lines carry no prefix: they start with "BUG: kmemguard: ". */
@@ -18,10 +25,52 @@
 #include <linux/mutex.h>
 #include <linux/sort.h>
 #include <linux/sched.h>
+#include <linux/sched/task_stack.h>
 
 #include "kmg.h"
 
 static DEFINE_MUTEX(kmg_leak_report_mutex);
+static DEFINE_RAW_SPINLOCK(kmg_report_lock);
+
+atomic_long_t kmg_bug_counts[KMG_BUG_NR];
+const char *const kmg_bug_names[KMG_BUG_NR] = {
+	[KMG_BUG_NONE]			= "none",
+	[KMG_BUG_DOUBLE_FREE]		= "double-free",
+	[KMG_BUG_INVALID_FREE]		= "invalid-free",
+	[KMG_BUG_MISMATCHED_FREE]	= "mismatched-free",
+	[KMG_BUG_WRONG_ORDER]		= "wrong-order",
+	[KMG_BUG_WRONG_CACHE]		= "wrong-cache",
+	[KMG_BUG_CACHE_NOT_EMPTY]	= "cache-not-empty",
+	[KMG_BUG_SLEEP_IN_ATOMIC]	= "sleep-in-atomic",
+	[KMG_BUG_NEEDLESS_ATOMIC]	= "needless-atomic",
+};
+
+static const char *const kmg_free_api_names[KMG_FREE_NR] = {
+	[KMG_FREE_KFREE]		= "kfree()",
+	[KMG_FREE_KFREE_SENSITIVE]	= "kfree_sensitive()",
+	[KMG_FREE_KVFREE]		= "kvfree()",
+	[KMG_FREE_RCU]			= "kfree_rcu()",
+	[KMG_FREE_VFREE]		= "vfree()",
+	[KMG_FREE_PAGES]		= "free_pages()",
+	[KMG_FREE_CACHE]		= "kmem_cache_free()",
+	[KMG_FREE_CACHE_DESTROY]	= "kmem_cache_destroy()",
+	[KMG_FREE_DEVM]			= "devm_kfree()",
+};
+
+/* The call that releases a family's memory correctly. */
+static const char *const kmg_family_free[KMG_FAM_NR] = {
+	[KMG_FAM_KMALLOC]	= "kfree()",
+	[KMG_FAM_VMALLOC]	= "vfree()",
+	[KMG_FAM_PAGES]		= "free_pages()",
+	[KMG_FAM_CACHE]		= "kmem_cache_free()",
+	[KMG_FAM_CACHE_STRUCT]	= "kmem_cache_destroy()",
+	[KMG_FAM_DEVM]		= "devm_kfree()",
+};
+
+const char *kmg_free_api_name(enum kmg_free_api api)
+{
+	return api < KMG_FREE_NR ? kmg_free_api_names[api] : "?";
+}
 
 static const char *const kmg_family_names[KMG_FAM_NR] = {
 	[KMG_FAM_KMALLOC]	= "kmalloc",
@@ -253,4 +302,228 @@ void kmg_report_leaks(struct module *mod, struct kmg_record *leaked,
 		next = rec->next;
 		kmg_record_release(rec);
 	}
+}
+
+/* === Misuse reports ===================================================== */
+
+/*
+ * Whether to print a report of @bug at @site now: the first one always,
+ * then at most one per 10 s for the same (site, type), counting the rest.
+ */
+static bool kmg_report_allowed(struct kmemguard_site *site, enum kmg_bug bug,
+			       int *repeats)
+{
+	unsigned long now = jiffies, last = READ_ONCE(site->report_time);
+
+	atomic_long_inc(&kmg_bug_counts[bug]);
+	if (last && READ_ONCE(site->report_type) == bug &&
+	    time_before(now, last + 10 * HZ)) {
+		atomic_inc(&site->report_repeats);
+		kmg_count(KMG_COUNT_REPORTS_SUPPRESSED);
+		return false;
+	}
+	if (cmpxchg(&site->report_time, last, now ?: 1) != last) {
+		atomic_inc(&site->report_repeats);	/* another CPU reports */
+		kmg_count(KMG_COUNT_REPORTS_SUPPRESSED);
+		return false;
+	}
+	WRITE_ONCE(site->report_type, bug);
+	*repeats = atomic_xchg(&site->report_repeats, 0);
+	return true;
+}
+
+static void kmg_report_title(struct kmg_sink *sink, enum kmg_bug bug,
+			     const struct kmemguard_site *site, int repeats)
+{
+	kmg_printf(sink, "==================================================================\n");
+	kmg_printf(sink, "BUG: kmemguard: %s in %s [%s]\n", kmg_bug_names[bug],
+		   site->func, kmg_module_name(site));
+	if (repeats)
+		kmg_printf(sink, "(%d more at this site since the last report)\n",
+			   repeats);
+}
+
+/* The calling context, read before kmg_report_lock changes it. */
+struct kmg_report_ctx {
+	unsigned int preempt_count;
+	bool irqs_disabled;
+};
+
+static void kmg_report_ctx_get(struct kmg_report_ctx *c)
+{
+	c->preempt_count = preempt_count();
+	c->irqs_disabled = irqs_disabled();
+}
+
+static void kmg_report_task(struct kmg_sink *sink,
+			    const struct kmg_report_ctx *c)
+{
+	kmg_printf(sink, "task %d (%s), %s context, preempt_count %#x, irqs %s\n",
+		   in_task() ? task_pid_nr(current) : 0,
+		   in_task() ? current->comm : "-",
+		   kmg_context_name(kmg_current_context()), c->preempt_count,
+		   c->irqs_disabled ? "disabled" : "enabled");
+}
+
+/* End of a misuse report: the current stack, taint, panic_on_warn. */
+static noinline void kmg_report_end(enum kmg_bug bug,
+				    struct kmemguard_site *site)
+{
+	WARN(1, "kmemguard: %s in %s [%s] at %s:%u\n", kmg_bug_names[bug],
+	     site->func, kmg_module_name(site), site->file, site->line);
+}
+
+/* How a freed record was allocated and first freed. */
+static void kmg_print_freed(struct kmg_sink *sink, const struct kmg_record *rec)
+{
+	const struct kmemguard_site *fs = rec->free_site;
+
+	kmg_printf(sink, "allocated by %s at %s:%u in %s(), %zu bytes, task %d:\n",
+		   kmg_family_name(rec->family), rec->site->file,
+		   rec->site->line, rec->site->func, rec->size, rec->pid);
+	kmg_print_stack(sink, rec->stack);
+	kmg_printf(sink, "first freed at %s:%u in %s():\n", fs->file, fs->line,
+		   fs->func);
+	kmg_print_stack(sink, rec->free_stack);
+}
+
+/*
+ * A bad free at @site of @p through @call; @rec: the object it concerns, a
+ * copy (live, or freed for a double free), or NULL.
+ */
+void kmg_report_free(enum kmg_bug bug, struct kmemguard_site *site,
+		     const struct kmg_free_call *call, const void *p,
+		     const struct kmg_record *rec)
+{
+	const char *api = kmg_free_api_name(call->api);
+	struct kmg_report_ctx ctx;
+	struct kmg_sink sink = {};
+	unsigned long flags;
+	char ptr[24];
+	int repeats;
+
+	if (!kmg_report_allowed(site, bug, &repeats))
+		return;
+	kmg_report_ctx_get(&ctx);
+	kmg_format_ptr(ptr, sizeof(ptr), (unsigned long)p);
+	raw_spin_lock_irqsave(&kmg_report_lock, flags);
+	kmg_report_title(&sink, bug, site, repeats);
+	switch (bug) {
+	case KMG_BUG_DOUBLE_FREE:
+		kmg_printf(&sink, "%s of %s at %s:%u: freed before; refused\n",
+			   api, ptr, site->file, site->line);
+		kmg_print_freed(&sink, rec);
+		break;
+	case KMG_BUG_INVALID_FREE:
+		if (rec) {
+			kmg_printf(&sink, "%s of %s at %s:%u: %lu bytes into an object; refused\n",
+				   api, ptr, site->file, site->line,
+				   (unsigned long)p - rec->addr);
+			kmg_printf(&sink, "the object:\n");
+			kmg_print_record(&sink, rec, true);
+		} else {
+			kmg_printf(&sink, "%s of %s at %s:%u: not heap memory (%s); refused\n",
+				   api, ptr, site->file, site->line,
+				   object_is_on_stack(p) ? "a stack address" :
+				   virt_addr_valid(p) ? "kernel image or page" :
+				   "module data or unmapped");
+		}
+		break;
+	case KMG_BUG_MISMATCHED_FREE:
+		kmg_printf(&sink, "%s of %s memory at %s:%u; freed with %s instead\n",
+			   api, kmg_family_name(rec->family), site->file,
+			   site->line, kmg_family_free[rec->family]);
+		kmg_print_record(&sink, rec, true);
+		break;
+	case KMG_BUG_WRONG_ORDER:
+		kmg_printf(&sink, "%s order %u at %s:%u; allocated with order %u, freed so\n",
+			   api, call->order, site->file, site->line, rec->order);
+		kmg_print_record(&sink, rec, true);
+		break;
+	case KMG_BUG_WRONG_CACHE:
+		kmg_printf(&sink, "%s to cache %p at %s:%u; freed to its own cache %p\n",
+			   api, call->cache, site->file, site->line, rec->cache);
+		kmg_print_record(&sink, rec, true);
+		break;
+	default:
+		break;
+	}
+	kmg_report_task(&sink, &ctx);
+	kmg_printf(&sink, "==================================================================\n");
+	raw_spin_unlock_irqrestore(&kmg_report_lock, flags);
+	kmg_report_end(bug, site);
+}
+
+/* An allocation that may sleep, made where it must not (or a hint). */
+void kmg_report_sleep(enum kmg_bug bug, struct kmemguard_site *site,
+		      gfp_t gfp, const char *call)
+{
+	struct kmg_report_ctx ctx;
+	struct kmg_sink sink = {};
+	unsigned int depth;
+	unsigned long flags;
+	int repeats;
+
+	if (!kmg_report_allowed(site, bug, &repeats))
+		return;
+	kmg_report_ctx_get(&ctx);
+	depth = ctx.preempt_count & PREEMPT_MASK;
+	raw_spin_lock_irqsave(&kmg_report_lock, flags);
+	kmg_report_title(&sink, bug, site, repeats);
+	if (bug == KMG_BUG_NEEDLESS_ATOMIC) {
+		kmg_printf(&sink, "%s with gfp=%pGg at %s:%u could sleep: use GFP_KERNEL\n",
+			   call, &gfp, site->file, site->line);
+	} else {
+		kmg_printf(&sink, "%s with gfp=%pGg at %s:%u may sleep, but must not here:\n",
+			   call, &gfp, site->file, site->line);
+		if (in_nmi())
+			kmg_printf(&sink, "  in NMI\n");
+		if (in_hardirq())
+			kmg_printf(&sink, "  in hardirq\n");
+		if (in_serving_softirq())
+			kmg_printf(&sink, "  in softirq\n");
+		else if (softirq_count())
+			kmg_printf(&sink, "  bottom halves disabled\n");
+		if (depth)
+			kmg_printf(&sink, "  preemption disabled (depth %u: spinlock, ...)\n",
+				   depth);
+		if (ctx.irqs_disabled)
+			kmg_printf(&sink, "  interrupts disabled\n");
+		if (rcu_preempt_depth())
+			kmg_printf(&sink, "  inside rcu_read_lock() (depth %d)\n",
+				   rcu_preempt_depth());
+	}
+	kmg_report_task(&sink, &ctx);
+	kmg_printf(&sink, "==================================================================\n");
+	raw_spin_unlock_irqrestore(&kmg_report_lock, flags);
+	kmg_report_end(bug, site);
+}
+
+/* kmem_cache_destroy() with @n objects still live; @live holds @shown. */
+void kmg_report_cache_not_empty(struct kmemguard_site *site,
+				struct kmem_cache *s, struct kmg_record *live,
+				unsigned long n, unsigned long shown)
+{
+	struct kmg_report_ctx ctx;
+	struct kmg_sink sink = {};
+	unsigned long i;
+	int repeats;
+
+	if (!kmg_report_allowed(site, KMG_BUG_CACHE_NOT_EMPTY, &repeats))
+		return;
+	kmg_report_ctx_get(&ctx);
+	/* Process context: may print at length without kmg_report_lock. */
+	kmg_report_title(&sink, KMG_BUG_CACHE_NOT_EMPTY, site, repeats);
+	kmg_printf(&sink, "kmem_cache_destroy(%p) at %s:%u: %lu object%s live; cache kept\n",
+		   s, site->file, site->line, n, n == 1 ? "" : "s");
+	for (i = 0; i < shown; i++) {
+		kmg_printf(&sink, "live object allocated at %s:%u:\n",
+			   live[i].site->file, live[i].site->line);
+		kmg_print_record(&sink, &live[i], true);
+	}
+	if (n > shown)
+		kmg_printf(&sink, "... and %lu more\n", n - shown);
+	kmg_report_task(&sink, &ctx);
+	kmg_printf(&sink, "==================================================================\n");
+	kmg_report_end(KMG_BUG_CACHE_NOT_EMPTY, site);
 }

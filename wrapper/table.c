@@ -2,8 +2,12 @@
 /*
  * kmemguard record table and site statistics.
  *
- * A record is born in kmg_track_alloc() and dies in kmg_track_free() (or, for
- * a module that unloads with live objects, in kmg_table_extract_module()).
+ * A record is born in kmg_track_alloc(). A free turns it into a freed record
+ * in kmg_track_mark_freed() and hands it to the quarantine, where it dies
+ * when it is evicted (kmg_quarantine_evict()); while it is there, a second
+ * free of the same object is a double free, with both stacks to show. A
+ * module that unloads with live objects has them taken out in
+ * kmg_table_extract_module() and reported as leaks.
  *
  * Notes on locking:
  *
@@ -61,6 +65,8 @@ const char *const kmg_counter_names[KMG_COUNT_NR] = {
 	[KMG_COUNT_STALE]		= "stale records replaced",
 	[KMG_COUNT_LEAK_REPORTS]	= "leak reports",
 	[KMG_COUNT_LEAKED_OBJECTS]	= "leaked objects",
+	[KMG_COUNT_QUARANTINED]		= "quarantined frees",
+	[KMG_COUNT_REPORTS_SUPPRESSED]	= "repeated reports suppressed",
 };
 
 /* === Buckets ============================================================ */
@@ -106,6 +112,17 @@ static void kmg_link_set(struct kmg_record **link, unsigned long *b,
 		*b = (unsigned long)rec | 1UL;	/* keep the lock bit */
 	else
 		*link = rec;
+}
+
+/* The record for @addr, or NULL; bucket lock held. */
+static struct kmg_record *kmg_chain_find(unsigned long *b, unsigned long addr)
+{
+	struct kmg_record *rec;
+
+	for (rec = kmg_first(b); rec; rec = rec->next)
+		if (rec->addr == addr)
+			return rec;
+	return NULL;
 }
 
 /* Unlink and return the record for @addr, or NULL; bucket lock held. */
@@ -231,7 +248,7 @@ static gfp_t kmg_record_gfp(gfp_t gfp)
 	       __GFP_NOWARN | __GFP_NOMEMALLOC;
 }
 
-static depot_stack_handle_t kmg_save_stack(void)
+depot_stack_handle_t kmg_save_stack(void)
 {
 #if KMG_HAVE_STACKDEPOT
 	unsigned long entries[KMG_MAX_STACK];
@@ -315,11 +332,16 @@ void kmg_track_alloc(struct kmemguard_site *site, const void *p, size_t size,
 	b = kmg_bucket(rec->addr);
 	irqflags = kmg_bucket_lock(b);
 	/*
-	 * A record for this address already: the object was freed behind
-	 * kmemguard's back (by code that does not include kmemguard.h) and the
-	 * allocator handed the memory out again. The old record is stale.
+	 * A record for this address already. A freed one whose memory went
+	 * back to the allocator: its quarantine slot still owns it. A live
+	 * one: the object was freed behind kmemguard's back (by code that does
+	 * not include kmemguard.h) and handed out again; that record is stale.
 	 */
 	stale = kmg_chain_unlink(b, rec->addr);
+	if (stale && (stale->flags & KMG_REC_FREED)) {
+		stale->flags |= KMG_REC_DETACHED;
+		stale = NULL;
+	}
 	rec->next = kmg_first(b);
 	kmg_link_set(kmg_bucket_head(b), b, rec);
 	kmg_bucket_unlock(b, irqflags);
@@ -337,12 +359,15 @@ void kmg_track_alloc(struct kmemguard_site *site, const void *p, size_t size,
 EXPORT_SYMBOL_IF_KUNIT(kmg_track_alloc);
 
 /**
- * kmg_track_free() - stop tracking @p: the record dies
- * @p: start of the object being freed
+ * kmg_track_free() - stop tracking live object @p, no questions asked
+ * @p: start of the object
+ *
+ * For frees that cannot be wrong (devres releasing its own memory) and for
+ * krealloc(), which may have to put the record back.
  *
  * Return: the record, unlinked and owned by the caller (who must pass it to
  * kmg_record_release() or kmg_track_restore()), or NULL if kmemguard does
- * not track @p.
+ * not track @p as live.
  */
 struct kmg_record *kmg_track_free(const void *p)
 {
@@ -353,7 +378,11 @@ struct kmg_record *kmg_track_free(const void *p)
 		return NULL;
 	b = kmg_bucket((unsigned long)p);
 	flags = kmg_bucket_lock(b);
-	rec = kmg_chain_unlink(b, (unsigned long)p);
+	rec = kmg_chain_find(b, (unsigned long)p);
+	if (rec && !(rec->flags & KMG_REC_FREED))
+		rec = kmg_chain_unlink(b, (unsigned long)p);
+	else
+		rec = NULL;
 	kmg_bucket_unlock(b, flags);
 	if (rec) {
 		kmg_site_live_sub(rec->site, rec->size);
@@ -410,7 +439,8 @@ struct kmg_record *kmg_table_extract_module(struct module *mod,
 		while (rec) {
 			struct kmg_record *next = rec->next;
 
-			if (rec->site->mod == mod) {
+			if (rec->site->mod == mod &&
+			    !(rec->flags & KMG_REC_FREED)) {
 				kmg_link_set(link, b, next);
 				rec->next = out;
 				out = rec;
@@ -445,6 +475,11 @@ void kmg_table_flush(void)
 		kmg_bucket_unlock(b, flags);
 		for (; rec; rec = next) {
 			next = rec->next;
+			if (rec->flags & KMG_REC_FREED) {
+				/* Its quarantine slot owns it. */
+				WRITE_ONCE(rec->flags, rec->flags | KMG_REC_DETACHED);
+				continue;
+			}
 			kmg_site_live_sub(rec->site, rec->size);
 			kmem_cache_free(kmg_record_cache, rec);
 		}
@@ -476,6 +511,261 @@ bool kmg_table_copy(unsigned int bucket, unsigned int nth,
 	return rec;
 }
 
+/**
+ * kmg_track_mark_freed() - a checked free of @p
+ * @p:		what the driver passed to a free call
+ * @free_site:	the free's call site
+ * @free_stack:	the free's stack
+ * @rec:	set to the record that is now freed (KMG_LOOKUP_LIVE)
+ * @copy:	set to the record as it was (KMG_LOOKUP_LIVE, KMG_LOOKUP_FREED)
+ *
+ * A live record becomes a freed one in place, atomically under its bucket
+ * lock, so of two racing frees exactly one sees it live. The caller then
+ * hands it to kmg_quarantine_add().
+ */
+enum kmg_lookup kmg_track_mark_freed(const void *p,
+				     struct kmemguard_site *free_site,
+				     depot_stack_handle_t free_stack,
+				     struct kmg_record **rec,
+				     struct kmg_record *copy)
+{
+	enum kmg_lookup ret = KMG_LOOKUP_NONE;
+	unsigned long *b, flags;
+	struct kmg_record *r;
+
+	b = kmg_bucket((unsigned long)p);
+	flags = kmg_bucket_lock(b);
+	r = kmg_chain_find(b, (unsigned long)p);
+	if (r) {
+		*copy = *r;
+		if (r->flags & KMG_REC_FREED) {
+			ret = KMG_LOOKUP_FREED;
+		} else {
+			ret = KMG_LOOKUP_LIVE;
+			r->free_site = free_site;
+			r->free_stack = free_stack;
+			r->flags |= KMG_REC_FREED;
+			*rec = r;
+		}
+	}
+	kmg_bucket_unlock(b, flags);
+
+	if (ret == KMG_LOOKUP_LIVE) {
+		kmg_site_live_sub(copy->site, copy->size);
+		atomic_long_inc(&copy->site->frees);
+		kmg_count(KMG_COUNT_FREES);
+	} else if (ret == KMG_LOOKUP_NONE) {
+		kmg_count(KMG_COUNT_UNTRACKED_FREES);
+	}
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(kmg_track_mark_freed);
+
+/* === Quarantine ======================================================== */
+
+#define KMG_QUARANTINE_MAX	1024		/* slots per CPU, at most */
+#define KMG_QUARANTINE_BYTES	(256 * 1024)	/* memory held per CPU */
+
+/**
+ * struct kmg_qring - one CPU's quarantine of freed records
+ * @lock:	protects everything below
+ * @head:	index of the oldest record
+ * @count:	records in the ring
+ * @bytes:	memory the ring holds back from the allocator
+ * @slot:	the records, oldest at @head
+ */
+struct kmg_qring {
+	raw_spinlock_t lock;
+	unsigned int head;
+	unsigned int count;
+	size_t bytes;
+	struct kmg_record *slot[KMG_QUARANTINE_MAX];
+};
+
+static struct kmg_qring __percpu *kmg_qrings;	/* set at init */
+
+/* The record leaves the quarantine: out of the table, memory released. */
+static void kmg_quarantine_evict(struct kmg_record *rec)
+{
+	struct kmg_record **link, *cur;
+	unsigned long *b, flags;
+
+	b = kmg_bucket(rec->addr);
+	flags = kmg_bucket_lock(b);
+	if (!(rec->flags & KMG_REC_DETACHED)) {
+		link = kmg_bucket_head(b);
+		for (cur = kmg_first(b); cur; cur = cur->next) {
+			if (cur == rec) {
+				kmg_link_set(link, b, rec->next);
+				break;
+			}
+			link = &cur->next;
+		}
+	}
+	kmg_bucket_unlock(b, flags);
+	if (rec->flags & KMG_REC_HELD)
+		kmg_free_memory(rec);
+	kmem_cache_free(kmg_record_cache, rec);
+}
+
+/*
+ * Take a freed record into this CPU's quarantine; @held: its memory is
+ * still allocated, released only at eviction (so nothing else can get the
+ * address while a double free of it would be recognised).
+ */
+void kmg_quarantine_add(struct kmg_record *rec, bool held)
+{
+	struct kmg_record *victims[4];
+	unsigned int n = 0, cap = READ_ONCE(kmg_quarantine_slots);
+	struct kmg_qring *q;
+	unsigned long flags;
+
+	if (held)
+		rec->flags |= KMG_REC_HELD;	/* only the ring reads it now */
+	if (!cap) {
+		kmg_quarantine_evict(rec);
+		return;
+	}
+	q = raw_cpu_ptr(kmg_qrings);
+	raw_spin_lock_irqsave(&q->lock, flags);
+	q->slot[(q->head + q->count) % KMG_QUARANTINE_MAX] = rec;
+	q->count++;
+	if (held)
+		q->bytes += rec->size;
+	/* Evict the oldest, a few at a time, to stay within budget. */
+	while (n < ARRAY_SIZE(victims) &&
+	       (q->count > cap || q->bytes > KMG_QUARANTINE_BYTES)) {
+		struct kmg_record *old = q->slot[q->head];
+
+		q->head = (q->head + 1) % KMG_QUARANTINE_MAX;
+		q->count--;
+		if (old->flags & KMG_REC_HELD)
+			q->bytes -= old->size;
+		victims[n++] = old;
+	}
+	raw_spin_unlock_irqrestore(&q->lock, flags);
+	kmg_count(KMG_COUNT_QUARANTINED);
+	while (n)
+		kmg_quarantine_evict(victims[--n]);
+}
+EXPORT_SYMBOL_IF_KUNIT(kmg_quarantine_add);
+
+/*
+ * Evict every quarantined record @match picks (all of them if @match is
+ * NULL): a module going away, a cache being destroyed, kmemguard disabled.
+ * Context: process, may sleep.
+ */
+void kmg_quarantine_flush(kmg_match_fn match, const void *arg)
+{
+	struct kmg_record *batch[32], *rec;
+	unsigned int i, keep, n;
+	struct kmg_qring *q;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		q = per_cpu_ptr(kmg_qrings, cpu);
+		do {
+			n = 0;
+			raw_spin_lock_irq(&q->lock);
+			/* Compact the ring in place, taking out a batch. */
+			for (i = 0, keep = 0; i < q->count; i++) {
+				rec = q->slot[(q->head + i) % KMG_QUARANTINE_MAX];
+				if (n < ARRAY_SIZE(batch) && (!match || match(rec, arg))) {
+					if (rec->flags & KMG_REC_HELD)
+						q->bytes -= rec->size;
+					batch[n++] = rec;
+				} else {
+					q->slot[(q->head + keep++) % KMG_QUARANTINE_MAX] = rec;
+				}
+			}
+			q->count = keep;
+			raw_spin_unlock_irq(&q->lock);
+			for (i = 0; i < n; i++)
+				kmg_quarantine_evict(batch[i]);
+			cond_resched();
+		} while (n == ARRAY_SIZE(batch));
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(kmg_quarantine_flush);
+
+int kmg_quarantine_init(void)
+{
+	int cpu;
+
+	kmg_qrings = alloc_percpu(struct kmg_qring);
+	if (!kmg_qrings)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu)
+		raw_spin_lock_init(&per_cpu_ptr(kmg_qrings, cpu)->lock);
+	return 0;
+}
+
+void kmg_quarantine_exit(void)
+{
+	kmg_quarantine_flush(NULL, NULL);
+	free_percpu(kmg_qrings);
+}
+
+/*
+ * Is @p inside a live tracked object? Probes the table at the addresses
+ * @step apart from @p down to @p - @span, where such an object could start.
+ * Only for frees of pointers kmemguard does not know: they are rare.
+ */
+bool kmg_table_find_containing(unsigned long p, unsigned long span,
+			       unsigned long step, struct kmg_record *copy)
+{
+	unsigned long start = ALIGN_DOWN(p, step), *b, flags;
+	unsigned long end = p > span ? p - span : 0;
+	struct kmg_record *rec;
+	bool found = false;
+
+	for (; start > end && !found; start -= step) {
+		b = kmg_bucket(start);
+		if (!kmg_first(b))
+			continue;
+		flags = kmg_bucket_lock(b);
+		rec = kmg_chain_find(b, start);
+		if (rec && !(rec->flags & KMG_REC_FREED) && p < start + rec->size) {
+			*copy = *rec;
+			found = true;
+		}
+		kmg_bucket_unlock(b, flags);
+	}
+	return found;
+}
+
+/*
+ * Copy up to @max live objects of cache @s into @copies; return how many
+ * there are in all. Context: process, may sleep.
+ */
+unsigned long kmg_table_collect_cache(struct kmem_cache *s,
+				      struct kmg_record *copies,
+				      unsigned long max)
+{
+	unsigned long *b, flags, n = 0;
+	struct kmg_record *rec;
+	unsigned int i;
+
+	for (i = 0; i < (1U << kmg_bucket_bits); i++) {
+		b = &kmg_buckets[i];
+		if (!kmg_first(b))
+			continue;
+		flags = kmg_bucket_lock(b);
+		for (rec = kmg_first(b); rec; rec = rec->next) {
+			if (rec->family != KMG_FAM_CACHE || rec->cache != s ||
+			    (rec->flags & KMG_REC_FREED))
+				continue;
+			if (n < max)
+				copies[n] = *rec;
+			n++;
+		}
+		kmg_bucket_unlock(b, flags);
+		if (!(i & 1023))
+			cond_resched();
+	}
+	return n;
+}
+
 int kmg_table_init(unsigned int bits)
 {
 	kmg_record_cache = kmem_cache_create("kmemguard_record",
@@ -491,12 +781,18 @@ int kmg_table_init(unsigned int bits)
 	}
 	/* Holds pointers to records only, which kmemleak does not track. */
 	kmemleak_no_scan(kmg_buckets);
+	if (kmg_quarantine_init()) {
+		kvfree(kmg_buckets);
+		kmem_cache_destroy(kmg_record_cache);
+		return -ENOMEM;
+	}
 	return 0;
 }
 
 /* Module exit: no tracked module is loaded, so the table is empty. */
 void kmg_table_exit(void)
 {
+	kmg_quarantine_exit();
 	kmg_table_flush();
 	kvfree(kmg_buckets);
 	kmem_cache_destroy(kmg_record_cache);

@@ -9,9 +9,16 @@
  * A NULL site is an allocation inside a kernel header's inline function:
  * the kernel's, not the driver's, so it is passed through untracked.
  *
- * Frees stop tracking before the memory goes back to the allocator, and
- * allocations start tracking after they return: an address is then never in
- * the table twice, even when another CPU gets the same memory back at once.
+ * Allocations are checked for their context before they run and start
+ * tracking after they return. Frees are checked (kmg_free()) before the
+ * memory goes back: a double or invalid free is reported and refused; a
+ * mismatched, wrong-order or wrong-cache free is reported and completed with
+ * the call that matches what was really allocated (kmg_free_memory()). Freed
+ * records go to the quarantine, which on kernels without KASAN also holds
+ * the memory of kmalloc, slab-cache and page objects back for a while, so a
+ * double free of them is recognised exactly and cannot hit reused memory.
+ * (With KASAN its own quarantine does that, and holding memory here would
+ * hide use-after-free from it.)
  *
  * No locks of their own; see table.c.
  */
@@ -19,11 +26,17 @@
 #define pr_fmt(fmt) "kmemguard: " fmt
 
 #include <linux/device.h>
+#include <linux/kmemleak.h>
 #include <linux/overflow.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
 
 #include "kmg.h"
+
+static bool kmg_match_cache(const struct kmg_record *rec, const void *s)
+{
+	return rec->family == KMG_FAM_CACHE && rec->cache == s;
+}
 
 /* Whether to record an allocation from @site. */
 static __always_inline bool kmg_tracks(struct kmemguard_site *site)
@@ -33,11 +46,22 @@ static __always_inline bool kmg_tracks(struct kmemguard_site *site)
 
 /* === kmalloc family ====================================================== */
 
+/* Check the context of an allocation from @site about to be made. */
+static __always_inline void kmg_pre_alloc(struct kmemguard_site *site,
+					  gfp_t gfp, bool always_blocks,
+					  const char *call)
+{
+	if (kmg_tracks(site))
+		kmg_check_alloc_context(site, gfp, always_blocks, call);
+}
+
 static void *kmg_kmalloc(struct kmemguard_site *site, size_t size, gfp_t gfp,
 			 int node)
 {
-	void *p = kmg_raw_kmalloc_node(size, gfp, node);
+	void *p;
 
+	kmg_pre_alloc(site, gfp, false, "kmalloc()");
+	p = kmg_raw_kmalloc_node(size, gfp, node);
 	if (kmg_tracks(site))
 		kmg_track_alloc(site, p, size, gfp, KMG_FAM_KMALLOC, 0, NULL, 0);
 	return p;
@@ -72,6 +96,7 @@ void *kmemguard_krealloc(struct kmemguard_site *site, const void *p,
 
 	if (!kmg_tracks(site))
 		return kmg_raw_krealloc(p, size, gfp);
+	kmg_check_alloc_context(site, gfp, false, "krealloc()");
 	/*
 	 * Untrack first: once krealloc() moved the object, its old address
 	 * may be handed to another CPU at once.
@@ -135,7 +160,10 @@ EXPORT_SYMBOL_GPL(kmemguard_kstrndup);
 const char *kmemguard_kstrdup_const(struct kmemguard_site *site,
 				    const char *s, gfp_t gfp)
 {
-	const char *p = kstrdup_const(s, gfp);
+	const char *p;
+
+	kmg_pre_alloc(site, gfp, false, "kstrdup_const()");
+	p = kstrdup_const(s, gfp);
 
 	/* A string in the kernel's .rodata comes back as is: nothing to track. */
 	if (kmg_tracks(site) && s && p != s)
@@ -178,8 +206,10 @@ EXPORT_SYMBOL_GPL(kmemguard_kasprintf);
 void *kmemguard_kvmalloc_node(struct kmemguard_site *site, size_t size,
 			      gfp_t gfp, int node)
 {
-	void *p = kmg_raw_kvmalloc_node(size, gfp, node);
+	void *p;
 
+	kmg_pre_alloc(site, gfp, false, "kvmalloc()");
+	p = kmg_raw_kvmalloc_node(size, gfp, node);
 	if (kmg_tracks(site))
 		kmg_track_alloc(site, p, size, gfp,
 				is_vmalloc_addr(p) ? KMG_FAM_VMALLOC :
@@ -203,50 +233,149 @@ void *kmemguard_kvmalloc_array(struct kmemguard_site *site, size_t n,
 }
 EXPORT_SYMBOL_GPL(kmemguard_kvmalloc_array);
 
-/* Stop tracking @p, which is being freed (or queued to be freed). */
-static void kmg_untrack(const void *p)
+/* Can the quarantine hold this freed object's memory back for a while? */
+static bool kmg_can_hold(const struct kmg_record *rec,
+			 const struct kmg_free_call *call)
 {
-	struct kmg_record *rec;
-
-	if (!kmg_tracking())
-		return;
-	rec = kmg_track_free(p);
-	if (rec)
-		kmg_record_release(rec);
+	if (IS_ENABLED(CONFIG_KASAN) || !READ_ONCE(kmg_quarantine_slots))
+		return false;
+	if (call->api == KMG_FREE_KFREE_SENSITIVE || call->api == KMG_FREE_RCU)
+		return false;	/* must be wiped now / RCU frees it */
+	if (rec->size > 64 * 1024)
+		return false;
+	return rec->family == KMG_FAM_KMALLOC || rec->family == KMG_FAM_CACHE ||
+	       rec->family == KMG_FAM_PAGES;
 }
+
+/**
+ * kmg_free() - check a free of @p made at @site through @call
+ *
+ * Return: true if the caller should now make its own (plain) free call;
+ * false if kmemguard took care of @p: refused it (double or invalid free),
+ * freed it the right way (mismatch), or holds it in the quarantine.
+ */
+static bool kmg_free(struct kmemguard_site *site, const void *p,
+		     const struct kmg_free_call *call)
+{
+	struct kmg_record copy, *rec;
+	enum kmg_bug bug;
+	bool found;
+
+	if (!kmg_tracking() || ZERO_OR_NULL_PTR(p))
+		return true;
+	switch (kmg_track_mark_freed(p, site, kmg_save_stack(), &rec, &copy)) {
+	case KMG_LOOKUP_NONE:
+		bug = kmg_check_untracked_free(p, call, &copy, &found);
+		if (!bug)
+			return true;
+		kmg_report_free(bug, site, call, p, found ? &copy : NULL);
+		return false;
+	case KMG_LOOKUP_FREED:
+		kmg_report_free(KMG_BUG_DOUBLE_FREE, site, call, p, &copy);
+		return false;
+	case KMG_LOOKUP_LIVE:
+	default:
+		break;
+	}
+	bug = kmg_free_verdict(&copy, call);
+	if (bug)
+		kmg_report_free(bug, site, call, p, &copy);
+	if (kmg_can_hold(&copy, call)) {
+		/* Freed memory is nobody's: kmemleak must not call it a leak. */
+		if (copy.family != KMG_FAM_PAGES)
+			kmemleak_ignore(p);
+		kmg_quarantine_add(rec, true);
+		return false;
+	}
+	if (bug) {
+		kmg_free_memory(&copy);
+		kmg_quarantine_add(rec, false);
+		return false;
+	}
+	kmg_quarantine_add(rec, false);
+	return true;
+}
+
+static void kmg_devm_release(struct device *dev, void *res);
+static int kmg_devm_match(struct device *dev, void *res, void *data);
+
+/*
+ * Release an object's memory with the call that matches how it was
+ * allocated: used for held objects leaving the quarantine and to complete
+ * a mismatched, wrong-order or wrong-cache free.
+ */
+void kmg_free_memory(const struct kmg_record *rec)
+{
+	void *p = (void *)rec->addr;
+
+	switch (rec->family) {
+	case KMG_FAM_KMALLOC:
+		kfree(p);
+		break;
+	case KMG_FAM_VMALLOC:
+		vfree(p);
+		break;
+	case KMG_FAM_PAGES:
+		free_pages(rec->addr, rec->order);
+		break;
+	case KMG_FAM_CACHE:
+		kmem_cache_free(rec->cache, p);
+		break;
+	case KMG_FAM_CACHE_STRUCT:
+		kmem_cache_destroy(p);
+		break;
+	case KMG_FAM_DEVM:
+		devres_destroy(rec->dev, kmg_devm_release, kmg_devm_match, p);
+		devm_kfree(rec->dev, p);
+		break;
+	default:
+		break;
+	}
+}
+
+static const struct kmg_free_call kmg_call_kfree = { .api = KMG_FREE_KFREE };
+static const struct kmg_free_call kmg_call_kfree_sensitive = {
+	.api = KMG_FREE_KFREE_SENSITIVE };
+static const struct kmg_free_call kmg_call_kvfree = { .api = KMG_FREE_KVFREE };
+static const struct kmg_free_call kmg_call_rcu = { .api = KMG_FREE_RCU };
+static const struct kmg_free_call kmg_call_vfree = { .api = KMG_FREE_VFREE };
 
 void kmemguard_kfree(struct kmemguard_site *site, const void *p)
 {
-	kmg_untrack(p);
-	kfree(p);
+	if (kmg_free(site, p, &kmg_call_kfree))
+		kfree(p);
 }
 EXPORT_SYMBOL_GPL(kmemguard_kfree);
 
 void kmemguard_kfree_sensitive(struct kmemguard_site *site, const void *p)
 {
-	kmg_untrack(p);
-	kfree_sensitive(p);
+	if (kmg_free(site, p, &kmg_call_kfree_sensitive))
+		kfree_sensitive(p);
 }
 EXPORT_SYMBOL_GPL(kmemguard_kfree_sensitive);
 
 void kmemguard_kfree_const(struct kmemguard_site *site, const void *p)
 {
-	kmg_untrack(p);
-	kfree_const(p);
+	/* A string in the kernel's .rodata was never tracked: passed on. */
+	if (kmg_free(site, p, &kmg_call_kfree))
+		kfree_const(p);
 }
 EXPORT_SYMBOL_GPL(kmemguard_kfree_const);
 
 void kmemguard_kvfree(struct kmemguard_site *site, const void *p)
 {
-	kmg_untrack(p);
-	kvfree(p);
+	if (kmg_free(site, p, &kmg_call_kvfree))
+		kvfree(p);
 }
 EXPORT_SYMBOL_GPL(kmemguard_kvfree);
 
-/* kfree_rcu() and friends: untracked when queued; RCU frees it later. */
-void kmemguard_kvfree_rcu_queued(struct kmemguard_site *site, const void *p)
+/*
+ * kfree_rcu() and friends: checked when queued. Returns the pointer to
+ * queue, or NULL when kmemguard refused or completed the free itself.
+ */
+void *kmemguard_kvfree_rcu_queued(struct kmemguard_site *site, const void *p)
 {
-	kmg_untrack(p);
+	return kmg_free(site, p, &kmg_call_rcu) ? (void *)p : NULL;
 }
 EXPORT_SYMBOL_GPL(kmemguard_kvfree_rcu_queued);
 
@@ -257,6 +386,7 @@ void *kmemguard_vmalloc(struct kmemguard_site *site, unsigned long size,
 {
 	void *p;
 
+	kmg_pre_alloc(site, gfp, true, "vmalloc()");
 	if (user)
 		p = kmg_raw_vmalloc_user(size);
 	else if (gfp & __GFP_ZERO)
@@ -271,8 +401,8 @@ EXPORT_SYMBOL_GPL(kmemguard_vmalloc);
 
 void kmemguard_vfree(struct kmemguard_site *site, const void *p)
 {
-	kmg_untrack(p);
-	vfree(p);
+	if (kmg_free(site, p, &kmg_call_vfree))
+		vfree(p);
 }
 EXPORT_SYMBOL_GPL(kmemguard_vfree);
 
@@ -285,7 +415,10 @@ EXPORT_SYMBOL_GPL(kmemguard_vfree);
 unsigned long kmemguard_get_free_pages(struct kmemguard_site *site,
 				       gfp_t gfp, unsigned int order)
 {
-	unsigned long addr = kmg_raw_get_free_pages(gfp, order);
+	unsigned long addr;
+
+	kmg_pre_alloc(site, gfp, false, "__get_free_pages()");
+	addr = kmg_raw_get_free_pages(gfp, order);
 
 	if (kmg_tracks(site))
 		kmg_track_alloc(site, (void *)addr, PAGE_SIZE << order, gfp,
@@ -297,7 +430,10 @@ EXPORT_SYMBOL_GPL(kmemguard_get_free_pages);
 struct page *kmemguard_alloc_pages(struct kmemguard_site *site, gfp_t gfp,
 				   unsigned int order)
 {
-	struct page *page = kmg_raw_alloc_pages(gfp, order);
+	struct page *page;
+
+	kmg_pre_alloc(site, gfp, false, "alloc_pages()");
+	page = kmg_raw_alloc_pages(gfp, order);
 
 	if (kmg_tracks(site))
 		kmg_track_alloc(site, page ? page_address(page) : NULL,
@@ -310,17 +446,22 @@ EXPORT_SYMBOL_GPL(kmemguard_alloc_pages);
 void kmemguard_free_pages(struct kmemguard_site *site, unsigned long addr,
 			  unsigned int order)
 {
-	if (addr)
-		kmg_untrack((void *)addr);
-	free_pages(addr, order);
+	struct kmg_free_call call = { .api = KMG_FREE_PAGES, .order = order };
+
+	if (!addr)
+		return;
+	if (kmg_free(site, (void *)addr, &call))
+		free_pages(addr, order);
 }
 EXPORT_SYMBOL_GPL(kmemguard_free_pages);
 
 void kmemguard___free_pages(struct kmemguard_site *site, struct page *page,
 			    unsigned int order)
 {
-	kmg_untrack(page_address(page));
-	__free_pages(page, order);
+	struct kmg_free_call call = { .api = KMG_FREE_PAGES, .order = order };
+
+	if (kmg_free(site, page_address(page), &call))
+		__free_pages(page, order);
 }
 EXPORT_SYMBOL_GPL(kmemguard___free_pages);
 
@@ -329,6 +470,8 @@ EXPORT_SYMBOL_GPL(kmemguard___free_pages);
 struct kmem_cache *kmemguard_cache_created(struct kmemguard_site *site,
 					   struct kmem_cache *s)
 {
+	/* Checked after the fact: the creation is an argument of this call. */
+	kmg_pre_alloc(site, GFP_KERNEL, true, "kmem_cache_create()");
 	if (kmg_tracks(site))
 		kmg_track_alloc(site, s, s ? kmem_cache_size(s) : 0, GFP_KERNEL,
 				KMG_FAM_CACHE_STRUCT, 0, NULL, 0);
@@ -339,16 +482,42 @@ EXPORT_SYMBOL_GPL(kmemguard_cache_created);
 void kmemguard_kmem_cache_destroy(struct kmemguard_site *site,
 				  struct kmem_cache *s)
 {
-	if (s)
-		kmg_untrack(s);
-	kmem_cache_destroy(s);
+	static const struct kmg_free_call call = {
+		.api = KMG_FREE_CACHE_DESTROY };
+	struct kmg_record *live;
+	unsigned long n, shown;
+
+	if (!s)
+		return;
+	if (!kmg_tracking()) {
+		kmem_cache_destroy(s);
+		return;
+	}
+	kmg_check_alloc_context(site, GFP_KERNEL, true, "kmem_cache_destroy()");
+	/* Objects the quarantine holds go back to the cache first. */
+	kmg_quarantine_flush(kmg_match_cache, s);
+	shown = READ_ONCE(kmg_report_objects);
+	live = kcalloc(shown, sizeof(*live), GFP_KERNEL | __GFP_NOWARN);
+	n = kmg_table_collect_cache(s, live, live ? shown : 0);
+	if (n) {
+		/* Destroying it would WARN and leak it anyway: keep it. */
+		kmg_report_cache_not_empty(site, s, live, n, min(n, live ? shown : 0));
+		kfree(live);
+		return;
+	}
+	kfree(live);
+	if (kmg_free(site, s, &call))
+		kmem_cache_destroy(s);
 }
 EXPORT_SYMBOL_GPL(kmemguard_kmem_cache_destroy);
 
 void *kmemguard_kmem_cache_alloc(struct kmemguard_site *site,
 				 struct kmem_cache *s, gfp_t gfp)
 {
-	void *p = kmg_raw_kmem_cache_alloc(s, gfp);
+	void *p;
+
+	kmg_pre_alloc(site, gfp, false, "kmem_cache_alloc()");
+	p = kmg_raw_kmem_cache_alloc(s, gfp);
 
 	if (kmg_tracks(site))
 		kmg_track_alloc(site, p, kmem_cache_size(s), gfp, KMG_FAM_CACHE,
@@ -360,8 +529,10 @@ EXPORT_SYMBOL_GPL(kmemguard_kmem_cache_alloc);
 void kmemguard_kmem_cache_free(struct kmemguard_site *site,
 			       struct kmem_cache *s, void *p)
 {
-	kmg_untrack(p);
-	kmem_cache_free(s, p);
+	struct kmg_free_call call = { .api = KMG_FREE_CACHE, .cache = s };
+
+	if (kmg_free(site, p, &call))
+		kmem_cache_free(s, p);
 }
 EXPORT_SYMBOL_GPL(kmemguard_kmem_cache_free);
 
@@ -374,7 +545,10 @@ EXPORT_SYMBOL_GPL(kmemguard_kmem_cache_free);
  */
 static void kmg_devm_release(struct device *dev, void *res)
 {
-	kmg_untrack(*(void **)res);
+	struct kmg_record *rec = kmg_track_free(*(void **)res);
+
+	if (rec)
+		kmg_record_release(rec);
 }
 
 static int kmg_devm_match(struct device *dev, void *res, void *data)
@@ -385,8 +559,11 @@ static int kmg_devm_match(struct device *dev, void *res, void *data)
 void *kmemguard_devm_kmalloc(struct kmemguard_site *site, struct device *dev,
 			     size_t size, gfp_t gfp)
 {
-	void *p = devm_kmalloc(dev, size, gfp);
 	void **dr;
+	void *p;
+
+	kmg_pre_alloc(site, gfp, false, "devm_kmalloc()");
+	p = devm_kmalloc(dev, size, gfp);
 
 	if (!kmg_tracks(site))
 		return p;
@@ -401,7 +578,7 @@ void *kmemguard_devm_kmalloc(struct kmemguard_site *site, struct device *dev,
 		return p;
 	}
 	*dr = p;
-	kmg_track_alloc(site, p, size, gfp, KMG_FAM_DEVM, 0, NULL, 0);
+	kmg_track_alloc(site, p, size, gfp, KMG_FAM_DEVM, 0, (void *)dev, 0);
 	devres_add(dev, dr);
 	return p;
 }
@@ -425,8 +602,12 @@ EXPORT_SYMBOL_GPL(kmemguard_devm_kmalloc_array);
 void kmemguard_devm_kfree(struct kmemguard_site *site, struct device *dev,
 			  const void *p)
 {
-	/* Runs kmg_devm_release(), which untracks p, if kmemguard tracks it. */
-	devres_release(dev, kmg_devm_release, kmg_devm_match, (void *)p);
-	devm_kfree(dev, p);
+	static const struct kmg_free_call call = { .api = KMG_FREE_DEVM };
+
+	if (kmg_free(site, p, &call)) {
+		/* kmemguard's devres entry goes first, without running. */
+		devres_destroy(dev, kmg_devm_release, kmg_devm_match, (void *)p);
+		devm_kfree(dev, p);
+	}
 }
 EXPORT_SYMBOL_GPL(kmemguard_devm_kfree);

@@ -46,10 +46,13 @@ kmg_run_file() {
 					kmg_log "KMG-DIAG $KMG_CUR: $l"
 				done
 			fi
-			# A failed test must not leave its modules to the next.
+			# A failed test must not leave its modules or
+			# settings to the next.
 			for m in $(grep -o '^kmg_[a-z_]*' /proc/modules); do
 				rmmod "$m" 2>/dev/null
 			done
+			echo 0 > /sys/module/kmemguard/parameters/hints
+			echo 1 > /proc/sys/kernel/panic_on_warn
 			kmg_dmesg > /dev/null
 			cat /tmp/kmg-cur-dmesg >> /tmp/kmg-dmesg.all
 		done
@@ -66,6 +69,14 @@ kmg_stat() { sed -n "s/^$1: //p" $KMG_DBG/stats; }
 # Insert a module; $1 the module name, the rest its parameters.
 kmg_insmod() { local m=$1; shift; insmod "$KMG_MOD/$m.ko" "$@"; }
 
+# Start the test's kernel log afresh (what was logged is kept for the final
+# log check).
+kmg_dmesg_reset() {
+	kmg_dmesg > /dev/null
+	cat /tmp/kmg-cur-dmesg >> /tmp/kmg-dmesg.all
+	: > /tmp/kmg-cur-dmesg
+}
+
 # Unload a module that leaks on purpose. Where memory allocation profiling
 # is on (the debug kernel) the kernel WARNs about the same leak at unload:
 # that is expected here, so panic_on_warn is off for this one rmmod and the
@@ -76,6 +87,43 @@ kmg_rmmod_leaky() {
 	echo 1 > /proc/sys/kernel/panic_on_warn
 	kmg_dmesg > /dev/null
 	sed -i 's/WARNING: \(.* alloc_tag_module_unload\)/EXPECTED-WARN: \1/' /tmp/kmg-cur-dmesg
+}
+
+# Run a command that makes kmemguard report a bug on purpose: panic_on_warn
+# is off for it, and the WARN that ends each report (and on the debug
+# kernel the kernel's own "sleeping function called from invalid context")
+# is marked expected for the final log check.
+kmg_expect_warn() {
+	echo 0 > /proc/sys/kernel/panic_on_warn
+	"$@"
+	echo 1 > /proc/sys/kernel/panic_on_warn
+	kmg_dmesg > /dev/null
+	sed -i -e 's/WARNING: \(.* kmg_report_end+\)/EXPECTED-WARN: \1/' \
+		-e 's/BUG: sleeping function called/EXPECTED-BUG: sleeping function called/' \
+		/tmp/kmg-cur-dmesg
+}
+
+# kmg_expect_bug TYPE MODULE MARKER [PARAM...]: loading MODULE with PARAMs
+# makes exactly one kmemguard report, of TYPE, naming the source line
+# marked /* KMG: MARKER */ in MODULE.c; the module then unloads cleanly.
+kmg_expect_bug() {
+	local type=$1 mod=$2 marker=$3 line d n
+	shift 3
+	line=$(kmg_lines $mod.c "$marker")
+	[ -n "$line" ] || kmg_fail "no marker $marker in $mod.c"
+	kmg_dmesg_reset
+	kmg_expect_warn kmg_insmod $mod "$@"
+	rmmod $mod
+	d=$(kmg_dmesg)
+	n=$(echo "$d" | grep -c '^BUG: kmemguard: ' || true)
+	[ "$n" = 1 ] || kmg_fail "$mod $*: expected 1 report, got $n: $(echo "$d" | grep '^BUG: kmemguard: ')"
+	echo "$d" | grep -qE "^BUG: kmemguard: $type in [a-z_0-9]+ \[$mod\]\$" ||
+		kmg_fail "$mod $*: no $type report: $(echo "$d" | grep '^BUG: kmemguard: ')"
+	echo "$d" | grep -qE "at $mod.c:$line[;:, ]" ||
+		kmg_fail "$mod $*: report does not name $mod.c:$line"
+	echo "$d" | grep -q "kmemguard: $type in .* at $mod.c:$line" ||
+		kmg_fail "$mod $*: no WARN (taint, panic_on_warn) for the report"
+	echo "$d" > /tmp/kmg-last-report
 }
 
 kmg_count_reports() { kmg_dmesg | grep -c 'BUG: kmemguard: ' || true; }

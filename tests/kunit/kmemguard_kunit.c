@@ -225,6 +225,65 @@ static void kmg_test_disable_drops_records(struct kunit *test)
 	kmg_sites_forget_module(THIS_MODULE);
 }
 
+static void kmg_test_double_free_seen_in_quarantine(struct kunit *test)
+{
+	static struct kmemguard_site site = KMG_TEST_SITE("j.c", 10, THIS_MODULE);
+	static struct kmemguard_site fsite = KMG_TEST_SITE("j.c", 11, THIS_MODULE);
+	struct kmg_record copy, *rec = NULL;
+
+	kmg_track_alloc(&site, FAKE(80), 24, GFP_KERNEL, KMG_FAM_KMALLOC, 0,
+			NULL, 0);
+	KUNIT_ASSERT_EQ(test, kmg_track_mark_freed(FAKE(80), &fsite, 0, &rec, &copy),
+			KMG_LOOKUP_LIVE);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&site.live), 0);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&site.frees), 1);
+	kmg_quarantine_add(rec, false);
+	/* The second free finds the first one's record, with its site. */
+	KUNIT_EXPECT_EQ(test, kmg_track_mark_freed(FAKE(80), &fsite, 0, &rec, &copy),
+			KMG_LOOKUP_FREED);
+	KUNIT_EXPECT_PTR_EQ(test, copy.free_site, &fsite);
+	KUNIT_EXPECT_PTR_EQ(test, copy.site, &site);
+	/* A freed record is not live: leak extraction leaves it alone. */
+	KUNIT_EXPECT_NULL(test, kmg_track_free(FAKE(80)));
+	kmg_quarantine_flush(NULL, NULL);
+	KUNIT_EXPECT_EQ(test, kmg_track_mark_freed(FAKE(80), &fsite, 0, &rec, &copy),
+			KMG_LOOKUP_NONE);
+	kmg_sites_forget_module(THIS_MODULE);
+}
+
+static void kmg_test_free_verdicts(struct kunit *test)
+{
+	struct kmg_record rec = { .family = KMG_FAM_KMALLOC };
+	struct kmg_free_call call = { .api = KMG_FREE_KFREE };
+
+	KUNIT_EXPECT_EQ(test, kmg_free_verdict(&rec, &call), KMG_BUG_NONE);
+	call.api = KMG_FREE_VFREE;
+	KUNIT_EXPECT_EQ(test, kmg_free_verdict(&rec, &call), KMG_BUG_MISMATCHED_FREE);
+	call.api = KMG_FREE_KVFREE;
+	KUNIT_EXPECT_EQ(test, kmg_free_verdict(&rec, &call), KMG_BUG_NONE);
+	rec.family = KMG_FAM_VMALLOC;
+	KUNIT_EXPECT_EQ(test, kmg_free_verdict(&rec, &call), KMG_BUG_NONE);
+	call.api = KMG_FREE_KFREE;
+	KUNIT_EXPECT_EQ(test, kmg_free_verdict(&rec, &call), KMG_BUG_MISMATCHED_FREE);
+	rec.family = KMG_FAM_PAGES;
+	rec.order = 2;
+	call.api = KMG_FREE_PAGES;
+	call.order = 2;
+	KUNIT_EXPECT_EQ(test, kmg_free_verdict(&rec, &call), KMG_BUG_NONE);
+	call.order = 1;
+	KUNIT_EXPECT_EQ(test, kmg_free_verdict(&rec, &call), KMG_BUG_WRONG_ORDER);
+	rec.family = KMG_FAM_CACHE;
+	rec.cache = (struct kmem_cache *)&mod_a;
+	call.api = KMG_FREE_CACHE;
+	call.cache = (struct kmem_cache *)&mod_b;
+	KUNIT_EXPECT_EQ(test, kmg_free_verdict(&rec, &call), KMG_BUG_WRONG_CACHE);
+	call.cache = rec.cache;
+	KUNIT_EXPECT_EQ(test, kmg_free_verdict(&rec, &call), KMG_BUG_NONE);
+	/* kfree() of a cache object is legal since 6.4 (this is 6.12). */
+	call.api = KMG_FREE_KFREE;
+	KUNIT_EXPECT_EQ(test, kmg_free_verdict(&rec, &call), KMG_BUG_NONE);
+}
+
 static struct kunit_case kmemguard_test_cases[] = {
 	KUNIT_CASE(kmg_test_track_and_untrack),
 	KUNIT_CASE(kmg_test_site_statistics),
@@ -234,6 +293,8 @@ static struct kunit_case kmemguard_test_cases[] = {
 	KUNIT_CASE(kmg_test_leak_grouping),
 	KUNIT_CASE(kmg_test_hardirq_tracked),
 	KUNIT_CASE(kmg_test_disable_drops_records),
+	KUNIT_CASE(kmg_test_double_free_seen_in_quarantine),
+	KUNIT_CASE(kmg_test_free_verdicts),
 	{}
 };
 

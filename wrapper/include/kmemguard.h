@@ -48,6 +48,9 @@
  * @allocs:	successful allocations (atomic)
  * @frees:	frees of objects allocated here (atomic)
  * @failed:	allocations that returned NULL, injected or not (atomic)
+ * @report_time: jiffies of the last report about this site (cmpxchg)
+ * @report_type: type of that report (written by its winner)
+ * @report_repeats: reports suppressed since then (atomic)
  *
  * One static instance per call site, in the calling module's data: it lives
  * exactly as long as that module, which is why kmemguard forgets a module's
@@ -66,6 +69,9 @@ struct kmemguard_site {
 	atomic_long_t allocs;
 	atomic_long_t frees;
 	atomic_long_t failed;
+	unsigned long report_time;
+	unsigned int report_type;
+	atomic_t report_repeats;
 };
 
 /* Exported entry points (wrapper/wrappers.c). */
@@ -96,7 +102,7 @@ void kmemguard_kfree(struct kmemguard_site *site, const void *p);
 void kmemguard_kfree_sensitive(struct kmemguard_site *site, const void *p);
 void kmemguard_kfree_const(struct kmemguard_site *site, const void *p);
 void kmemguard_kvfree(struct kmemguard_site *site, const void *p);
-void kmemguard_kvfree_rcu_queued(struct kmemguard_site *site, const void *p);
+void *kmemguard_kvfree_rcu_queued(struct kmemguard_site *site, const void *p);
 
 void *kmemguard_vmalloc(struct kmemguard_site *site, unsigned long size,
 			gfp_t gfp, int node, bool user);
@@ -215,14 +221,11 @@ void kmemguard_devm_kfree(struct kmemguard_site *site, struct device *dev,
 /*
  * kfree_rcu() and friends: the object stops being tracked when it is queued
  * (the driver gave it up then); the kernel frees it after the grace period.
+ * A free kmemguard refused (double, invalid) comes back NULL: not queued.
  * The kernel's kvfree_rcu_arg_*() evaluate their pointer argument once.
  */
-#define __KMG_RCU_QUEUED(ptr) ({					\
-	typeof(ptr) ___kmg_p = (ptr);					\
-									\
-	kmemguard_kvfree_rcu_queued(__KMG_SITE, ___kmg_p);		\
-	___kmg_p;							\
-})
+#define __KMG_RCU_QUEUED(ptr)						\
+	((typeof(ptr))kmemguard_kvfree_rcu_queued(__KMG_SITE, ptr))
 #undef kfree_rcu
 #define kfree_rcu(ptr, rhf)	kvfree_rcu_arg_2(__KMG_RCU_QUEUED(ptr), rhf)
 #undef kvfree_rcu

@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Buggy on purpose: frees an object twice. kmemguard reports double-free at
+ * the second free and does not pass it to the allocator.
+ * bug=kfree|vfree|pages|cache|rcu selects the allocator family.
+ */
+#include <linux/gfp.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+
+#include <kmemguard.h>
+
+static char *bug = "kfree";
+module_param(bug, charp, 0444);
+MODULE_PARM_DESC(bug, "kfree, vfree, pages, cache or rcu");
+
+struct kmg_df_obj {
+	struct rcu_head rcu;
+	long v;
+};
+
+static int __init kmg_double_free_init(void)
+{
+	struct kmem_cache *c;
+	struct kmg_df_obj *o;
+	unsigned long a;
+	void *p;
+
+	if (!strcmp(bug, "kfree")) {
+		p = kmalloc(64, GFP_KERNEL);
+		kfree(p);
+		kfree(p); /* KMG: double-free-kfree */
+	} else if (!strcmp(bug, "vfree")) {
+		p = vmalloc(PAGE_SIZE);
+		vfree(p);
+		vfree(p); /* KMG: double-free-vfree */
+	} else if (!strcmp(bug, "pages")) {
+		a = __get_free_pages(GFP_KERNEL, 1);
+		free_pages(a, 1);
+		free_pages(a, 1); /* KMG: double-free-pages */
+	} else if (!strcmp(bug, "cache")) {
+		c = KMEM_CACHE(kmg_df_obj, 0);
+		if (!c)
+			return -ENOMEM;
+		p = kmem_cache_alloc(c, GFP_KERNEL);
+		kmem_cache_free(c, p);
+		kmem_cache_free(c, p); /* KMG: double-free-cache */
+		kmem_cache_destroy(c);
+	} else if (!strcmp(bug, "rcu")) {
+		o = kzalloc(sizeof(*o), GFP_KERNEL);
+		kfree(o);
+		kfree_rcu(o, rcu); /* KMG: double-free-rcu */
+	} else {
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void __exit kmg_double_free_exit(void)
+{
+}
+
+module_init(kmg_double_free_init);
+module_exit(kmg_double_free_exit);
+MODULE_DESCRIPTION("kmemguard sample: double free");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Buggy on purpose: frees what is not the start of an allocation. kmemguard
+ * reports invalid-free and does not pass it to the allocator.
+ * bug=interior|global|stack|vinterior
+ */
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+
+#include <kmemguard.h>
+
+static char *bug = "interior";
+module_param(bug, charp, 0444);
+MODULE_PARM_DESC(bug, "interior, global, stack or vinterior");
+
+static char kmg_invalid_global[64];
+
+static noinline void kmg_invalid_stack(void)
+{
+	char buf[32];
+
+	memset(buf, 0, sizeof(buf));
+	kfree(buf); /* KMG: invalid-free-stack */
+}
+
+static int __init kmg_invalid_free_init(void)
+{
+	char *p;
+
+	if (!strcmp(bug, "interior")) {
+		p = kmalloc(128, GFP_KERNEL);
+		if (!p)
+			return -ENOMEM;
+		kfree(p + 24); /* KMG: invalid-free-interior */
+		kfree(p);
+	} else if (!strcmp(bug, "global")) {
+		kfree(kmg_invalid_global); /* KMG: invalid-free-global */
+	} else if (!strcmp(bug, "stack")) {
+		kmg_invalid_stack();
+	} else if (!strcmp(bug, "vinterior")) {
+		p = vmalloc(4 * PAGE_SIZE);
+		if (!p)
+			return -ENOMEM;
+		vfree(p + 2 * PAGE_SIZE); /* KMG: invalid-free-vinterior */
+		vfree(p);
+	} else {
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void __exit kmg_invalid_free_exit(void)
+{
+}
+
+module_init(kmg_invalid_free_init);
+module_exit(kmg_invalid_free_exit);
+MODULE_DESCRIPTION("kmemguard sample: invalid free");
+MODULE_LICENSE("GPL");

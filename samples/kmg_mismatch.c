@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Buggy on purpose: frees memory with the wrong family's call. kmemguard
+ * reports mismatched-free and frees it with the right call instead.
+ * bug=kfree_vmalloc|vfree_kmalloc|pages_kmalloc|kfree_pages|cache_kmalloc|
+ *     kfree_cache (legal since 6.4, a mismatch before)
+ */
+#include <linux/gfp.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+
+#include <kmemguard.h>
+
+static char *bug = "kfree_vmalloc";
+module_param(bug, charp, 0444);
+MODULE_PARM_DESC(bug, "which mismatch");
+
+struct kmg_mm_obj {
+	long a[4];
+};
+
+static int __init kmg_mismatch_init(void)
+{
+	struct kmem_cache *c;
+	unsigned long a;
+	void *p;
+
+	if (!strcmp(bug, "kfree_vmalloc")) {
+		p = vmalloc(2 * PAGE_SIZE);
+		kfree(p); /* KMG: mismatched-free-kfree_vmalloc */
+	} else if (!strcmp(bug, "vfree_kmalloc")) {
+		p = kmalloc(200, GFP_KERNEL);
+		vfree(p); /* KMG: mismatched-free-vfree_kmalloc */
+	} else if (!strcmp(bug, "pages_kmalloc")) {
+		p = kmalloc(PAGE_SIZE, GFP_KERNEL);
+		free_pages((unsigned long)p, 0); /* KMG: mismatched-free-pages_kmalloc */
+	} else if (!strcmp(bug, "kfree_pages")) {
+		a = __get_free_page(GFP_KERNEL);
+		kfree((void *)a); /* KMG: mismatched-free-kfree_pages */
+	} else if (!strcmp(bug, "cache_kmalloc") || !strcmp(bug, "kfree_cache")) {
+		c = KMEM_CACHE(kmg_mm_obj, 0);
+		if (!c)
+			return -ENOMEM;
+		if (!strcmp(bug, "cache_kmalloc")) {
+			p = kmalloc(32, GFP_KERNEL);
+			kmem_cache_free(c, p); /* KMG: mismatched-free-cache_kmalloc */
+		} else {
+			p = kmem_cache_alloc(c, GFP_KERNEL);
+			kfree(p); /* KMG: mismatched-free-kfree_cache */
+		}
+		kmem_cache_destroy(c);
+	} else {
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void __exit kmg_mismatch_exit(void)
+{
+}
+
+module_init(kmg_mismatch_init);
+module_exit(kmg_mismatch_exit);
+MODULE_DESCRIPTION("kmemguard sample: mismatched free");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,51 @@
+# sleep-in-atomic: sleeping allocations where sleeping is forbidden. On the
+# debug kernel the kernel's own DEBUG_ATOMIC_SLEEP check must agree.
+
+# kmg_sleep_case CTX REASON [MARKER]
+kmg_sleep_case() {
+	ctx=$1 reason=$2 marker=${3:-sleep-in-atomic}
+	# The kernel's checker reports at most once a second.
+	kmg_is_debug && sleep 1.1
+	kmg_expect_bug sleep-in-atomic kmg_atomic $marker ctx=$ctx
+	grep -q "$reason" /tmp/kmg-last-report || kmg_fail "$ctx: reason '$reason' not given"
+	grep -q 'gfp=GFP_KERNEL' /tmp/kmg-last-report || kmg_fail "$ctx: GFP flags not in words"
+	if kmg_is_debug; then
+		grep -q 'BUG: sleeping function called from invalid context' /tmp/kmg-last-report ||
+			kmg_fail "$ctx: the kernel's own checker did not report the same call"
+	fi
+	return 0
+}
+
+test_process_context_variants() {
+	kmg_sleep_case spinlock 'preemption disabled'
+	kmg_sleep_case irqsave 'interrupts disabled'
+	kmg_sleep_case rwlock 'preemption disabled'
+	kmg_sleep_case rcu 'inside rcu_read_lock()'
+	kmg_sleep_case bh 'bottom halves disabled'
+	kmg_sleep_case preempt 'preemption disabled'
+	kmg_sleep_case irqs_off 'interrupts disabled'
+	kmg_sleep_case vmalloc_lock 'preemption disabled' sleep-in-atomic-vmalloc
+	kmg_sleep_case kvmalloc_lock 'preemption disabled' sleep-in-atomic-kvmalloc
+}
+
+test_correct_atomic_allocations_are_clean() {
+	for c in process spinlock irqsave rwlock rcu bh preempt irqs_off vmalloc_lock kvmalloc_lock; do
+		kmg_insmod kmg_atomic ctx=$c ok=1
+		rmmod kmg_atomic
+	done
+	kmg_expect_no_reports
+	if kmg_dmesg | grep -q 'sleeping function called'; then
+		kmg_fail "the kernel's checker reported a correct allocation"
+	fi
+	return 0
+}
+
+test_needless_atomic_hint() {
+	echo 1 > /sys/module/kmemguard/parameters/hints
+	kmg_expect_bug needless-atomic kmg_atomic needless-atomic ctx=process ok=1
+	echo 0 > /sys/module/kmemguard/parameters/hints
+	# Off by default.
+	kmg_insmod kmg_atomic ctx=process ok=1
+	rmmod kmg_atomic
+	[ "$(kmg_count_reports)" = 1 ]
+}

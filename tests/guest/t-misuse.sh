@@ -1,0 +1,77 @@
+# Misuse detection: one buggy sample per bug type, each report naming its
+# line; the guest keeps running and nothing leaks afterwards.
+
+test_double_free() {
+	for b in kfree vfree pages cache rcu; do
+		kmg_expect_bug double-free kmg_double_free double-free-$b bug=$b
+		grep -q '^first freed at kmg_double_free.c:' /tmp/kmg-last-report ||
+			kmg_fail "$b: first free not shown"
+		grep -q '^allocated by .* at kmg_double_free.c:' /tmp/kmg-last-report ||
+			kmg_fail "$b: allocation not shown"
+	done
+}
+
+test_invalid_free() {
+	for b in interior global stack vinterior; do
+		kmg_expect_bug invalid-free kmg_invalid_free invalid-free-$b bug=$b
+	done
+	kmg_expect_bug invalid-free kmg_invalid_free invalid-free-interior bug=interior
+	grep -q '24 bytes into an object; refused' /tmp/kmg-last-report
+}
+
+test_mismatched_free() {
+	for b in kfree_vmalloc vfree_kmalloc pages_kmalloc kfree_pages cache_kmalloc; do
+		kmg_expect_bug mismatched-free kmg_mismatch mismatched-free-$b bug=$b
+	done
+	grep -q 'freed with kfree() instead' /tmp/kmg-last-report
+}
+
+test_kfree_of_cache_object_follows_kernel_rule() {
+	if [ "$KMG_KERNEL" = deb6.1 ]; then
+		kmg_expect_bug mismatched-free kmg_mismatch mismatched-free-kfree_cache bug=kfree_cache
+	else
+		# Legal since 6.4.
+		kmg_insmod kmg_mismatch bug=kfree_cache
+		rmmod kmg_mismatch
+		kmg_expect_no_reports
+	fi
+}
+
+test_wrong_order() {
+	kmg_dmesg_reset
+	kmg_expect_warn kmg_insmod kmg_wrong_order
+	rmmod kmg_wrong_order
+	d=$(kmg_dmesg)
+	[ "$(echo "$d" | grep -c '^BUG: kmemguard: wrong-order in kmg_wrong_order_init \[kmg_wrong_order\]$')" = 2 ]
+	for m in wrong-order-free_pages wrong-order-__free_pages; do
+		l=$(kmg_lines kmg_wrong_order.c $m)
+		echo "$d" | grep -q "at kmg_wrong_order.c:$l; allocated with order" ||
+			kmg_fail "$m: line $l not reported"
+	done
+}
+
+test_wrong_cache() {
+	kmg_expect_bug wrong-cache kmg_wrong_cache wrong-cache
+}
+
+test_cache_not_empty() {
+	kmg_expect_bug cache-not-empty kmg_cache_not_empty cache-not-empty
+	l=$(kmg_lines kmg_cache_not_empty.c cache-not-empty-object)
+	grep -q "^live object allocated at kmg_cache_not_empty.c:$l:" /tmp/kmg-last-report
+}
+
+test_machine_survives_and_nothing_leaks() {
+	# After all of the above: the clean sample still runs without a report,
+	# and no record of the buggy samples is left.
+	kmg_insmod kmg_clean
+	rmmod kmg_clean
+	kmg_expect_no_reports
+	[ "$(kmg_stat 'live objects')" = 0 ]
+	[ "$(kmg_stat 'reports double-free')" -ge 5 ]
+}
+
+test_tutorial_rewritten_is_clean() {
+	kmg_insmod kmg_tutorial
+	rmmod kmg_tutorial
+	kmg_expect_no_reports
+}
