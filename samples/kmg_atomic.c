@@ -4,10 +4,11 @@
  * sleeping is forbidden. With ok=0 each makes a sleeping allocation
  * (GFP_KERNEL, vmalloc, kvmalloc) there and kmemguard reports
  * sleep-in-atomic; with ok=1 the same contexts use GFP_ATOMIC or GFP_NOWAIT
- * and nothing may be reported.
+ * and nothing may be reported (on PREEMPT_RT: except where preemption or
+ * interrupts are truly off, where no allocation at all is allowed).
  *
- * ctx=spinlock|irqsave|rwlock|rcu|bh|preempt|irqs_off|timer|tasklet|hardirq|
- *     vmalloc_lock|kvmalloc_lock, or process: no atomic context at all (there
+ * ctx=spinlock|irqsave|rwlock|raw_spinlock|rcu|bh|preempt|irqs_off|timer|
+ *     tasklet|hardirq|vmalloc_lock|kvmalloc_lock, or process: no atomic context at all (there
  *     ok=1's GFP_ATOMIC is needless, which kmemguard.hints=1 points out)
  */
 #include <linux/completion.h>
@@ -26,9 +27,13 @@ module_param(ctx, charp, 0444);
 MODULE_PARM_DESC(ctx, "the atomic context to allocate in");
 static bool ok;
 module_param(ok, bool, 0444);
-MODULE_PARM_DESC(ok, "use GFP_ATOMIC/GFP_NOWAIT: the correct way");
+MODULE_PARM_DESC(ok, "use GFP_ATOMIC: the correct way");
+static bool nowait;
+module_param(nowait, bool, 0444);
+MODULE_PARM_DESC(nowait, "with ok=1: GFP_NOWAIT instead of GFP_ATOMIC");
 
 static DEFINE_SPINLOCK(kmg_atomic_lock);
+static DEFINE_RAW_SPINLOCK(kmg_atomic_raw_lock);
 static DEFINE_RWLOCK(kmg_atomic_rwlock);
 static DECLARE_COMPLETION(kmg_atomic_done);
 
@@ -36,12 +41,12 @@ static void kmg_atomic_alloc(void)
 {
 	void *p;
 
-	if (ok)
+	if (ok && nowait)
+		p = kzalloc(32, GFP_NOWAIT);
+	else if (ok)
 		p = kmalloc(64, GFP_ATOMIC); /* KMG: needless-atomic */
 	else
 		p = kmalloc(64, GFP_KERNEL); /* KMG: sleep-in-atomic */
-	kfree(p);
-	p = kzalloc(32, GFP_NOWAIT);
 	kfree(p);
 }
 
@@ -85,6 +90,10 @@ static int __init kmg_atomic_init(void)
 		read_lock(&kmg_atomic_rwlock);
 		kmg_atomic_alloc();
 		read_unlock(&kmg_atomic_rwlock);
+	} else if (!strcmp(ctx, "raw_spinlock")) {
+		raw_spin_lock(&kmg_atomic_raw_lock);
+		kmg_atomic_alloc();
+		raw_spin_unlock(&kmg_atomic_raw_lock);
 	} else if (!strcmp(ctx, "rcu")) {
 		rcu_read_lock();
 		kmg_atomic_alloc();

@@ -33,37 +33,37 @@ enum kmg_context kmg_current_context(void)
 	return KMG_CTX_TASK;
 }
 
-/* RCU read-side nesting that forbids sleeping. */
-static int kmg_rcu_depth(void)
-{
-	int depth = rcu_preempt_depth();
-
-#ifdef CONFIG_PREEMPT_RT
-	/*
-	 * On PREEMPT_RT a spinlock_t is a sleeping lock: spin_lock() takes
-	 * rcu_read_lock() and migrate_disable() but the section stays
-	 * preemptible. Count only RCU nesting beyond the spinlocks held.
-	 */
-	depth -= min_t(int, depth, current->migration_disabled);
-#endif
-	return depth;
-}
-
 /*
- * May the current context sleep? Needs a preempt count that sees
- * spinlocks (CONFIG_PREEMPT_COUNT: every supported Debian kernel has it;
- * without it only interrupt context and irqs-off regions are seen).
+ * May the current context sleep? The same rule as the kernel's own
+ * might_sleep() check: no preemption count (spinlock, rwlock,
+ * preempt_disable(), bottom halves off, any interrupt context), interrupts
+ * on, outside rcu_read_lock(). Needs a preempt count that sees spinlocks
+ * (CONFIG_PREEMPT_COUNT: every supported Debian kernel has it).
  */
 bool kmg_context_may_sleep(void)
 {
-	return !preempt_count() && !irqs_disabled() && !kmg_rcu_depth() &&
+	return !preempt_count() && !irqs_disabled() && !rcu_preempt_depth() &&
 	       !oops_in_progress;
 }
 
 /*
- * Check that an allocation that may sleep is made where sleeping is
- * allowed: reports sleep-in-atomic (and, with hints=1, GFP_ATOMIC where
- * GFP_KERNEL would have done).
+ * On PREEMPT_RT the allocators' own locks are sleeping locks: no
+ * allocation at all, GFP_ATOMIC included, may be made with preemption or
+ * interrupts truly off (raw_spinlock_t, preempt_disable(), local_irq_*(),
+ * hard interrupt context). A spinlock_t section is preemptible there, so
+ * GFP_ATOMIC/GFP_NOWAIT in it is fine.
+ */
+static bool kmg_rt_forbids_any_allocation(void)
+{
+	return IS_ENABLED(CONFIG_PREEMPT_RT) &&
+	       (preempt_count() || irqs_disabled());
+}
+
+/*
+ * Check the context of an allocation about to be made: sleep-in-atomic for
+ * one that may sleep where sleeping is forbidden (or, on PREEMPT_RT, any
+ * allocation where even that is); with hints=1, needless-atomic for
+ * GFP_ATOMIC where GFP_KERNEL would have done.
  */
 void kmg_check_alloc_context(struct kmemguard_site *site, gfp_t gfp,
 			     bool always_blocks, const char *call)
@@ -71,6 +71,8 @@ void kmg_check_alloc_context(struct kmemguard_site *site, gfp_t gfp,
 	if (always_blocks || gfpflags_allow_blocking(gfp)) {
 		if (!kmg_context_may_sleep())
 			kmg_report_sleep(KMG_BUG_SLEEP_IN_ATOMIC, site, gfp, call);
+	} else if (kmg_rt_forbids_any_allocation()) {
+		kmg_report_sleep(KMG_BUG_SLEEP_IN_ATOMIC, site, gfp, call);
 	} else if (READ_ONCE(kmg_hints) && (gfp & __GFP_HIGH) &&
 		   kmg_context_may_sleep()) {
 		kmg_report_sleep(KMG_BUG_NEEDLESS_ATOMIC, site, gfp, call);

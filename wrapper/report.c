@@ -474,8 +474,11 @@ void kmg_report_sleep(enum kmg_bug bug, struct kmemguard_site *site,
 		kmg_printf(&sink, "%s with gfp=%pGg at %s:%u could sleep: use GFP_KERNEL\n",
 			   call, &gfp, site->file, site->line);
 	} else {
-		kmg_printf(&sink, "%s with gfp=%pGg at %s:%u may sleep, but must not here:\n",
-			   call, &gfp, site->file, site->line);
+		kmg_printf(&sink, "%s with gfp=%pGg at %s:%u %s:\n",
+			   call, &gfp, site->file, site->line,
+			   gfpflags_allow_blocking(gfp) || !IS_ENABLED(CONFIG_PREEMPT_RT) ?
+			   "may sleep, but must not here" :
+			   "is not allowed here on PREEMPT_RT, not even atomic");
 		if (in_nmi())
 			kmg_printf(&sink, "  in NMI\n");
 		if (in_hardirq())

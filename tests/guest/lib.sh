@@ -99,7 +99,7 @@ kmg_expect_warn() {
 	echo 1 > /proc/sys/kernel/panic_on_warn
 	kmg_dmesg > /dev/null
 	sed -i -e 's/WARNING: \(.* kmg_report_end+\)/EXPECTED-WARN: \1/' \
-		-e 's/BUG: sleeping function called/EXPECTED-BUG: sleeping function called/' \
+		-e "s/BUG: sleeping function called/EXPECTED: sleeping function called/" \
 		/tmp/kmg-cur-dmesg
 }
 

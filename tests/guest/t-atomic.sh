@@ -1,3 +1,4 @@
+# kernels: debug deb6.12 deb6.1
 # sleep-in-atomic: sleeping allocations where sleeping is forbidden. On the
 # debug kernel the kernel's own DEBUG_ATOMIC_SLEEP check must agree.
 
@@ -10,7 +11,7 @@ kmg_sleep_case() {
 	grep -q "$reason" /tmp/kmg-last-report || kmg_fail "$ctx: reason '$reason' not given"
 	grep -q 'gfp=GFP_KERNEL' /tmp/kmg-last-report || kmg_fail "$ctx: GFP flags not in words"
 	if kmg_is_debug; then
-		grep -q 'BUG: sleeping function called from invalid context' /tmp/kmg-last-report ||
+		grep -q 'sleeping function called from invalid context' /tmp/kmg-last-report ||
 			kmg_fail "$ctx: the kernel's own checker did not report the same call"
 	fi
 	return 0
@@ -20,6 +21,7 @@ test_process_context_variants() {
 	kmg_sleep_case spinlock 'preemption disabled'
 	kmg_sleep_case irqsave 'interrupts disabled'
 	kmg_sleep_case rwlock 'preemption disabled'
+	kmg_sleep_case raw_spinlock 'preemption disabled'
 	kmg_sleep_case rcu 'inside rcu_read_lock()'
 	kmg_sleep_case bh 'bottom halves disabled'
 	kmg_sleep_case preempt 'preemption disabled'
@@ -29,8 +31,11 @@ test_process_context_variants() {
 }
 
 test_correct_atomic_allocations_are_clean() {
-	for c in process spinlock irqsave rwlock rcu bh preempt irqs_off vmalloc_lock kvmalloc_lock; do
+	for c in process spinlock irqsave rwlock raw_spinlock rcu bh preempt irqs_off \
+		vmalloc_lock kvmalloc_lock; do
 		kmg_insmod kmg_atomic ctx=$c ok=1
+		rmmod kmg_atomic
+		kmg_insmod kmg_atomic ctx=$c ok=1 nowait=1
 		rmmod kmg_atomic
 	done
 	kmg_expect_no_reports
