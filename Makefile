@@ -20,6 +20,7 @@ modules:
 	$(MAKE) -C $(KDIR) M=$(KMG_TOP)/wrapper modules
 	$(MAKE) -C $(KDIR) M=$(KMG_TOP)/samples modules
 	$(MAKE) -C $(KDIR) M=$(KMG_TOP)/samples/mk modules
+	$(MAKE) -C $(KDIR) M=$(KMG_TOP)/samples/tutorial modules
 ifeq ($(KUNIT),y)
 	$(MAKE) -C $(KDIR) M=$(KMG_TOP)/tests/kunit modules
 endif
@@ -34,7 +35,7 @@ check:
 	bash ci/check
 
 clean:
-	for d in wrapper samples samples/mk tests/kunit; do \
+	for d in wrapper samples samples/mk samples/tutorial tests/kunit; do \
 		[ -d $$d ] && $(MAKE) -C $(KDIR) M=$(KMG_TOP)/$$d clean || true; \
 	done
 	rm -rf build

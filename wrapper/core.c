@@ -145,6 +145,7 @@ static void kmg_module_going(struct module *mod)
 	struct kmg_record *leaked;
 	unsigned long count;
 
+	/* Tracked: made a tracked call, or a rule may have failed its first. */
 	if (!kmg_module_tracked(mod))
 		return;
 	/* Let queued RCU callbacks (call_rcu() frees) run first. */
@@ -202,6 +203,7 @@ static int __init kmg_init(void)
 static void __exit kmg_exit(void)
 {
 	kmg_debugfs_exit();
+	kmg_fault_clear();
 	unregister_module_notifier(&kmg_module_nb);
 	kmg_table_exit();
 }

@@ -6,6 +6,7 @@
  *   sites        per call site: live, live bytes, peak, allocs, frees, failed
  *   stats        global counters
  *   control      settings; one command per write, bad input gets -EINVAL
+ *   faults       fault rules (fault.c): write a rule or "clear", read them
  *
  * Notes on locking:
  * - "allocations" copies one record at a time out of its bucket (under the
@@ -314,6 +315,60 @@ static const struct file_operations kmg_control_fops = {
 	.release	= single_release,
 };
 
+/* === faults ============================================================ */
+
+static int kmg_faults_show(struct seq_file *m, void *v)
+{
+	kmg_fault_show(m);
+	return 0;
+}
+
+static ssize_t kmg_faults_write(struct file *file, const char __user *ubuf,
+				size_t len, loff_t *ppos)
+{
+	size_t i, n = len;
+	char *buf;
+	int ret;
+
+	if (!len || len > 512)
+		return -EINVAL;
+	buf = memdup_user_nul(ubuf, len);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	if (buf[len - 1] == '\n')
+		buf[--len] = '\0';
+	/* One line of printable ASCII. */
+	for (i = 0; i < len; i++) {
+		if (!isascii(buf[i]) || (!isgraph(buf[i]) && buf[i] != ' ')) {
+			kfree(buf);
+			pr_warn("faults: rule rejected: one line of printable ASCII only\n");
+			return -EINVAL;
+		}
+	}
+	if (!strcmp(buf, "clear")) {
+		kmg_fault_clear();
+		ret = 0;
+	} else {
+		ret = kmg_fault_add(buf);
+	}
+	kfree(buf);
+	return ret ? ret : n;
+}
+
+static int kmg_faults_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, kmg_faults_show, NULL);
+}
+
+static const struct file_operations kmg_faults_fops = {
+	.owner		= THIS_MODULE,
+	.open		= kmg_faults_open,
+	.read		= seq_read,
+	.write		= kmg_faults_write,
+	.llseek		= seq_lseek,
+	.release	= single_release,
+};
+
 void kmg_debugfs_init(void)
 {
 	kmg_dir = debugfs_create_dir("kmemguard", NULL);
@@ -323,6 +378,7 @@ void kmg_debugfs_init(void)
 	debugfs_create_file("stats", 0400, kmg_dir, NULL, &kmg_stats_fops);
 	debugfs_create_file("control", 0600, kmg_dir, NULL,
 			    &kmg_control_fops);
+	debugfs_create_file("faults", 0600, kmg_dir, NULL, &kmg_faults_fops);
 }
 
 void kmg_debugfs_exit(void)

@@ -8,6 +8,7 @@
  *   check.c     calling-context checks and free validation
  *   report.c    the one report formatter (printk and seq_file sinks)
  *   debugfs.c   /sys/kernel/debug/kmemguard/
+ *   fault.c     fault rules: fail chosen allocations on purpose
  *   core.c      module init/exit, parameters, the module notifier
  */
 #ifndef _KMG_H
@@ -145,6 +146,7 @@ enum kmg_counter {
 	KMG_COUNT_LEAKED_OBJECTS,
 	KMG_COUNT_QUARANTINED,
 	KMG_COUNT_REPORTS_SUPPRESSED,
+	KMG_COUNT_INJECTED,
 	KMG_COUNT_NR,
 };
 
@@ -258,6 +260,80 @@ unsigned long kmg_leak_sort(struct kmg_record **recs, unsigned long n);
 const char *kmg_family_name(enum kmg_family family);
 const char *kmg_context_name(enum kmg_context ctx);
 const char *kmg_module_name(const struct kmemguard_site *site);
+
+/* fault.c: which allocations a rule may fail. */
+enum kmg_fault_family {
+	KMG_FAULT_FAM_KMALLOC,	/* kmalloc() & co, kvmalloc(), devm_kmalloc() */
+	KMG_FAULT_FAM_VMALLOC,
+	KMG_FAULT_FAM_PAGES,
+	KMG_FAULT_FAM_CACHE,	/* kmem_cache_alloc(), kmem_cache_create() */
+};
+
+enum kmg_fault_gfp {
+	KMG_FAULT_GFP_ATOMIC,	/* no sleeping, may use reserves */
+	KMG_FAULT_GFP_NOWAIT,	/* no sleeping */
+	KMG_FAULT_GFP_KERNEL,	/* may sleep */
+};
+
+enum kmg_fault_trigger {
+	KMG_FAULT_NONE,
+	KMG_FAULT_NTH,
+	KMG_FAULT_EVERY,
+	KMG_FAULT_PROBABILITY,
+};
+
+/**
+ * struct kmg_fault_rule - one fault rule (fields immutable once listed,
+ * except the atomics and @last)
+ * @node:	in the rule list (RCU; fault mutex for writers)
+ * @id:		number shown in the listing
+ * @module:	module whose allocations it fails
+ * @file:	site's file (path suffix), "" for any
+ * @line:	site's line, with @file
+ * @function:	site's function, "" for any
+ * @family:	enum kmg_fault_family, -1 for any
+ * @gfp:	enum kmg_fault_gfp, -1 for any
+ * @trigger:	enum kmg_fault_trigger
+ * @n:		N of nth=/every=, P of probability=
+ * @seed:	probability= seed
+ * @times:	fail at most this often, 0 for no limit
+ * @min_size:	only allocations of at least this many bytes
+ * @matched:	matching calls seen (atomic)
+ * @fired:	calls the trigger picked (atomic)
+ * @injected:	failures injected (atomic)
+ * @last_lock:	protects @last
+ * @last:	"file:line function" of the last injected failure (a copy:
+ *		the site itself goes away with its module)
+ */
+struct kmg_fault_rule {
+	struct list_head node;
+	unsigned int id;
+	char module[MODULE_NAME_LEN];
+	char file[128];
+	unsigned int line;
+	char function[64];
+	int family;
+	int gfp;
+	enum kmg_fault_trigger trigger;
+	unsigned long n;
+	u64 seed;
+	unsigned long times;
+	size_t min_size;
+	atomic_long_t matched;
+	atomic_long_t fired;
+	atomic_long_t injected;
+	raw_spinlock_t last_lock;
+	char last[160];
+};
+
+int kmg_fault_parse(char *line, struct kmg_fault_rule *r, const char **why);
+bool kmg_fault_inject(struct kmemguard_site *site,
+		      enum kmg_fault_family family, gfp_t gfp, size_t size);
+int kmg_fault_add(char *line);
+void kmg_fault_clear(void);
+void kmg_fault_show(struct seq_file *m);
+unsigned long kmg_fault_injected_into(struct module *mod, char *last,
+				      size_t len);
 
 /* debugfs.c */
 void kmg_debugfs_init(void);

@@ -248,6 +248,17 @@ static void kmg_report_leak_group(struct kmg_record **recs, unsigned long n)
 	kmg_print_stack(&sink, recs[0]->stack);
 }
 
+/* Leaks that follow from injected failures say so. */
+static void kmg_report_injected(struct kmg_sink *sink, struct module *mod)
+{
+	char last[160];
+	unsigned long n = kmg_fault_injected_into(mod, last, sizeof(last));
+
+	if (n)
+		kmg_printf(sink, "after %lu injected failure%s, the last at %s\n",
+			   n, n == 1 ? "" : "s", last);
+}
+
 /*
  * Report the records @mod still held when it unloaded, grouped by call site,
  * and free them. Context: process (module notifier), may sleep.
@@ -281,6 +292,7 @@ void kmg_report_leaks(struct module *mod, struct kmg_record *leaked,
 		  " (%lu bytes) not freed, from %lu call site%s",
 		  bytes, sites, sites == 1 ? "" : "s");
 	kmg_printf(&sink, "%s\n", line);
+	kmg_report_injected(&sink, mod);
 	if (recs) {
 		for (start = 0, i = 1; i <= count; i++) {
 			if (i < count && recs[i]->site == recs[start]->site)

@@ -67,6 +67,7 @@ const char *const kmg_counter_names[KMG_COUNT_NR] = {
 	[KMG_COUNT_LEAKED_OBJECTS]	= "leaked objects",
 	[KMG_COUNT_QUARANTINED]		= "quarantined frees",
 	[KMG_COUNT_REPORTS_SUPPRESSED]	= "repeated reports suppressed",
+	[KMG_COUNT_INJECTED]		= "injected failures",
 };
 
 /* === Buckets ============================================================ */

@@ -55,12 +55,28 @@ static __always_inline void kmg_pre_alloc(struct kmemguard_site *site,
 		kmg_check_alloc_context(site, gfp, always_blocks, call);
 }
 
+/*
+ * Should a fault rule fail this allocation? Then it fails like a real one:
+ * counted at the site, no memory taken, NULL for the driver.
+ */
+static __always_inline bool kmg_inject(struct kmemguard_site *site,
+				       enum kmg_fault_family family, gfp_t gfp,
+				       size_t size)
+{
+	if (!kmg_tracks(site) || !kmg_fault_inject(site, family, gfp, size))
+		return false;
+	kmg_track_failed(site);
+	return true;
+}
+
 static void *kmg_kmalloc(struct kmemguard_site *site, size_t size, gfp_t gfp,
 			 int node)
 {
 	void *p;
 
 	kmg_pre_alloc(site, gfp, false, "kmalloc()");
+	if (kmg_inject(site, KMG_FAULT_FAM_KMALLOC, gfp, size))
+		return NULL;
 	p = kmg_raw_kmalloc_node(size, gfp, node);
 	if (kmg_tracks(site))
 		kmg_track_alloc(site, p, size, gfp, KMG_FAM_KMALLOC, 0, NULL, 0);
@@ -97,6 +113,8 @@ void *kmemguard_krealloc(struct kmemguard_site *site, const void *p,
 	if (!kmg_tracks(site))
 		return kmg_raw_krealloc(p, size, gfp);
 	kmg_check_alloc_context(site, gfp, false, "krealloc()");
+	if (size && kmg_inject(site, KMG_FAULT_FAM_KMALLOC, gfp, size))
+		return NULL;	/* the old object stays the driver's */
 	/*
 	 * Untrack first: once krealloc() moved the object, its old address
 	 * may be handed to another CPU at once.
@@ -163,6 +181,8 @@ const char *kmemguard_kstrdup_const(struct kmemguard_site *site,
 	const char *p;
 
 	kmg_pre_alloc(site, gfp, false, "kstrdup_const()");
+	if (s && kmg_inject(site, KMG_FAULT_FAM_KMALLOC, gfp, strlen(s) + 1))
+		return NULL;
 	p = kstrdup_const(s, gfp);
 
 	/* A string in the kernel's .rodata comes back as is: nothing to track. */
@@ -209,6 +229,8 @@ void *kmemguard_kvmalloc_node(struct kmemguard_site *site, size_t size,
 	void *p;
 
 	kmg_pre_alloc(site, gfp, false, "kvmalloc()");
+	if (kmg_inject(site, KMG_FAULT_FAM_KMALLOC, gfp, size))
+		return NULL;
 	p = kmg_raw_kvmalloc_node(size, gfp, node);
 	if (kmg_tracks(site))
 		kmg_track_alloc(site, p, size, gfp,
@@ -387,6 +409,8 @@ void *kmemguard_vmalloc(struct kmemguard_site *site, unsigned long size,
 	void *p;
 
 	kmg_pre_alloc(site, gfp, true, "vmalloc()");
+	if (kmg_inject(site, KMG_FAULT_FAM_VMALLOC, gfp, size))
+		return NULL;
 	if (user)
 		p = kmg_raw_vmalloc_user(size);
 	else if (gfp & __GFP_ZERO)
@@ -418,6 +442,8 @@ unsigned long kmemguard_get_free_pages(struct kmemguard_site *site,
 	unsigned long addr;
 
 	kmg_pre_alloc(site, gfp, false, "__get_free_pages()");
+	if (kmg_inject(site, KMG_FAULT_FAM_PAGES, gfp, PAGE_SIZE << order))
+		return 0;
 	addr = kmg_raw_get_free_pages(gfp, order);
 
 	if (kmg_tracks(site))
@@ -433,6 +459,8 @@ struct page *kmemguard_alloc_pages(struct kmemguard_site *site, gfp_t gfp,
 	struct page *page;
 
 	kmg_pre_alloc(site, gfp, false, "alloc_pages()");
+	if (kmg_inject(site, KMG_FAULT_FAM_PAGES, gfp, PAGE_SIZE << order))
+		return NULL;
 	page = kmg_raw_alloc_pages(gfp, order);
 
 	if (kmg_tracks(site))
@@ -472,6 +500,11 @@ struct kmem_cache *kmemguard_cache_created(struct kmemguard_site *site,
 {
 	/* Checked after the fact: the creation is an argument of this call. */
 	kmg_pre_alloc(site, GFP_KERNEL, true, "kmem_cache_create()");
+	if (s && kmg_inject(site, KMG_FAULT_FAM_CACHE, GFP_KERNEL, 0)) {
+		/* An injected failure takes nothing: undo the creation. */
+		kmem_cache_destroy(s);
+		return NULL;
+	}
 	if (kmg_tracks(site))
 		kmg_track_alloc(site, s, s ? kmem_cache_size(s) : 0, GFP_KERNEL,
 				KMG_FAM_CACHE_STRUCT, 0, NULL, 0);
@@ -517,6 +550,8 @@ void *kmemguard_kmem_cache_alloc(struct kmemguard_site *site,
 	void *p;
 
 	kmg_pre_alloc(site, gfp, false, "kmem_cache_alloc()");
+	if (kmg_inject(site, KMG_FAULT_FAM_CACHE, gfp, kmem_cache_size(s)))
+		return NULL;
 	p = kmg_raw_kmem_cache_alloc(s, gfp);
 
 	if (kmg_tracks(site))
@@ -563,6 +598,8 @@ void *kmemguard_devm_kmalloc(struct kmemguard_site *site, struct device *dev,
 	void *p;
 
 	kmg_pre_alloc(site, gfp, false, "devm_kmalloc()");
+	if (kmg_inject(site, KMG_FAULT_FAM_KMALLOC, gfp, size))
+		return NULL;
 	p = devm_kmalloc(dev, size, gfp);
 
 	if (!kmg_tracks(site))

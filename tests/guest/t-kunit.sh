@@ -17,6 +17,6 @@ test_suite() {
 		fi
 	done < /tmp/kunit.res
 	rmmod kmemguard_kunit
-	[ $n -ge 10 ] || kmg_fail "only $n KUnit cases ran"
+	[ $n -ge 12 ] || kmg_fail "only $n KUnit cases ran"
 	[ $bad = 0 ] || { grep -v '^    ok' $r | head -40; kmg_fail "KUnit cases failed"; }
 }

@@ -284,6 +284,72 @@ static void kmg_test_free_verdicts(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kmg_free_verdict(&rec, &call), KMG_BUG_NONE);
 }
 
+static int kmg_test_parse(const char *text, struct kmg_fault_rule *r,
+			  const char **why)
+{
+	char buf[256];
+
+	strscpy(buf, text, sizeof(buf));
+	*why = NULL;
+	return kmg_fault_parse(buf, r, why);
+}
+
+static const char kmg_test_full_rule[] =
+	"module=d family=pages gfp=nowait probability=25 seed=0x10 times=4 min_size=4096";
+
+static void kmg_test_fault_parse_valid(struct kunit *test)
+{
+	struct kmg_fault_rule r;
+	const char *why;
+
+	KUNIT_ASSERT_EQ(test, kmg_test_parse("module=drv nth=3", &r, &why), 0);
+	KUNIT_EXPECT_STREQ(test, r.module, "drv");
+	KUNIT_EXPECT_EQ(test, r.trigger, KMG_FAULT_NTH);
+	KUNIT_EXPECT_EQ(test, r.n, 3);
+	KUNIT_EXPECT_EQ(test, r.family, -1);
+	KUNIT_EXPECT_EQ(test, r.gfp, -1);
+	KUNIT_ASSERT_EQ(test, kmg_test_parse(" module=d-2  site=sub/x.c:42 function=f_1 every=2\n",
+					     &r, &why), 0);
+	KUNIT_EXPECT_STREQ(test, r.file, "sub/x.c");
+	KUNIT_EXPECT_EQ(test, r.line, 42);
+	KUNIT_EXPECT_STREQ(test, r.function, "f_1");
+	KUNIT_EXPECT_EQ(test, r.trigger, KMG_FAULT_EVERY);
+	KUNIT_ASSERT_EQ(test, kmg_test_parse(kmg_test_full_rule, &r, &why), 0);
+	KUNIT_EXPECT_EQ(test, r.family, KMG_FAULT_FAM_PAGES);
+	KUNIT_EXPECT_EQ(test, r.gfp, KMG_FAULT_GFP_NOWAIT);
+	KUNIT_EXPECT_EQ(test, r.trigger, KMG_FAULT_PROBABILITY);
+	KUNIT_EXPECT_EQ(test, r.n, 25);
+	KUNIT_EXPECT_EQ(test, r.seed, 16);
+	KUNIT_EXPECT_EQ(test, r.times, 4);
+	KUNIT_EXPECT_EQ(test, r.min_size, 4096);
+}
+
+static void kmg_test_fault_parse_invalid(struct kunit *test)
+{
+	static const char *const bad[] = {
+		"", "nth=1", "module=drv", "module=drv nth=0", "module=drv nth=x",
+		"module=drv nth=1 every=1", "module=drv probability=0",
+		"module=drv probability=101", "module=drv every=4294967296",
+		"module=drv nth=1 seed=1", "module=drv nth=1 family=heap",
+		"module=drv nth=1 gfp=any", "module=drv nth=1 site=x.c",
+		"module=drv nth=1 site=:3", "module=drv nth=1 site=x.c:0",
+		"module=drv nth=1 site=x.c:-1", "module=a/b nth=1",
+		"module=a module=b nth=1", "module=drv nth=1 times=0",
+		"module=drv nth=1 min_size=-1", "module=drv nth=1 bogus=1",
+		"module=drv nth", "module=drv nth=", "module==drv nth=1",
+		"module=drv nth=1 family=kmalloc family=pages",
+	};
+	struct kmg_fault_rule r;
+	const char *why;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		KUNIT_EXPECT_EQ_MSG(test, kmg_test_parse(bad[i], &r, &why), -EINVAL,
+				    "accepted \"%s\"", bad[i]);
+		KUNIT_EXPECT_NOT_NULL_MSG(test, why, "no reason for \"%s\"", bad[i]);
+	}
+}
+
 static struct kunit_case kmemguard_test_cases[] = {
 	KUNIT_CASE(kmg_test_track_and_untrack),
 	KUNIT_CASE(kmg_test_site_statistics),
@@ -295,6 +361,8 @@ static struct kunit_case kmemguard_test_cases[] = {
 	KUNIT_CASE(kmg_test_disable_drops_records),
 	KUNIT_CASE(kmg_test_double_free_seen_in_quarantine),
 	KUNIT_CASE(kmg_test_free_verdicts),
+	KUNIT_CASE(kmg_test_fault_parse_valid),
+	KUNIT_CASE(kmg_test_fault_parse_invalid),
 	{}
 };
 
