@@ -272,33 +272,51 @@ static int kmg_control_apply(char *cmd)
 	return -EINVAL;
 }
 
+/*
+ * Copy one line written to a debugfs file: at most @max bytes, one trailing
+ * newline dropped, printable ASCII only (blanks too if @blanks). Returns
+ * the NUL-terminated line, to kfree(), or an ERR_PTR with the reason in
+ * dmesg under @what.
+ */
+static char *kmg_debugfs_line(const char __user *ubuf, size_t len,
+			      size_t max, bool blanks, const char *what)
+{
+	char *buf;
+	size_t i;
+
+	if (!len || len > max) {
+		pr_warn("%s: write of %zu bytes, 1..%zu expected\n", what, len, max);
+		return ERR_PTR(-EINVAL);
+	}
+	buf = memdup_user_nul(ubuf, len);
+	if (IS_ERR(buf))
+		return buf;
+	if (buf[len - 1] == '\n')
+		buf[--len] = '\0';
+	for (i = 0; i < len; i++) {
+		if (!isascii(buf[i]) || !(isgraph(buf[i]) || (blanks && buf[i] == ' '))) {
+			kfree(buf);
+			pr_warn("%s: one line of printable ASCII%s only\n", what,
+				blanks ? "" : ", no blanks");
+			return ERR_PTR(-EINVAL);
+		}
+	}
+	return buf;
+}
+
 static ssize_t kmg_control_write(struct file *file, const char __user *ubuf,
 				 size_t len, loff_t *ppos)
 {
-	size_t i, n = len;
-	char *buf;
+	char *buf = kmg_debugfs_line(ubuf, len, 128, false, "control");
 	int ret;
 
-	if (!len || len > 128)
-		return -EINVAL;
-	buf = memdup_user_nul(ubuf, len);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
-	if (buf[len - 1] == '\n')
-		buf[--len] = '\0';
-	/* One printable word: no NULs, blanks, control or 8-bit bytes. */
-	for (i = 0; i < len; i++) {
-		if (!isgraph(buf[i]) || !isascii(buf[i])) {
-			kfree(buf);
-			pr_warn("control: one command per write, printable ASCII only\n");
-			return -EINVAL;
-		}
-	}
 	mutex_lock(&kmg_control_mutex);
 	ret = kmg_control_apply(buf);
 	mutex_unlock(&kmg_control_mutex);
 	kfree(buf);
-	return ret ? ret : n;
+	return ret ? ret : len;
 }
 
 static int kmg_control_open(struct inode *inode, struct file *file)
@@ -326,25 +344,11 @@ static int kmg_faults_show(struct seq_file *m, void *v)
 static ssize_t kmg_faults_write(struct file *file, const char __user *ubuf,
 				size_t len, loff_t *ppos)
 {
-	size_t i, n = len;
-	char *buf;
+	char *buf = kmg_debugfs_line(ubuf, len, 512, true, "faults: rule rejected");
 	int ret;
 
-	if (!len || len > 512)
-		return -EINVAL;
-	buf = memdup_user_nul(ubuf, len);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
-	if (buf[len - 1] == '\n')
-		buf[--len] = '\0';
-	/* One line of printable ASCII. */
-	for (i = 0; i < len; i++) {
-		if (!isascii(buf[i]) || (!isgraph(buf[i]) && buf[i] != ' ')) {
-			kfree(buf);
-			pr_warn("faults: rule rejected: one line of printable ASCII only\n");
-			return -EINVAL;
-		}
-	}
 	if (!strcmp(buf, "clear")) {
 		kmg_fault_clear();
 		ret = 0;
@@ -352,7 +356,7 @@ static ssize_t kmg_faults_write(struct file *file, const char __user *ubuf,
 		ret = kmg_fault_add(buf);
 	}
 	kfree(buf);
-	return ret ? ret : n;
+	return ret ? ret : len;
 }
 
 static int kmg_faults_open(struct inode *inode, struct file *file)

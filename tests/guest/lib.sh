@@ -134,6 +134,18 @@ kmg_rmmod_leaky_done() {
 	sed -i 's/WARNING: \(.* alloc_tag_module_unload\)/EXPECTED-WARN: \1/' /tmp/kmg-cur-dmesg
 }
 
+# Load and unload kmg_atomic with ok=1 (GFP_ATOMIC), then ok=1 nowait=1
+# (GFP_NOWAIT), in each of the contexts given.
+kmg_atomic_correct() {
+	local c
+	for c in "$@"; do
+		kmg_insmod kmg_atomic ctx=$c ok=1
+		rmmod kmg_atomic
+		kmg_insmod kmg_atomic ctx=$c ok=1 nowait=1
+		rmmod kmg_atomic
+	done
+}
+
 kmg_count_reports() { kmg_dmesg | grep -c 'BUG: kmemguard: ' || true; }
 
 # No kmemguard report in what the test printed so far.

@@ -13,11 +13,6 @@ test_interrupt_context_variants() {
 }
 
 test_interrupt_context_correct() {
-	for c in timer tasklet hardirq; do
-		kmg_insmod kmg_atomic ctx=$c ok=1
-		rmmod kmg_atomic
-		kmg_insmod kmg_atomic ctx=$c ok=1 nowait=1
-		rmmod kmg_atomic
-	done
+	kmg_atomic_correct timer tasklet hardirq
 	kmg_expect_no_reports
 }

@@ -6,12 +6,8 @@
 # wrong inside any lock (spin_lock() takes rcu_read_lock() on RT).
 
 test_atomic_allocations_in_preemptible_sections_are_fine() {
-	for c in process spinlock irqsave rwlock rcu bh timer tasklet kvmalloc_lock; do
-		kmg_insmod kmg_atomic ctx=$c ok=1
-		rmmod kmg_atomic
-		kmg_insmod kmg_atomic ctx=$c ok=1 nowait=1
-		rmmod kmg_atomic
-	done
+	kmg_atomic_correct process spinlock irqsave rwlock rcu bh timer tasklet \
+		kvmalloc_lock
 	kmg_expect_no_reports
 }
 

@@ -31,13 +31,8 @@ test_process_context_variants() {
 }
 
 test_correct_atomic_allocations_are_clean() {
-	for c in process spinlock irqsave rwlock raw_spinlock rcu bh preempt irqs_off \
-		vmalloc_lock kvmalloc_lock; do
-		kmg_insmod kmg_atomic ctx=$c ok=1
-		rmmod kmg_atomic
-		kmg_insmod kmg_atomic ctx=$c ok=1 nowait=1
-		rmmod kmg_atomic
-	done
+	kmg_atomic_correct process spinlock irqsave rwlock raw_spinlock rcu bh \
+		preempt irqs_off vmalloc_lock kvmalloc_lock
 	kmg_expect_no_reports
 	if kmg_dmesg | grep -q 'sleeping function called'; then
 		kmg_fail "the kernel's checker reported a correct allocation"
