@@ -14,6 +14,9 @@
 static char *bug = "kfree";
 module_param(bug, charp, 0444);
 MODULE_PARM_DESC(bug, "kfree, vfree, pages, cache or rcu");
+static unsigned int repeat = 1;
+module_param(repeat, uint, 0444);
+MODULE_PARM_DESC(repeat, "bug=kfree: make the bug this many times (default 1)");
 
 struct kmg_df_obj {
 	struct rcu_head rcu;
@@ -28,9 +31,11 @@ static int __init kmg_double_free_init(void)
 	void *p;
 
 	if (!strcmp(bug, "kfree")) {
-		p = kmalloc(64, GFP_KERNEL);
-		kfree(p);
-		kfree(p); /* KMG: double-free-kfree */
+		for (a = 0; a < repeat; a++) {
+			p = kmalloc(64, GFP_KERNEL);
+			kfree(p);
+			kfree(p); /* KMG: double-free-kfree */
+		}
 	} else if (!strcmp(bug, "vfree")) {
 		p = vmalloc(PAGE_SIZE);
 		vfree(p);

@@ -218,6 +218,7 @@ static int kmg_control_show(struct seq_file *m, void *v)
 	seq_printf(m, "report_objects=%u\n", READ_ONCE(kmg_report_objects));
 	seq_printf(m, "raw_pointers=%d\n", READ_ONCE(kmg_raw_pointers));
 	seq_printf(m, "filter=%s\n", kmg_filter_module);
+	seq_printf(m, "fail_records=%d\n", atomic_read(&kmg_fail_records));
 	mutex_unlock(&kmg_control_mutex);
 	return 0;
 }
@@ -260,6 +261,15 @@ static int kmg_control_apply(char *cmd)
 		WRITE_ONCE(kmg_raw_pointers, on);
 		return 0;
 	}
+	if (!strncmp(cmd, "fail_records=", 13)) {
+		/* Prove that a driver does not notice kmemguard running out. */
+		if (kstrtouint(cmd + 13, 10, &val) || val > 1000000) {
+			pr_warn("control: fail_records must be 0..1000000\n");
+			return -EINVAL;
+		}
+		atomic_set(&kmg_fail_records, val);
+		return 0;
+	}
 	if (!strncmp(cmd, "filter=", 7)) {
 		if (!kmg_valid_module_name(cmd + 7)) {
 			pr_warn("control: filter needs a module name\n");
@@ -268,7 +278,7 @@ static int kmg_control_apply(char *cmd)
 		strscpy(kmg_filter_module, cmd + 7, sizeof(kmg_filter_module));
 		return 0;
 	}
-	pr_warn("control: unknown command (enable, disable, report_objects=N, raw_pointers=0|1, filter=MODULE)\n");
+	pr_warn("control: unknown command (enable, disable, report_objects=N, raw_pointers=0|1, filter=MODULE, fail_records=N)\n");
 	return -EINVAL;
 }
 

@@ -151,6 +151,7 @@ enum kmg_counter {
 };
 
 extern atomic_long_t kmg_counters[KMG_COUNT_NR];
+extern atomic_t kmg_fail_records;
 extern const char *const kmg_counter_names[KMG_COUNT_NR];
 
 static inline void kmg_count(enum kmg_counter c)

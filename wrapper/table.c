@@ -54,6 +54,7 @@ static LIST_HEAD(kmg_sites);			/* kmg_sites_spinlock */
 DEFINE_RAW_SPINLOCK(kmg_sites_spinlock);
 
 atomic_long_t kmg_counters[KMG_COUNT_NR];
+atomic_t kmg_fail_records;	/* record allocations still to fail, testing aid */
 EXPORT_SYMBOL_IF_KUNIT(kmg_counters);
 const char *const kmg_counter_names[KMG_COUNT_NR] = {
 	[KMG_COUNT_ALLOCS]		= "allocations",
@@ -305,7 +306,11 @@ void kmg_track_alloc(struct kmemguard_site *site, const void *p, size_t size,
 		kmg_count(KMG_COUNT_DEGRADED);
 		return;
 	}
-	rec = kmem_cache_alloc(kmg_record_cache, kmg_record_gfp(gfp));
+	if (unlikely(atomic_read(&kmg_fail_records) > 0) &&
+	    atomic_dec_if_positive(&kmg_fail_records) >= 0)
+		rec = NULL;	/* told to (debugfs control "fail_records=") */
+	else
+		rec = kmem_cache_alloc(kmg_record_cache, kmg_record_gfp(gfp));
 	if (unlikely(!rec)) {
 		kmg_count(KMG_COUNT_DEGRADED);
 		return;

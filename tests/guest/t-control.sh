@@ -29,7 +29,7 @@ test_filter_by_module() {
 test_bad_input_rejected_unchanged() {
 	before=$(cat $KMG_DBG/control)
 	for bad in bogus 'report_objects=0' 'report_objects=x' 'report_objects=99999' \
-		'raw_pointers=maybe' 'filter=a/b' 'enable disable'; do
+		'raw_pointers=maybe' 'filter=a/b' 'enable disable' 'fail_records=-1'; do
 		if printf '%s' "$bad" > $KMG_DBG/control 2>/dev/null; then
 			kmg_fail "accepted '$bad'"
 		fi
@@ -58,6 +58,26 @@ test_bad_module_parameter_rejected() {
 		[ "$(cat $p/$1)" = "$old" ] || kmg_fail "parameter $1 changed"
 	done
 	[ "$(stat -c %a $p/table_bits)" = 444 ] || kmg_fail "table_bits is writable"
+}
+
+test_no_record_memory_no_false_report() {
+	# kmemguard cannot get memory for its records: drivers do not notice,
+	# the objects go untracked and counted, and no false report follows.
+	deg=$(kmg_stat 'untracked (no record memory)')
+	echo fail_records=1000 > $KMG_DBG/control
+	kmg_insmod kmg_clean
+	kmg_insmod kmg_leak
+	rmmod kmg_clean
+	kmg_rmmod_leaky kmg_leak
+	echo fail_records=0 > $KMG_DBG/control
+	kmg_expect_no_reports
+	[ "$(kmg_stat 'untracked (no record memory)')" -gt $((deg + 20)) ] ||
+		kmg_fail "untracked objects not counted"
+	[ "$(kmg_stat 'live objects')" = 0 ]
+	# Tracking resumes.
+	kmg_insmod kmg_mk
+	kmg_rmmod_leaky kmg_mk
+	[ "$(kmg_count_reports)" = 1 ] || kmg_fail "not tracking afterwards"
 }
 
 test_disable_drops_records_and_passes_through() {

@@ -11,6 +11,14 @@ test_double_free() {
 	done
 }
 
+test_reports_rate_limited_per_site() {
+	before=$(kmg_stat 'reports double-free')
+	supp=$(kmg_stat 'repeated reports suppressed')
+	kmg_expect_bug double-free kmg_double_free double-free-kfree bug=kfree repeat=5
+	[ "$(kmg_stat 'reports double-free')" = $((before + 5)) ] || kmg_fail "not every bug counted"
+	[ "$(kmg_stat 'repeated reports suppressed')" = $((supp + 4)) ] || kmg_fail "repeats not suppressed"
+}
+
 test_invalid_free() {
 	for b in interior global stack vinterior; do
 		kmg_expect_bug invalid-free kmg_invalid_free invalid-free-$b bug=$b
