@@ -590,12 +590,19 @@ struct kmg_qring {
 
 static struct kmg_qring __percpu *kmg_qrings;	/* set at init */
 
-/* The record leaves the quarantine: out of the table, memory released. */
+/*
+ * The record leaves the quarantine: memory released, then out of the table.
+ * In that order: until the record is gone a second free of the address is
+ * still recognised, and if the allocator hands the address out again first,
+ * kmg_track_alloc() detaches the record.
+ */
 static void kmg_quarantine_evict(struct kmg_record *rec)
 {
 	struct kmg_record **link, *cur;
 	unsigned long *b, flags;
 
+	if (rec->flags & KMG_REC_HELD)
+		kmg_free_memory(rec);
 	b = kmg_bucket(rec->addr);
 	flags = kmg_bucket_lock(b);
 	if (!(rec->flags & KMG_REC_DETACHED)) {
@@ -609,8 +616,6 @@ static void kmg_quarantine_evict(struct kmg_record *rec)
 		}
 	}
 	kmg_bucket_unlock(b, flags);
-	if (rec->flags & KMG_REC_HELD)
-		kmg_free_memory(rec);
 	kmem_cache_free(kmg_record_cache, rec);
 }
 
