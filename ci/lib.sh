@@ -8,7 +8,7 @@ TOP_DIR=$(cd "$CI_DIR/.." && pwd)
 
 # Built kernels and unpacked images live outside the checkout so that a
 # fresh clone reuses them; keyed by version + config hash below.
-CACHE_DIR=${KMG_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/kmemguard}
+CACHE_DIR=${KMG_CACHE_DIR:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/kmemguard}
 # Per-run output (logs, initramfs) stays in the checkout, ignored by git.
 OUT_DIR=${KMG_OUT_DIR:-$TOP_DIR/build}
 JOBS=${JOBS:-$(nproc)}
