@@ -347,11 +347,9 @@ void kmg_fault_clear(void)
 	mutex_lock(&kmg_fault_mutex);
 	if (static_key_enabled(&kmg_faults_key))
 		static_branch_disable(&kmg_faults_key);
-	list_for_each_entry_safe(r, tmp, &kmg_fault_rules, node)
-		list_del_rcu(&r->node);
-	list_splice_init(&kmg_fault_rules, &dead);
+	/* Waits for readers still walking the rules before handing them over. */
+	list_splice_init_rcu(&kmg_fault_rules, &dead, synchronize_rcu);
 	mutex_unlock(&kmg_fault_mutex);
-	synchronize_rcu();
 	list_for_each_entry_safe(r, tmp, &dead, node)
 		kfree(r);
 }

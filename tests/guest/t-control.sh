@@ -5,7 +5,9 @@ test_files_root_only() {
 	for f in allocations sites stats; do
 		[ "$(stat -c %a $KMG_DBG/$f)" = 400 ] || kmg_fail "$f is not 0400"
 	done
-	[ "$(stat -c %a $KMG_DBG/control)" = 600 ] || kmg_fail "control is not 0600"
+	for f in control faults; do
+		[ "$(stat -c %a $KMG_DBG/$f)" = 600 ] || kmg_fail "$f is not 0600"
+	done
 }
 
 test_sites_header_versioned() {
