@@ -26,12 +26,16 @@ bool kmg_enabled = true;		/* kmg_enable_mutex for writes */
 static bool kmg_ready;			/* set once init is done */
 static DEFINE_MUTEX(kmg_enable_mutex);
 
+/*
+ * Settings below are single words: written with WRITE_ONCE() by their
+ * parameter or debugfs handler, read with READ_ONCE() anywhere, no lock.
+ */
 unsigned int kmg_stack_depth = 16;
 unsigned int kmg_report_objects = 4;
 bool kmg_raw_pointers;
 bool kmg_hints;
 unsigned int kmg_quarantine_slots = 256;
-static unsigned int kmg_table_bits = 16;
+static unsigned int kmg_table_bits = 16;	/* load time only */
 
 int kmg_set_enabled(bool on)
 {
