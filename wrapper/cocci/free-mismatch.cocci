@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0
+/// kmemguard rule 3: memory freed with another family's call.
+///
+/// Finds, inside one function, a pointer assigned from one allocator family
+/// and then freed (first free on the path, no reassignment in between) with
+/// a call of another family:
+///   kmalloc family (kmalloc, kzalloc, kcalloc, kmalloc_array, *_node,
+///     krealloc*, kstrdup, kstrndup, kmemdup*, kasprintf): kfree, kfree_sensitive, kvfree
+///   vmalloc family (vmalloc, vzalloc, __vmalloc, vmalloc_user, ...): vfree, kvfree
+///   kvmalloc family (kvmalloc, kvzalloc, kvcalloc, kvmalloc_array, ...): kvfree
+///   page addresses (__get_free_pages, __get_free_page, get_zeroed_page,
+///     __get_dma_pages): free_pages, free_page
+///   cache objects (kmem_cache_alloc, kmem_cache_zalloc, ...):
+///     kmem_cache_free; kfree and kvfree too since Linux 6.4 (run with
+///     -D kfree_cache_invalid for older kernels: kmemguard-lint does this
+///     from the kernel it builds against)
+///   devm_ allocations (devm_kmalloc, devm_kzalloc, ...): devm_kfree, or
+///     nothing (plain kfree frees it twice when the device goes away)
+/// Casts of the pointer ((unsigned long)p, (void *)addr) are seen through.
+///
+/// This is the static half of kmemguard's mismatched-free report.
+///
+/// Known limits: the allocation and the free must be in one function and
+/// name the same expression; a pointer stored in a structure and freed
+/// elsewhere, or returned by a driver's own allocation helper, is not
+/// followed. Freeing with the wrong kmem_cache is left to the run-time
+/// check (two cache expressions may name one cache).
+///
+// Confidence: High
+// Options: --no-includes --include-headers
+
+virtual report
+virtual kfree_cache_invalid
+
+@initialize:python@
+@@
+def tok(p):
+	"""The source text at position p (an identifier)."""
+	with open(p.file, errors="replace") as f:
+		line = f.read().split("\n")[int(p.line) - 1]
+	return line[int(p.column):int(p.column_end)]
+
+def finding(p, msg):
+	print("%s:%s: %s" % (p.file, p.line, msg))
+
+FAMILY = {}
+for name in ("kmalloc kzalloc kcalloc kmalloc_array kmalloc_node kzalloc_node "
+	     "kcalloc_node kmalloc_array_node krealloc krealloc_array kstrdup "
+	     "kstrndup kmemdup kmemdup_nul kasprintf kvasprintf").split():
+	FAMILY[name] = "kmalloc"
+for name in ("vmalloc vzalloc __vmalloc vmalloc_user vmalloc_node "
+	     "vzalloc_node vmalloc_32 vmalloc_32_user vmalloc_array vcalloc").split():
+	FAMILY[name] = "vmalloc"
+for name in ("kvmalloc kvzalloc kvcalloc kvmalloc_array kvmalloc_node "
+	     "kvzalloc_node kvrealloc kvmemdup").split():
+	FAMILY[name] = "kvmalloc"
+for name in "__get_free_pages __get_free_page get_zeroed_page __get_dma_pages".split():
+	FAMILY[name] = "pages"
+for name in "kmem_cache_alloc kmem_cache_zalloc kmem_cache_alloc_node kmem_cache_alloc_lru".split():
+	FAMILY[name] = "cache"
+for name in ("devm_kmalloc devm_kzalloc devm_kcalloc devm_kmalloc_array "
+	     "devm_kstrdup devm_kmemdup devm_kasprintf devm_krealloc").split():
+	FAMILY[name] = "devm"
+
+FREES = {
+	"kmalloc": {"kfree", "kfree_sensitive", "kvfree", "kvfree_sensitive"},
+	"vmalloc": {"vfree", "kvfree", "kvfree_sensitive"},
+	"kvmalloc": {"kvfree", "kvfree_sensitive"},
+	"pages": {"free_pages", "free_page"},
+	"cache": {"kmem_cache_free", "kfree", "kfree_sensitive", "kvfree"},
+	"devm": {"devm_kfree"},
+}
+
+def check(pa, pf, old_kernel):
+	alloc, free = tok(pa[0]), tok(pf[0])
+	family = FAMILY.get(alloc)
+	ok = FREES.get(family, set())
+	if old_kernel and family == "cache":
+		ok = {"kmem_cache_free"}
+	if family and free not in ok:
+		finding(pf[0], "mismatched-free: %s() of memory from %s() at line %s" %
+			(free, alloc, pa[0].line))
+
+@freed exists@
+expression P, E, C;
+type T;
+position pa, pf;
+identifier alloc = {kmalloc, kzalloc, kcalloc, kmalloc_array, kmalloc_node,
+	kzalloc_node, kcalloc_node, kmalloc_array_node, krealloc,
+	krealloc_array, kstrdup, kstrndup, kmemdup, kmemdup_nul, kasprintf,
+	kvasprintf, vmalloc, vzalloc, __vmalloc, vmalloc_user, vmalloc_node,
+	vzalloc_node, vmalloc_32, vmalloc_32_user, vmalloc_array, vcalloc,
+	kvmalloc, kvzalloc, kvcalloc, kvmalloc_array, kvmalloc_node,
+	kvzalloc_node, kvrealloc, kvmemdup, __get_free_pages, __get_free_page,
+	get_zeroed_page, __get_dma_pages, kmem_cache_alloc, kmem_cache_zalloc,
+	kmem_cache_alloc_node, kmem_cache_alloc_lru, devm_kmalloc,
+	devm_kzalloc, devm_kcalloc, devm_kmalloc_array, devm_kstrdup,
+	devm_kmemdup, devm_kasprintf, devm_krealloc};
+identifier free = {kfree, kfree_sensitive, kvfree, kvfree_sensitive, vfree,
+	free_pages, free_page};
+identifier free2 = {kmem_cache_free, devm_kfree};
+@@
+P = alloc@pa(...)
+... when != P = E
+(
+free@pf(P, ...)
+|
+free@pf((T)P, ...)
+|
+free2@pf(C, P)
+|
+free2@pf(C, (T)P)
+)
+
+@script:python depends on report && !kfree_cache_invalid@
+pa << freed.pa;
+pf << freed.pf;
+@@
+check(pa, pf, False)
+
+@script:python depends on report && kfree_cache_invalid@
+pa << freed.pa;
+pf << freed.pf;
+@@
+check(pa, pf, True)
