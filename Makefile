@@ -8,13 +8,23 @@
 #   make check        sparse (C=2) and checkpatch --strict
 #   make lint M=DIR   kmemguard's Coccinelle rules, sparse and checkpatch on the
 #                     driver in DIR, built against KDIR (wrapper/kmemguard-lint)
+#   make install      the module for KDIR (/lib/modules/<release>/updates), what
+#                     drivers build against (PREFIX/share/kmemguard/<release>/),
+#                     the commands (PREFIX/bin) and the Coccinelle rules;
+#                     DESTDIR and PREFIX (/usr/local) as usual
+#   make install-dkms the module's source to DESTDIR/usr/src/kmemguard-<version>
+#                     with wrapper/dkms.conf, for `dkms install kmemguard/<version>`
 #   make clean
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 KMG_TOP := $(CURDIR)
+PREFIX ?= /usr/local
+DESTDIR ?=
+VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' wrapper/dkms.conf)
+KREL = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
 KUNIT := $(shell grep -qs '^CONFIG_KUNIT=y' $(KDIR)/.config && echo y)
 
-.PHONY: all modules demo test check lint clean
+.PHONY: all modules demo test check lint install install-dkms clean
 
 all: modules
 
@@ -39,6 +49,29 @@ check:
 lint:
 	@test -n "$(M)" || { echo "usage: make lint M=/path/to/driver [KDIR=...]" >&2; exit 2; }
 	@bash wrapper/kmemguard-lint -k "$(KDIR)" "$(M)"
+
+install:
+	@test -n "$(KREL)" || { echo "no kernel build directory at KDIR=$(KDIR)" >&2; exit 2; }
+	$(MAKE) -C $(KDIR) M=$(KMG_TOP)/wrapper modules
+	$(MAKE) -C $(KDIR) M=$(KMG_TOP)/wrapper modules_install \
+		INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=updates CONFIG_MODULE_SIG_ALL=
+	test -n "$(DESTDIR)" || depmod -a $(KREL)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/kmemguard/cocci \
+		$(DESTDIR)$(PREFIX)/share/kmemguard/$(KREL)/include
+	install -m 755 wrapper/kmemguard wrapper/kmemguard-hunt wrapper/kmemguard-lint \
+		$(DESTDIR)$(PREFIX)/bin/
+	install -m 644 wrapper/cocci/*.cocci $(DESTDIR)$(PREFIX)/share/kmemguard/cocci/
+	install -m 644 wrapper/kmemguard.mk wrapper/Module.symvers \
+		$(DESTDIR)$(PREFIX)/share/kmemguard/$(KREL)/
+	install -m 644 wrapper/include/kmemguard.h \
+		$(DESTDIR)$(PREFIX)/share/kmemguard/$(KREL)/include/
+
+install-dkms:
+	install -d $(DESTDIR)/usr/src/kmemguard-$(VERSION)/include
+	install -m 644 wrapper/Kbuild wrapper/dkms.conf wrapper/kmemguard.mk \
+		$(filter-out %.mod.c,$(wildcard wrapper/*.c)) wrapper/*.h \
+		$(DESTDIR)/usr/src/kmemguard-$(VERSION)/
+	install -m 644 wrapper/include/kmemguard.h $(DESTDIR)/usr/src/kmemguard-$(VERSION)/include/
 
 clean:
 	for d in wrapper samples samples/mk samples/tutorial tests/kunit; do \

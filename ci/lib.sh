@@ -13,6 +13,21 @@ CACHE_DIR=${KMG_CACHE_DIR:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/kmemguard}
 OUT_DIR=${KMG_OUT_DIR:-$TOP_DIR/build}
 JOBS=${JOBS:-$(nproc)}
 
+# copy_sources DEST PATH...: the source files under PATHs (what git tracks or
+# would track: never a build product of an in-tree `make`) into DEST, over
+# what is there; objects already in DEST stay, for incremental builds.
+copy_sources() {
+	local dst=$1
+	shift
+	mkdir -p "$dst"
+	(cd "$TOP_DIR" && if git rev-parse --git-dir > /dev/null 2>&1; then
+		git ls-files -co --exclude-standard -- "$@"
+	else
+		find "$@" -type f ! -name '*.o' ! -name '*.ko' ! -name '.*' ! -name '*.mod*' \
+			! -name Module.symvers ! -name modules.order
+	fi) | rsync -a --files-from=- "$TOP_DIR" "$dst/"
+}
+
 msg() { printf '[kmemguard] %s\n' "$*" >&2; }
 die() { printf '[kmemguard] error: %s\n' "$*" >&2; exit 1; }
 

@@ -7,6 +7,8 @@
  *   stats        global counters
  *   control      settings; one command per write, bad input gets -EINVAL
  *   faults       fault rules (fault.c): write a rule or "clear", read them
+ *   lookup       write object addresses (one per write), then read what
+ *                kmemguard knows of each: for annotating kmemleak's reports
  *
  * Notes on locking:
  * - "allocations" copies one record at a time out of its bucket (under the
@@ -15,6 +17,8 @@
  *   that come and go while it is read, like /proc/allocinfo.
  * - "sites" holds kmg_sites_spinlock from ->start to ->stop; ->show only
  *   formats counters into the seq_file buffer.
+ * - "lookup" keeps the addresses written to it in the open file's private
+ *   struct, under the seq_file's own mutex (seq_read() takes it as well).
  * - kmg_control_mutex serialises writes to control (and so to
  *   kmg_filter_module, which readers copy with READ_ONCE granularity: a
  *   filter that changes mid-listing is a change of the listing, not a bug).
@@ -28,6 +32,7 @@
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/timekeeping.h>
 #include <linux/uaccess.h>
 
 #include "kmg.h"
@@ -110,7 +115,7 @@ static int kmg_alloc_show(struct seq_file *m, void *v)
 	struct kmg_sink sink = { .seq = m };
 
 	if (v == SEQ_START_TOKEN) {
-		seq_puts(m, "# <object> size= <family> order= module= site= func= gfp= ctx= pid= age=\n");
+		seq_puts(m, "# <object> size= <family> order= module= site= func= gfp= ctx= pid= age= time=\n");
 		return 0;
 	}
 	kmg_print_record(&sink, v, false);
@@ -199,6 +204,8 @@ static int kmg_stats_show(struct seq_file *m, void *v)
 	int i;
 
 	seq_printf(m, "enabled: %d\n", READ_ONCE(kmg_enabled));
+	/* The clock of "time=" in allocations: a reader's mark. */
+	seq_printf(m, "clock_ns: %llu\n", ktime_get_mono_fast_ns());
 	for (i = 0; i < KMG_COUNT_NR; i++)
 		seq_printf(m, "%s: %ld\n", kmg_counter_names[i],
 			   atomic_long_read(&kmg_counters[i]));
@@ -383,6 +390,92 @@ static const struct file_operations kmg_faults_fops = {
 	.release	= single_release,
 };
 
+/* === lookup ============================================================ */
+
+#define KMG_LOOKUP_MAX	4096
+
+struct kmg_lookup_file {
+	unsigned int nr;			/* m->lock */
+	unsigned long addr[KMG_LOOKUP_MAX];	/* m->lock */
+};
+
+static int kmg_lookup_show(struct seq_file *m, void *v)
+{
+	struct kmg_lookup_file *l = m->private;
+	struct kmg_sink sink = { .seq = m, .raw = true };
+	struct kmg_record rec;
+	unsigned int i;
+
+	for (i = 0; i < l->nr; i++) {
+		/* Only an object's start address: kmemleak reports those. */
+		if (kmg_table_find_containing(l->addr[i], 1, 1, &rec) &&
+		    rec.addr == l->addr[i])
+			kmg_print_record(&sink, &rec, false);
+		else
+			seq_printf(m, "0x%lx untracked\n", l->addr[i]);
+		if (!(i & 255))
+			cond_resched();
+	}
+	return 0;
+}
+
+static ssize_t kmg_lookup_write(struct file *file, const char __user *ubuf,
+				size_t len, loff_t *ppos)
+{
+	struct seq_file *m = file->private_data;
+	struct kmg_lookup_file *l = m->private;
+	char *buf = kmg_debugfs_line(ubuf, len, 32, false, "lookup");
+	unsigned long addr;
+	int ret = 0;
+
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	if (kstrtoul(buf, 16, &addr) || !addr) {
+		pr_warn("lookup: one object address in hex per write\n");
+		ret = -EINVAL;
+		goto out;
+	}
+	mutex_lock(&m->lock);
+	if (l->nr < KMG_LOOKUP_MAX)
+		l->addr[l->nr++] = addr;
+	else
+		ret = -ENOSPC;
+	mutex_unlock(&m->lock);
+out:
+	kfree(buf);
+	return ret ? ret : len;
+}
+
+static int kmg_lookup_open(struct inode *inode, struct file *file)
+{
+	struct kmg_lookup_file *l = kvzalloc(sizeof(*l), GFP_KERNEL);
+	int ret;
+
+	if (!l)
+		return -ENOMEM;
+	ret = single_open(file, kmg_lookup_show, l);
+	if (ret)
+		kvfree(l);
+	return ret;
+}
+
+static int kmg_lookup_release(struct inode *inode, struct file *file)
+{
+	struct seq_file *m = file->private_data;
+
+	kvfree(m->private);
+	return single_release(inode, file);
+}
+
+static const struct file_operations kmg_lookup_fops = {
+	.owner		= THIS_MODULE,
+	.open		= kmg_lookup_open,
+	.read		= seq_read,
+	.write		= kmg_lookup_write,
+	.llseek		= seq_lseek,
+	.release	= kmg_lookup_release,
+};
+
 void kmg_debugfs_init(void)
 {
 	kmg_dir = debugfs_create_dir("kmemguard", NULL);
@@ -393,6 +486,7 @@ void kmg_debugfs_init(void)
 	debugfs_create_file("control", 0600, kmg_dir, NULL,
 			    &kmg_control_fops);
 	debugfs_create_file("faults", 0600, kmg_dir, NULL, &kmg_faults_fops);
+	debugfs_create_file("lookup", 0600, kmg_dir, NULL, &kmg_lookup_fops);
 }
 
 void kmg_debugfs_exit(void)

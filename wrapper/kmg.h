@@ -89,7 +89,7 @@ enum kmg_bug {
  * @size:	requested size in bytes (immutable)
  * @cache:	the object's cache for KMG_FAM_CACHE (immutable)
  * @dev:	the device for KMG_FAM_DEVM (immutable)
- * @when:	jiffies at allocation (live records; immutable)
+ * @when:	CLOCK_MONOTONIC ns at allocation (live records; immutable)
  * @free_site:	site of the first free (freed records; bucket lock)
  * @stack:	allocation stack in the stack depot, 0 if none (immutable)
  * @gfp:	GFP flags of the allocation (live records; immutable)
@@ -118,7 +118,7 @@ struct kmg_record {
 		struct device *dev;
 	};
 	union {
-		unsigned long when;
+		u64 when;
 		struct kmemguard_site *free_site;
 	};
 	depot_stack_handle_t stack;
@@ -237,6 +237,7 @@ void kmg_free_memory(const struct kmg_record *rec);
 /* report.c: one formatter, two sinks. */
 struct kmg_sink {
 	struct seq_file *seq;	/* NULL: printk at KERN_ERR */
+	bool raw;		/* the reader gave the address: print it raw */
 };
 
 __printf(2, 3) void kmg_printf(struct kmg_sink *sink, const char *fmt, ...);

@@ -120,9 +120,10 @@ void kmg_printf(struct kmg_sink *sink, const char *fmt, ...)
 }
 
 /* Hashed unless root asked for raw pointers (debugfs control). */
-static void kmg_format_ptr(char *buf, size_t len, unsigned long addr)
+static void kmg_format_ptr(char *buf, size_t len, unsigned long addr,
+			   bool raw)
 {
-	if (READ_ONCE(kmg_raw_pointers))
+	if (raw || READ_ONCE(kmg_raw_pointers))
 		snprintf(buf, len, "%px", (void *)addr);
 	else
 		snprintf(buf, len, "%p", (void *)addr);
@@ -151,21 +152,27 @@ void kmg_print_record(struct kmg_sink *sink, const struct kmg_record *rec,
 		      bool with_stack)
 {
 	const struct kmemguard_site *site = rec->site;
-	unsigned int age_ms = jiffies_to_msecs(jiffies - rec->when);
+	u64 now = ktime_get_mono_fast_ns();
+	unsigned int age_ms = (unsigned int)div_u64(now > rec->when ?
+						    now - rec->when : 0,
+						    NSEC_PER_MSEC);
 	gfp_t gfp = rec->gfp;
 	char ptr[24], line[320];
 	int n;
 
-	kmg_format_ptr(ptr, sizeof(ptr), rec->addr);
+	kmg_format_ptr(ptr, sizeof(ptr), rec->addr, sink->raw);
 	n = scnprintf(line, sizeof(line), "%s size=%zu %s%s order=%u module=%s",
 		      ptr, rec->size, kmg_family_name(rec->family),
 		      rec->flags & KMG_REC_KV ? "(kv)" : "", rec->order,
 		      kmg_module_name(site));
 	n += scnprintf(line + n, sizeof(line) - n, " site=%s:%u func=%s gfp=%pGg",
 		       site->file, site->line, site->func, &gfp);
-	scnprintf(line + n, sizeof(line) - n, " ctx=%s pid=%d age=%u.%03us",
-		  kmg_context_name(rec->ctx), rec->pid,
-		  age_ms / 1000, age_ms % 1000);
+	n += scnprintf(line + n, sizeof(line) - n, " ctx=%s pid=%d age=%u.%03us",
+		       kmg_context_name(rec->ctx), rec->pid,
+		       age_ms / 1000, age_ms % 1000);
+	/* Listings only: the allocation time, for "since a mark" (stats). */
+	if (sink->seq)
+		scnprintf(line + n, sizeof(line) - n, " time=%llu", rec->when);
 	kmg_printf(sink, "%s\n", line);
 	if (with_stack)
 		kmg_print_stack(sink, rec->stack);
@@ -417,7 +424,7 @@ void kmg_report_free(enum kmg_bug bug, struct kmemguard_site *site,
 	if (!kmg_report_allowed(site, bug, &repeats))
 		return;
 	kmg_report_ctx_get(&ctx);
-	kmg_format_ptr(ptr, sizeof(ptr), (unsigned long)p);
+	kmg_format_ptr(ptr, sizeof(ptr), (unsigned long)p, false);
 	raw_spin_lock_irqsave(&kmg_report_lock, flags);
 	kmg_report_title(&sink, bug, site, repeats);
 	switch (bug) {

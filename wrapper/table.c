@@ -320,7 +320,8 @@ void kmg_track_alloc(struct kmemguard_site *site, const void *p, size_t size,
 	rec->site = site;
 	rec->size = size;
 	rec->cache = cache;
-	rec->when = jiffies;
+	/* The NMI-safe clock: records are born in any context. */
+	rec->when = ktime_get_mono_fast_ns();
 	rec->stack = kmg_save_stack();
 	rec->gfp = gfp;
 	rec->pid = ctx == KMG_CTX_TASK ? task_pid_nr(current) : 0;

@@ -102,8 +102,7 @@ done
 # rules' findings; a directory of correct drivers exits 0; a bad argument
 # exits 2 with a message.
 kernel_info deb6.12
-rsync -a --exclude '*.o' --exclude '*.ko' --exclude '.*.cmd' \
-	"$TOP_DIR/wrapper" "$TOP_DIR/samples" "$work/"
+copy_sources "$work" wrapper samples
 make -s -C "$KDIR" M="$work/wrapper" modules > "$work/wrapper-build.log" 2>&1 ||
 	{ cat "$work/wrapper-build.log" >&2; msg "building kmemguard for the lint tests failed"; }
 mkdir -p "$work/clean"
