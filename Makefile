@@ -6,6 +6,7 @@
 #   make test         every test on every kernel; ends with "N passed, N failed"
 #                     (KERNELS="debug deb6.12 deb6.1", TESTS="leak clean")
 #   make check        sparse (C=2) and checkpatch --strict
+#   make bench        kmemguard's cost against the raw calls, in QEMU (ci/bench)
 #   make lint M=DIR   kmemguard's Coccinelle rules, sparse and checkpatch on the
 #                     driver in DIR, built against KDIR (wrapper/kmemguard-lint)
 #   make install      the module for KDIR (/lib/modules/<release>/updates), what
@@ -24,7 +25,7 @@ VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' wrapper/dkms.conf)
 KREL = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
 KUNIT := $(shell grep -qs '^CONFIG_KUNIT=y' $(KDIR)/.config && echo y)
 
-.PHONY: all modules demo test check lint install install-dkms clean
+.PHONY: all modules demo test check bench lint install install-dkms clean
 
 all: modules
 
@@ -33,6 +34,7 @@ modules:
 	$(MAKE) -C $(KDIR) M=$(KMG_TOP)/samples modules
 	$(MAKE) -C $(KDIR) M=$(KMG_TOP)/samples/mk modules
 	$(MAKE) -C $(KDIR) M=$(KMG_TOP)/samples/tutorial modules
+	$(MAKE) -C $(KDIR) M=$(KMG_TOP)/tests/bench modules
 ifeq ($(KUNIT),y)
 	$(MAKE) -C $(KDIR) M=$(KMG_TOP)/tests/kunit modules
 endif
@@ -45,6 +47,9 @@ test:
 
 check:
 	bash ci/check
+
+bench:
+	bash ci/bench
 
 lint:
 	@test -n "$(M)" || { echo "usage: make lint M=/path/to/driver [KDIR=...]" >&2; exit 2; }
@@ -74,7 +79,7 @@ install-dkms:
 	install -m 644 wrapper/include/kmemguard.h $(DESTDIR)/usr/src/kmemguard-$(VERSION)/include/
 
 clean:
-	for d in wrapper samples samples/mk samples/tutorial tests/kunit; do \
+	for d in wrapper samples samples/mk samples/tutorial tests/bench tests/kunit; do \
 		[ -d $$d ] && $(MAKE) -C $(KDIR) M=$(KMG_TOP)/$$d clean || true; \
 	done
 	rm -rf build

@@ -317,9 +317,12 @@ void kmg_report_leaks(struct module *mod, struct kmg_record *leaked,
 	kmg_count(KMG_COUNT_LEAK_REPORTS);
 	atomic_long_add(count, &kmg_counters[KMG_COUNT_LEAKED_OBJECTS]);
 	kvfree(recs);
-	for (rec = leaked; rec; rec = next) {
+	/* A module may leave millions behind: let others run meanwhile. */
+	for (i = 0, rec = leaked; rec; rec = next, i++) {
 		next = rec->next;
 		kmg_record_release(rec);
+		if (!(i & 1023))
+			cond_resched();
 	}
 }
 

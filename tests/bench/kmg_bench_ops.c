@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The benchmark's measured loops, one allocator call and its free per
+ * iteration. Built twice (see kmg_bench.h): KMG_BENCH_OPS names the copy.
+ */
+#include <linux/compiler.h>
+#include <linux/gfp.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+
+#include "kmg_bench.h"
+
+#ifndef KMG_BENCH_OPS
+#define KMG_BENCH_OPS kmg_bench_raw_ops
+#endif
+
+struct kmg_bench_obj {
+	u64 a[8];
+};
+
+/* Created on first use; only the module's own loader calls these. */
+static struct kmem_cache *kmg_bench_cache;
+
+static int kmg_bench_kmalloc_pairs(size_t size, unsigned long n)
+{
+	void *p;
+
+	while (n--) {
+		p = kmalloc(size, GFP_KERNEL);
+		if (!p)
+			return -ENOMEM;
+		OPTIMIZER_HIDE_VAR(p);
+		kfree(p);
+	}
+	return 0;
+}
+
+static int kmg_bench_cache_pairs(unsigned long n)
+{
+	void *p;
+
+	if (!kmg_bench_cache)
+		kmg_bench_cache = KMEM_CACHE(kmg_bench_obj, 0);
+	if (!kmg_bench_cache)
+		return -ENOMEM;
+	while (n--) {
+		p = kmem_cache_alloc(kmg_bench_cache, GFP_KERNEL);
+		if (!p)
+			return -ENOMEM;
+		OPTIMIZER_HIDE_VAR(p);
+		kmem_cache_free(kmg_bench_cache, p);
+	}
+	return 0;
+}
+
+static int kmg_bench_page_pairs(unsigned int order, unsigned long n)
+{
+	unsigned long a;
+
+	while (n--) {
+		a = __get_free_pages(GFP_KERNEL, order);
+		if (!a)
+			return -ENOMEM;
+		OPTIMIZER_HIDE_VAR(a);
+		free_pages(a, order);
+	}
+	return 0;
+}
+
+static int kmg_bench_vmalloc_pairs(size_t size, unsigned long n)
+{
+	void *p;
+
+	while (n--) {
+		p = vmalloc(size);
+		if (!p)
+			return -ENOMEM;
+		OPTIMIZER_HIDE_VAR(p);
+		vfree(p);
+	}
+	return 0;
+}
+
+static int kmg_bench_fill(void **objs, unsigned long n)
+{
+	unsigned long i;
+
+	for (i = 0; i < n; i++) {
+		objs[i] = kmalloc(64, GFP_KERNEL);
+		if (!objs[i])
+			return -ENOMEM;
+		if (!(i & 4095))
+			cond_resched();
+	}
+	return 0;
+}
+
+static void kmg_bench_drain(void **objs, unsigned long n)
+{
+	unsigned long i;
+
+	for (i = 0; i < n; i++) {
+		kfree(objs[i]);
+		objs[i] = NULL;
+		if (!(i & 4095))
+			cond_resched();
+	}
+}
+
+static void kmg_bench_exit(void)
+{
+	kmem_cache_destroy(kmg_bench_cache);
+	kmg_bench_cache = NULL;
+}
+
+const struct kmg_bench_ops KMG_BENCH_OPS = {
+	.kmalloc_pairs	= kmg_bench_kmalloc_pairs,
+	.cache_pairs	= kmg_bench_cache_pairs,
+	.page_pairs	= kmg_bench_page_pairs,
+	.vmalloc_pairs	= kmg_bench_vmalloc_pairs,
+	.fill		= kmg_bench_fill,
+	.drain		= kmg_bench_drain,
+	.exit		= kmg_bench_exit,
+};
