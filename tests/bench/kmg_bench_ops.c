@@ -5,6 +5,7 @@
  */
 #include <linux/compiler.h>
 #include <linux/gfp.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 

@@ -65,7 +65,7 @@ test_bad_module_parameter_rejected() {
 test_no_record_memory_no_false_report() {
 	# kmemguard cannot get memory for its records: drivers do not notice,
 	# the objects go untracked and counted, and no false report follows.
-	deg=$(kmg_stat 'untracked (no record memory)')
+	deg=$(kmg_stat 'degraded (untracked: no record memory)')
 	echo fail_records=1000 > $KMG_DBG/control
 	kmg_insmod kmg_clean
 	kmg_insmod kmg_leak
@@ -73,7 +73,7 @@ test_no_record_memory_no_false_report() {
 	kmg_rmmod_leaky kmg_leak
 	echo fail_records=0 > $KMG_DBG/control
 	kmg_expect_no_reports
-	[ "$(kmg_stat 'untracked (no record memory)')" -gt $((deg + 20)) ] ||
+	[ "$(kmg_stat 'degraded (untracked: no record memory)')" -gt $((deg + 20)) ] ||
 		kmg_fail "untracked objects not counted"
 	[ "$(kmg_stat 'live objects')" = 0 ]
 	# Tracking resumes.
