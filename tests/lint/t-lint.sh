@@ -63,6 +63,7 @@ compare() {
 		fi
 	done < "$got"
 	if [ $bad = 0 ]; then record ok "$name"; else record fail "$name"; fi
+	return $bad
 }
 
 # cocci NAME KERNEL DIR OLD EXPECT: the rules alone on DIR, built for KERNEL.
@@ -71,7 +72,6 @@ cocci() {
 	kernel_info "$k"
 	"$lint" -k "$KDIR" --only cocci "$d" > "$work/$name.out" 2> "$work/$name.err"
 	rc=$?
-	cat "$work/$name.out"
 	$exp "$old" > "$work/$name.exp"
 	if [ $rc != 1 ] && [ -s "$work/$name.exp" ]; then
 		cat "$work/$name.err" >&2
@@ -79,7 +79,8 @@ cocci() {
 		record fail "$name"
 		return
 	fi
-	compare "$name" "$work/$name.exp" "$work/$name.out"
+	compare "$name" "$work/$name.exp" "$work/$name.out" ||
+		cat "$work/$name.out" >&2
 }
 
 cocci cocci-samples deb6.12 "$TOP_DIR/samples" 0 expect_samples
@@ -116,7 +117,6 @@ EOK
 make -s -C "$TOP_DIR" lint M="$work/samples" KDIR="$KDIR" > "$work/make-lint-buggy.out" 2>&1
 rc=$?
 n=$(grep -c '\[kmemguard/' "$work/make-lint-buggy.out")
-tail -3 "$work/make-lint-buggy.out"
 # Every sample finding of the rules (20), and the published tutorial's
 # checkpatch findings, nothing from sparse (the samples are sparse-clean).
 if [ $rc != 0 ] && [ "$n" = "$(grep -c . "$work/cocci-samples.out")" ] &&
