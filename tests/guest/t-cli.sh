@@ -154,3 +154,26 @@ test_kmemleak_annotated() {
 	# kmemleak's own lines are passed on unchanged.
 	grep -q '^  backtrace (crc [0-9a-f]*):$' /tmp/out || kmg_fail "kmemleak text changed"
 }
+
+test_lookup_file() {
+	# lookup answers for exactly the addresses written to it, raw since
+	# the reader gave them: a tracked object's start, and anything else.
+	kmg_insmod kmg_leak
+	echo raw_pointers=1 > $KMG_DBG/control
+	a=$(sed -n 's/^\(ffff[0-9a-f]*\) size=64 kmalloc .*module=kmg_leak .*/\1/p' $KMG_DBG/allocations)
+	echo raw_pointers=0 > $KMG_DBG/control
+	exec 3<> $KMG_DBG/lookup
+	echo "$a" >&3
+	echo ffff888000000040 >&3
+	cat <&3 > /tmp/out
+	exec 3>&-
+	if echo zz > $KMG_DBG/lookup 2>/dev/null; then kmg_fail "lookup accepted zz"; fi
+	kmg_rmmod_leaky kmg_leak
+	cat /tmp/out
+	line=$(kmg_lines kmg_leak.c leak | head -1)
+	[ -n "$a" ] || kmg_fail "no raw address listed"
+	grep -q "^$a size=64 kmalloc order=0 module=kmg_leak site=kmg_leak.c:$line func=kmg_leak_init " /tmp/out ||
+		kmg_fail "tracked address not answered"
+	grep -q '^0xffff888000000040 untracked$' /tmp/out || kmg_fail "untracked address not answered"
+	[ "$(wc -l < /tmp/out)" = 2 ] || kmg_fail "not one line per address"
+}
