@@ -19,7 +19,9 @@
  *
  * Each measurement starts with a warm-up of N/10 operations (at least 10).
  * With leak_on_exit=1 the kept objects are not freed at unload: a test of
- * kmemguard's report for a module that leaks a million objects.
+ * kmemguard's report for a module that leaks a million objects. They are
+ * leaked on purpose, so kmemleak is told not to report them: it would
+ * bury every later scan of the boot under them.
  *
  * Notes on locking: kmg_bench_mutex serialises the measurements and guards
  * the kept objects and the last result.
@@ -30,6 +32,7 @@
 #include <linux/completion.h>
 #include <linux/cpumask.h>
 #include <linux/debugfs.h>
+#include <linux/kmemleak.h>
 #include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/module.h>
@@ -323,9 +326,13 @@ static int __init kmg_bench_init(void)
 
 static void __exit kmg_bench_exit(void)
 {
+	unsigned long i;
+
 	debugfs_remove_recursive(kmg_bench_dir);
 	if (kmg_bench_kept && !leak_on_exit)
 		kmg_bench_kept_ops->drain(kmg_bench_kept, kmg_bench_nkept);
+	for (i = 0; kmg_bench_kept && leak_on_exit && i < kmg_bench_nkept; i++)
+		kmemleak_not_leak(kmg_bench_kept[i]);
 	kvfree(kmg_bench_kept);
 	kmg_bench_raw_ops.exit();
 	kmg_bench_tracked_ops.exit();
