@@ -146,7 +146,8 @@ test_kmemleak_annotated() {
 	kmemguard --json kmemleak --no-scan > /tmp/json 2>/dev/null || true
 	kmg_rmmod_leaky kmg_leak
 	echo clear > /sys/kernel/debug/kmemleak
-	grep -A1 '^unreferenced object' /tmp/out | head -40
+	echo "not annotated after $i scans:${missing:- none}"	# shown on failure
+	grep '^  kmemguard: ' /tmp/out | head -20
 	for line in $lines; do
 		grep -A1 '^unreferenced object 0x[0-9a-f]* (size [0-9]*):$' /tmp/out |
 			grep -q "^  kmemguard: kmg_leak\.c:$line kmg_leak_init() \[kmg_leak\] [a-z]* size=[0-9]* gfp=GFP_KERNEL[A-Z_|]* ctx=task pid=[0-9]*$" ||
