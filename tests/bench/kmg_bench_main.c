@@ -331,8 +331,10 @@ static void __exit kmg_bench_exit(void)
 	debugfs_remove_recursive(kmg_bench_dir);
 	if (kmg_bench_kept && !leak_on_exit)
 		kmg_bench_kept_ops->drain(kmg_bench_kept, kmg_bench_nkept);
-	for (i = 0; kmg_bench_kept && leak_on_exit && i < kmg_bench_nkept; i++)
-		kmemleak_not_leak(kmg_bench_kept[i]);
+	if (kmg_bench_kept && leak_on_exit) {
+		for (i = 0; i < kmg_bench_nkept; i++)
+			kmemleak_not_leak(kmg_bench_kept[i]);
+	}
 	kvfree(kmg_bench_kept);
 	kmg_bench_raw_ops.exit();
 	kmg_bench_tracked_ops.exit();
