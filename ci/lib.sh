@@ -15,7 +15,8 @@ JOBS=${JOBS:-$(nproc)}
 
 # copy_sources DEST PATH...: the source files under PATHs (what git tracks or
 # would track: never a build product of an in-tree `make`) into DEST, over
-# what is there; objects already in DEST stay, for incremental builds.
+# what is there; objects already in DEST stay, for incremental builds (tar
+# keeps the sources' times, so make rebuilds only what changed).
 copy_sources() {
 	local dst=$1
 	shift
@@ -25,7 +26,7 @@ copy_sources() {
 	else
 		find "$@" -type f ! -name '*.o' ! -name '*.ko' ! -name '.*' ! -name '*.mod*' \
 			! -name Module.symvers ! -name modules.order
-	fi) | rsync -a --files-from=- "$TOP_DIR" "$dst/"
+	fi) | tar -C "$TOP_DIR" -cf - --no-recursion -T - | tar -C "$dst" -xpf -
 }
 
 msg() { printf '[kmemguard] %s\n' "$*" >&2; }
