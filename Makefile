@@ -36,6 +36,7 @@ modules:
 	$(MAKE) -C $(KDIR) M=$(KMG_TOP)/samples/tutorial modules
 	$(MAKE) -C $(KDIR) M=$(KMG_TOP)/tests/bench modules
 	$(MAKE) -C $(KDIR) M=$(KMG_TOP)/tests/stress modules
+	$(MAKE) -C $(KDIR) M=$(KMG_TOP)/tests/lifetime modules
 ifeq ($(KUNIT),y)
 	$(MAKE) -C $(KDIR) M=$(KMG_TOP)/tests/kunit modules
 endif
@@ -80,7 +81,7 @@ install-dkms:
 	install -m 644 wrapper/include/kmemguard.h $(DESTDIR)/usr/src/kmemguard-$(VERSION)/include/
 
 clean:
-	for d in wrapper samples samples/mk samples/tutorial tests/bench tests/stress tests/kunit; do \
+	for d in wrapper samples samples/mk samples/tutorial tests/bench tests/stress tests/lifetime tests/kunit; do \
 		[ -d $$d ] && $(MAKE) -C $(KDIR) M=$(KMG_TOP)/$$d clean || true; \
 	done
 	rm -rf build

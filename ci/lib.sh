@@ -22,7 +22,9 @@ copy_sources() {
 	shift
 	mkdir -p "$dst"
 	(cd "$TOP_DIR" && if git rev-parse --git-dir > /dev/null 2>&1; then
-		git ls-files -co --exclude-standard -- "$@"
+		# Tracked files deleted in the work tree are not sources any more.
+		git ls-files -co --exclude-standard -- "$@" |
+			while IFS= read -r f; do [ -e "$f" ] && printf '%s\n' "$f"; done
 	else
 		find "$@" -type f ! -name '*.o' ! -name '*.ko' ! -name '.*' ! -name '*.mod*' \
 			! -name Module.symvers ! -name modules.order

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kmemguard checks: the calling context of an allocation (may it sleep?) and
- * the validity of a free (which call, which object, which order, which
- * cache). The checks only decide; report.c reports and wrappers.c keeps the
- * machine alive.
+ * kmemguard checks: the calling context of an allocation (may it sleep?
+ * may it run at all?) and the validity of a free (which call, which object,
+ * which order, which cache). The checks decide and report; wrappers.c then
+ * does what they decided, so that the machine keeps running: an allocation
+ * that must not sleep here runs without its blocking flags, one that cannot
+ * run here at all returns NULL, a bad free is refused or completed the
+ * right way.
  *
  * No locks here: the context is read from the current CPU's preempt count
  * and interrupt state, records are the caller's copies.
@@ -12,6 +15,7 @@
 #define pr_fmt(fmt) "kmemguard: " fmt
 
 #include <linux/hardirq.h>
+#include <linux/kasan.h>
 #include <linux/mm.h>
 #include <linux/preempt.h>
 #include <linux/rcupdate.h>
@@ -21,7 +25,7 @@
 
 /* === Calling context ===================================================== */
 
-/* The context an allocation is made in, as a record keeps it. */
+/* The context an operation runs in, as a record keeps it. */
 enum kmg_context kmg_current_context(void)
 {
 	if (in_nmi())
@@ -59,24 +63,58 @@ static bool kmg_rt_forbids_any_allocation(void)
 	       (preempt_count() || irqs_disabled());
 }
 
-/*
- * Check the context of an allocation about to be made: sleep-in-atomic for
- * one that may sleep where sleeping is forbidden (or, on PREEMPT_RT, any
- * allocation where even that is); with hints=1, needless-atomic for
- * GFP_ATOMIC where GFP_KERNEL would have done.
+/**
+ * kmg_check_alloc() - check (and repair) an allocation about to be made
+ * @site:	the allocation's call site
+ * @gfp:	its GFP flags; blocking flags are taken out where it must not
+ *		sleep
+ * @always_blocks: the call sleeps whatever the flags (vmalloc() & co)
+ * @call:	its name, for the report
+ *
+ * Reports sleep-in-atomic for an allocation that may sleep where sleeping
+ * is forbidden (or, on PREEMPT_RT, any allocation where even that is), and
+ * with hints=1 needless-atomic for GFP_ATOMIC where GFP_KERNEL would do.
+ *
+ * Return: KMG_ALLOC_OK, KMG_ALLOC_REPAIRED (run it with the new *@gfp) or
+ * KMG_ALLOC_REFUSED (it cannot run here: return NULL).
  */
-void kmg_check_alloc_context(struct kmemguard_site *site, gfp_t gfp,
-			     bool always_blocks, const char *call)
+enum kmg_alloc_verdict kmg_check_alloc(struct kmg_site *site, gfp_t *gfp,
+				       bool always_blocks, const char *call)
 {
-	if (always_blocks || gfpflags_allow_blocking(gfp)) {
-		if (!kmg_context_may_sleep())
-			kmg_report_sleep(KMG_BUG_SLEEP_IN_ATOMIC, site, gfp, call);
-	} else if (kmg_rt_forbids_any_allocation()) {
-		kmg_report_sleep(KMG_BUG_SLEEP_IN_ATOMIC, site, gfp, call);
-	} else if (READ_ONCE(kmg_hints) && (gfp & __GFP_HIGH) &&
-		   kmg_context_may_sleep()) {
-		kmg_report_sleep(KMG_BUG_NEEDLESS_ATOMIC, site, gfp, call);
+	gfp_t asked = *gfp;
+	enum kmg_alloc_verdict v;
+
+	if (unlikely(in_nmi())) {
+		kmg_report_alloc(KMG_BUG_NMI, site, asked, asked,
+				 KMG_ALLOC_REFUSED, call);
+		return KMG_ALLOC_REFUSED;
 	}
+	if (always_blocks || gfpflags_allow_blocking(*gfp)) {
+		if (likely(kmg_context_may_sleep()))
+			return KMG_ALLOC_OK;
+		if (always_blocks || kmg_rt_forbids_any_allocation()) {
+			v = KMG_ALLOC_REFUSED;
+		} else {
+			v = KMG_ALLOC_REPAIRED;
+			/* __GFP_NOFAIL needs direct reclaim: it goes too. */
+			*gfp &= ~(__GFP_DIRECT_RECLAIM | __GFP_NOFAIL);
+		}
+		kmg_report_alloc(KMG_BUG_SLEEP_IN_ATOMIC, site, asked, *gfp, v,
+				 call);
+		kmg_count(KMG_COUNT_REPAIRED);
+		return v;
+	}
+	if (unlikely(kmg_rt_forbids_any_allocation())) {
+		kmg_report_alloc(KMG_BUG_SLEEP_IN_ATOMIC, site, asked, asked,
+				 KMG_ALLOC_REFUSED, call);
+		kmg_count(KMG_COUNT_REPAIRED);
+		return KMG_ALLOC_REFUSED;
+	}
+	if (unlikely(READ_ONCE(kmg_hints)) && (*gfp & __GFP_HIGH) &&
+	    kmg_context_may_sleep())
+		kmg_report_alloc(KMG_BUG_NEEDLESS_ATOMIC, site, asked, asked,
+				 KMG_ALLOC_OK, call);
+	return KMG_ALLOC_OK;
 }
 
 /* === Frees =============================================================== */
@@ -85,47 +123,13 @@ void kmg_check_alloc_context(struct kmemguard_site *site, gfp_t gfp,
 enum kmg_bug kmg_free_verdict(const struct kmg_record *rec,
 			      const struct kmg_free_call *call)
 {
-	switch (call->api) {
-	case KMG_FREE_KFREE:
-	case KMG_FREE_KFREE_SENSITIVE:
-		if (rec->family == KMG_FAM_KMALLOC)
-			return KMG_BUG_NONE;
-		if (rec->family == KMG_FAM_CACHE && KMG_KFREE_CACHE_OBJECT_OK)
-			return KMG_BUG_NONE;
-		break;
-	case KMG_FREE_KVFREE:
-	case KMG_FREE_RCU:
-		if (rec->family == KMG_FAM_KMALLOC || rec->family == KMG_FAM_VMALLOC)
-			return KMG_BUG_NONE;
-		if (rec->family == KMG_FAM_CACHE && KMG_KFREE_CACHE_OBJECT_OK)
-			return KMG_BUG_NONE;
-		break;
-	case KMG_FREE_VFREE:
-		if (rec->family == KMG_FAM_VMALLOC)
-			return KMG_BUG_NONE;
-		break;
-	case KMG_FREE_PAGES:
-		if (rec->family == KMG_FAM_PAGES)
-			return call->order == rec->order ? KMG_BUG_NONE :
-							   KMG_BUG_WRONG_ORDER;
-		break;
-	case KMG_FREE_CACHE:
-		if (rec->family == KMG_FAM_CACHE)
-			return call->cache == rec->cache ? KMG_BUG_NONE :
-							   KMG_BUG_WRONG_CACHE;
-		break;
-	case KMG_FREE_CACHE_DESTROY:
-		if (rec->family == KMG_FAM_CACHE_STRUCT)
-			return KMG_BUG_NONE;
-		break;
-	case KMG_FREE_DEVM:
-		if (rec->family == KMG_FAM_DEVM)
-			return KMG_BUG_NONE;
-		break;
-	default:
-		break;
-	}
-	return KMG_BUG_MISMATCHED_FREE;
+	if (!(kmg_fam(rec->family)->frees & BIT(call->api)))
+		return KMG_BUG_MISMATCHED_FREE;
+	if (call->api == KMG_FREE_PAGES && call->order != rec->order)
+		return KMG_BUG_WRONG_ORDER;
+	if (call->api == KMG_FREE_CACHE && call->cache != rec->owner)
+		return KMG_BUG_WRONG_CACHE;
+	return KMG_BUG_NONE;
 }
 EXPORT_SYMBOL_IF_KUNIT(kmg_free_verdict);
 
@@ -163,26 +167,60 @@ enum kmg_bug kmg_check_untracked_free(const void *p,
 	switch (call->api) {
 	case KMG_FREE_PAGES:
 		heap = PAGE_ALIGNED(addr) && !PageReserved(virt_to_page(p));
-		if (kmg_table_find_containing(addr, PAGE_SIZE << MAX_PAGE_ORDER,
-					      PAGE_SIZE, inside)) {
-			*found = true;
-			return KMG_BUG_INVALID_FREE;
-		}
+		*found = kmg_table_find_containing(addr, PAGE_SIZE << MAX_PAGE_ORDER,
+						   PAGE_SIZE, inside);
 		break;
 	case KMG_FREE_VFREE:
 		heap = false;
 		break;
 	default:
-		/* Slab objects, or the head of a large kmalloc()'s pages. */
-		heap = folio_test_slab(folio) ||
-		       (call->api != KMG_FREE_CACHE && folio_test_large(folio) &&
-			p == folio_address(folio));
-		if (kmg_table_find_containing(addr, 8192, ARCH_KMALLOC_MINALIGN,
-					      inside)) {
-			*found = true;
-			return KMG_BUG_INVALID_FREE;
+		if (folio_test_slab(folio)) {
+			heap = true;
+			/* KASAN pads objects: their layout is not SLUB's plain one. */
+			*found = IS_ENABLED(CONFIG_KASAN) ?
+				 kmg_table_find_containing(addr, 8192,
+							   ARCH_KMALLOC_MINALIGN,
+							   inside) :
+				 kmg_table_inside_slab_object(p, inside);
+		} else if (call->api == KMG_FREE_KFREE_CONST &&
+			   !folio_test_large(folio)) {
+			/* A string in the kernel's .rodata: kfree_const() skips it. */
+			heap = true;
+		} else {
+			/* The head of a large kmalloc()'s pages, or inside one. */
+			heap = call->api != KMG_FREE_CACHE && folio_test_large(folio) &&
+			       p == folio_address(folio);
+			*found = !heap && folio_test_large(folio) &&
+				 kmg_table_find_exact((unsigned long)folio_address(folio),
+						      inside) &&
+				 addr < inside->addr + inside->size;
 		}
 		break;
 	}
+	if (*found)
+		return KMG_BUG_INVALID_FREE;
 	return heap ? KMG_BUG_NONE : KMG_BUG_INVALID_FREE;
 }
+
+/*
+ * Under generic KASAN: is the memory at @p still free, as KASAN's shadow
+ * says (its first byte poisoned)? Once the allocator handed it out again it
+ * is not. Without KASAN freed records always hold their memory, so this is
+ * never asked.
+ */
+#ifdef CONFIG_KASAN_GENERIC
+static __no_sanitize_address s8 kmg_kasan_shadow(const void *p)
+{
+	return *(s8 *)kasan_mem_to_shadow(p);
+}
+
+bool kmg_kasan_still_freed(const void *p)
+{
+	return !is_vmalloc_addr(p) && virt_addr_valid(p) && kmg_kasan_shadow(p) < 0;
+}
+#else
+bool kmg_kasan_still_freed(const void *p)
+{
+	return false;
+}
+#endif

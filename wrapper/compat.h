@@ -44,6 +44,74 @@
 #endif
 
 /*
+ * 6.12 passes cache parameters in struct kmem_cache_args, and its
+ * kmem_cache_create() is a macro choosing a variant with _Generic().
+ */
+#ifdef kmem_cache_create
+#define KMG_HAVE_CACHE_ARGS 1
+#else
+#define KMG_HAVE_CACHE_ARGS 0
+#endif
+#define kmg_raw_kmem_cache_create_usercopy kmem_cache_create_usercopy
+
+/*
+ * A cache that must not be merged with another of the same geometry
+ * (6.5+). Before that no flag says so without changing the cache otherwise;
+ * a merged cache is then a second record of the same address.
+ */
+#ifdef SLAB_NO_MERGE
+#define KMG_SLAB_NO_MERGE SLAB_NO_MERGE
+#else
+#define KMG_SLAB_NO_MERGE 0
+#endif
+
+/*
+ * Shrinkers are allocated by the kernel since 6.7 (shrinker_alloc(),
+ * SHRINKER_ALLOCATED); before, the caller owns the struct.
+ */
+#include <linux/shrinker.h>
+typedef unsigned long (*kmg_shrink_fn)(struct shrinker *s,
+				       struct shrink_control *sc);
+
+static inline struct shrinker *kmg_shrinker_alloc(const char *name,
+						  kmg_shrink_fn count,
+						  kmg_shrink_fn scan)
+{
+	struct shrinker *s;
+
+#ifdef SHRINKER_ALLOCATED
+	s = shrinker_alloc(0, "%s", name);
+	if (!s)
+		return NULL;
+	s->count_objects = count;
+	s->scan_objects = scan;
+	shrinker_register(s);
+#else
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return NULL;
+	s->count_objects = count;
+	s->scan_objects = scan;
+	s->seeks = DEFAULT_SEEKS;
+	if (register_shrinker(s, "%s", name)) {
+		kfree(s);
+		return NULL;
+	}
+#endif
+	return s;
+}
+
+static inline void kmg_shrinker_free(struct shrinker *s)
+{
+#ifdef SHRINKER_ALLOCATED
+	shrinker_free(s);
+#else
+	unregister_shrinker(s);
+	kfree(s);
+#endif
+}
+
+/*
  * Before 6.4 (SLOB's removal) an object of a kmem_cache had to go back with
  * kmem_cache_free(); since then kfree() of it is documented as legal. A
  * rule, not a symbol, so there is nothing to probe: the version decides.

@@ -1,15 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kmemguard core: module parameters, init/exit and the module notifier that
- * reports a tracked module's leaks the moment it unloads.
+ * kmemguard core: module parameters, counters, init/exit and the module
+ * notifier that reports a tracked module's leaks the moment it unloads.
  *
  * Notes on locking:
  * - kmg_enable_mutex serialises enabling/disabling (module parameter and
- *   debugfs control); see table.c for how disabling empties the table.
+ *   debugfs control). Disabling clears kmg_enabled (the static key is only
+ *   off when kmemguard was loaded with enabled=0: text patching under load
+ *   is avoided), then waits with synchronize_rcu() for every tracked
+ *   operation that saw kmemguard enabled (they all run inside
+ *   rcu_read_lock() and re-check kmg_enabled there), and only then empties
+ *   the quarantine and the table.
+ * - kmg_going_mutex serialises the unload processing of tracked modules
+ *   (kmg_module_going()) with each other and with code that holds record
+ *   copies across sleeps (kmg_going_lock()), so that no site shadow is
+ *   released under them.
  * - Module notifiers run in process context with module_mutex not held;
  *   MODULE_STATE_GOING is delivered after the module's exit function (or
- *   after its init failed), while its text and data still exist, so the
- *   report can still resolve its symbols and read its site descriptors.
+ *   after its init failed). kmemguard's exit unregisters the notifier,
+ *   which waits for a notifier call in progress.
+ * - Counters are per-CPU longs, written with this_cpu ops and summed on
+ *   read: nothing shared on the allocation path.
  */
 
 #define pr_fmt(fmt) "kmemguard: " fmt
@@ -25,17 +36,57 @@ DEFINE_STATIC_KEY_TRUE(kmg_enabled_key);
 bool kmg_enabled = true;		/* kmg_enable_mutex for writes */
 static bool kmg_ready;			/* set once init is done */
 static DEFINE_MUTEX(kmg_enable_mutex);
+static DEFINE_MUTEX(kmg_going_mutex);
 
 /*
  * Settings below are single words: written with WRITE_ONCE() by their
  * parameter or debugfs handler, read with READ_ONCE() anywhere, no lock.
  */
 unsigned int kmg_stack_depth = 16;
+unsigned int kmg_stack_sample_rate = 64;
+EXPORT_SYMBOL_IF_KUNIT(kmg_stack_sample_rate);
 unsigned int kmg_report_objects = 4;
 bool kmg_raw_pointers;
 bool kmg_hints;
 unsigned int kmg_quarantine_slots = 256;
-static unsigned int kmg_table_bits = 16;	/* load time only */
+EXPORT_SYMBOL_IF_KUNIT(kmg_quarantine_slots);
+
+/* === Counters ============================================================= */
+
+DEFINE_PER_CPU(struct kmg_counters, kmg_counters);
+
+const char *const kmg_counter_names[KMG_COUNT_NR] = {
+	[KMG_COUNT_ALLOCS]		= "allocations",
+	[KMG_COUNT_FREES]		= "frees",
+	[KMG_COUNT_LIVE]		= "live objects",
+	[KMG_COUNT_FAILED]		= "failed allocations",
+	[KMG_COUNT_DEGRADED]		= "degraded (untracked: no record memory)",
+	[KMG_COUNT_UNTRACKED_FREES]	= "frees of untracked pointers",
+	[KMG_COUNT_STALE]		= "stale records replaced",
+	[KMG_COUNT_LEAK_REPORTS]	= "leak reports",
+	[KMG_COUNT_LEAKED_OBJECTS]	= "leaked objects",
+	[KMG_COUNT_QUARANTINED]		= "quarantined frees",
+	[KMG_COUNT_HELD_RELEASED]	= "held objects released",
+	[KMG_COUNT_REPAIRED]		= "allocations repaired or refused",
+	[KMG_COUNT_REPORTS_SUPPRESSED]	= "repeated reports suppressed",
+	[KMG_COUNT_INJECTED]		= "injected failures",
+	[KMG_COUNT_NMI_DEFERRED]	= "frees deferred from NMI",
+	[KMG_COUNT_SITES]		= "sites",
+	[KMG_COUNT_DROPPED]		= "records dropped (disabled)",
+};
+
+long kmg_counter_read(enum kmg_counter c)
+{
+	long sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(per_cpu_ptr(&kmg_counters, cpu)->c[c]);
+	return sum;
+}
+EXPORT_SYMBOL_IF_KUNIT(kmg_counter_read);
+
+/* === Enabling ============================================================= */
 
 int kmg_set_enabled(bool on)
 {
@@ -45,15 +96,19 @@ int kmg_set_enabled(bool on)
 		WRITE_ONCE(kmg_enabled, on);
 	} else if (on && !kmg_enabled) {
 		WRITE_ONCE(kmg_enabled, true);
-		static_branch_enable(&kmg_enabled_key);
+		/* Off only if loaded disabled: patched once, then left on. */
+		if (!static_key_enabled(&kmg_enabled_key))
+			static_branch_enable(&kmg_enabled_key);
 		pr_info("enabled\n");
 	} else if (!on && kmg_enabled) {
-		static_branch_disable(&kmg_enabled_key);
 		WRITE_ONCE(kmg_enabled, false);
-		/* Let inserts that saw kmg_enabled finish, then forget all. */
+		/* Let operations that saw kmg_enabled finish, then forget all. */
 		synchronize_rcu();
+		kmg_nmi_sync();
 		kmg_quarantine_flush(NULL, NULL);
+		kmg_family_sync();
 		kmg_table_flush();
+		kmg_devm_forget_records();
 		pr_info("disabled: live records dropped\n");
 	}
 	mutex_unlock(&kmg_enable_mutex);
@@ -82,10 +137,13 @@ static const struct kernel_param_ops kmg_enabled_ops = {
 module_param_cb(enabled, &kmg_enabled_ops, NULL, 0644);
 MODULE_PARM_DESC(enabled, "Track allocations (default Y); N drops all records and passes calls straight through");
 
+/* === Parameters =========================================================== */
+
 /* An unsigned int parameter with a range; out of range is -EINVAL. */
 struct kmg_uint_range {
 	unsigned int *val;
 	unsigned int min, max;
+	void (*changed)(void);	/* after a change, once kmemguard is up */
 };
 
 static int kmg_param_set_range(const char *val, const struct kernel_param *kp)
@@ -98,6 +156,8 @@ static int kmg_param_set_range(const char *val, const struct kernel_param *kp)
 		return -EINVAL;
 	}
 	WRITE_ONCE(*r->val, v);
+	if (r->changed && READ_ONCE(kmg_ready))
+		r->changed();
 	return 0;
 }
 
@@ -116,49 +176,79 @@ static const struct kernel_param_ops kmg_range_ops = {
 static struct kmg_uint_range kmg_stack_depth_range = {
 	&kmg_stack_depth, 0, 32 };
 module_param_cb(stack_depth, &kmg_range_ops, &kmg_stack_depth_range, 0644);
-MODULE_PARM_DESC(stack_depth, "Frames kept per allocation stack, 0..32 (default 16; 0: none)");
+MODULE_PARM_DESC(stack_depth, "Frames kept per stack, 0..32 (default 16; 0: none)");
+
+static struct kmg_uint_range kmg_stack_sample_range = {
+	&kmg_stack_sample_rate, 0, 1000000 };
+module_param_cb(stack_sample, &kmg_range_ops, &kmg_stack_sample_range, 0644);
+MODULE_PARM_DESC(stack_sample, "After a site's first allocations, keep the stack of 1 in N allocations and frees per CPU, 0..1000000 (default 64; 1: every one; 0: the first ones only)");
 
 static struct kmg_uint_range kmg_report_objects_range = {
 	&kmg_report_objects, 1, 10000 };
 module_param_cb(report_objects, &kmg_range_ops, &kmg_report_objects_range, 0644);
 MODULE_PARM_DESC(report_objects, "Objects listed per call site in a leak report, 1..10000 (default 4)");
 
+/* Lowering the quarantine gives back what is over it at once. */
 static struct kmg_uint_range kmg_quarantine_range = {
-	&kmg_quarantine_slots, 0, 1024 };
+	&kmg_quarantine_slots, 0, 1024, kmg_quarantine_trim };
 module_param_cb(quarantine, &kmg_range_ops, &kmg_quarantine_range, 0644);
 MODULE_PARM_DESC(quarantine, "Freed records kept per CPU to recognise double frees, 0..1024 (default 256)");
 
 module_param_named(hints, kmg_hints, bool, 0644);
 MODULE_PARM_DESC(hints, "Also report needless-atomic: GFP_ATOMIC where sleeping was allowed (default N)");
 
-static struct kmg_uint_range kmg_table_bits_range = {
-	&kmg_table_bits, 10, 22 };
-module_param_cb(table_bits, &kmg_range_ops, &kmg_table_bits_range, 0444);
-MODULE_PARM_DESC(table_bits, "log2 of the record table's buckets, 10..22 (default 16)");
-
 /* === Module unload ======================================================== */
 
-/* Quarantined records that point into @mod (its sites go away with it). */
+/* Quarantined records that point into @mod's sites. */
 static bool kmg_match_module(const struct kmg_record *rec, const void *mod)
 {
 	return rec->site->mod == mod || rec->free_site->mod == mod;
 }
 
-static void kmg_module_going(struct module *mod)
+/* Hold off the release of site shadows (see the locking notes). */
+void kmg_going_lock(void)
+{
+	mutex_lock(&kmg_going_mutex);
+}
+
+void kmg_going_unlock(void)
+{
+	mutex_unlock(&kmg_going_mutex);
+}
+
+/*
+ * A tracked module is gone: report what it still held, then forget it.
+ * In this order: its shadows take no new record; its live records come out
+ * of the table; a grace period lets frees in flight (by other modules) of
+ * its objects reach the quarantine; its quarantined records (as allocation
+ * or free site) are evicted, and those an eviction elsewhere handed to the
+ * deferred vfree() work are waited for; the leaks are reported; and only
+ * then are its shadows released, after a further grace period for readers.
+ */
+void kmg_module_going(struct module *mod)
 {
 	struct kmg_record *leaked;
 	unsigned long count;
 
-	/* Tracked: made a tracked call, or a rule may have failed its first. */
 	if (!kmg_module_tracked(mod))
 		return;
+	kmg_going_lock();
+	kmg_sites_module_gone(mod);
+	kmg_devm_module_gone(mod);
+	kmg_nmi_sync();
 	/* Let queued RCU callbacks (call_rcu() frees) run first. */
 	rcu_barrier();
-	kmg_quarantine_flush(kmg_match_module, mod);
 	leaked = kmg_table_extract_module(mod, &count);
+	synchronize_rcu();
+	kmg_quarantine_flush(kmg_match_module, mod);
+	/* Evictions racing the flush may have deferred a vfree(): wait. */
+	synchronize_rcu();
+	kmg_family_sync();
 	kmg_report_leaks(mod, leaked, count);
-	kmg_sites_forget_module(mod);
+	kmg_sites_module_release(mod);
+	kmg_going_unlock();
 }
+EXPORT_SYMBOL_IF_KUNIT(kmg_module_going);
 
 static int kmg_module_notify(struct notifier_block *nb, unsigned long action,
 			     void *data)
@@ -178,38 +268,54 @@ static int __init kmg_init(void)
 {
 	int ret;
 
-	ret = kmg_table_init(kmg_table_bits);
+	kmg_family_init();
+	ret = kmg_table_init();
 	if (ret)
 		return ret;
-#if KMG_HAVE_STACKDEPOT
-	ret = stack_depot_init();
+	ret = kmg_quarantine_init();
 	if (ret)
-		pr_warn("no stack depot (%d): records keep no stacks\n", ret);
+		goto err_table;
+	ret = kmg_wrappers_init();
+	if (ret)
+		goto err_quarantine;
+#if KMG_HAVE_STACKDEPOT
+	if (stack_depot_init())
+		pr_warn("no stack depot: records keep no stacks\n");
 #endif
 	ret = register_module_notifier(&kmg_module_nb);
-	if (ret) {
-		kmg_table_exit();
-		return ret;
-	}
+	if (ret)
+		goto err_wrappers;
 	kmg_debugfs_init();
 
 	mutex_lock(&kmg_enable_mutex);
 	if (!kmg_enabled)
 		static_branch_disable(&kmg_enabled_key);
-	kmg_ready = true;
+	WRITE_ONCE(kmg_ready, true);
 	mutex_unlock(&kmg_enable_mutex);
-	pr_info("ready: %u buckets, %zu-byte records, stack depth %u, %s\n",
-		1U << kmg_table_bits, sizeof(struct kmg_record),
-		kmg_stack_depth, kmg_enabled ? "enabled" : "disabled");
+	pr_info("ready: %u buckets, %zu-byte records, stack depth %u, 1 in %u stacks sampled, %s\n",
+		kmg_table_buckets(), sizeof(struct kmg_record), kmg_stack_depth,
+		kmg_stack_sample_rate, kmg_enabled ? "enabled" : "disabled");
 	return 0;
+
+err_wrappers:
+	kmg_wrappers_exit();
+err_quarantine:
+	kmg_quarantine_exit();
+err_table:
+	kmg_table_exit();
+	return ret;
 }
 
 static void __exit kmg_exit(void)
 {
 	kmg_debugfs_exit();
-	kmg_fault_clear();
 	unregister_module_notifier(&kmg_module_nb);
+	kmg_fault_clear();
+	kmg_wrappers_exit();
+	kmg_quarantine_exit();
+	kmg_family_sync();
 	kmg_table_exit();
+	kmg_sites_exit();
 }
 
 module_init(kmg_init);

@@ -11,17 +11,21 @@
  *                kmemguard knows of each: for annotating kmemleak's reports
  *
  * Notes on locking:
+ * - Everything shown is kmemguard's own: record copies and site shadows,
+ *   read inside rcu_read_lock(), which every seq_file here holds from
+ *   ->start to ->stop (nothing in between sleeps). A copy is never kept
+ *   across ->stop: the next read() finds its record again in ->start, so a
+ *   reader that pauses between reads while a module unloads sees that
+ *   module's objects gone, never freed memory.
  * - "allocations" copies one record at a time out of its bucket (under the
- *   bucket lock, in table.c) and prints the copy with no lock held, so a
- *   long listing never holds up allocations; it may miss or repeat objects
- *   that come and go while it is read, like /proc/allocinfo.
- * - "sites" holds kmg_sites_spinlock from ->start to ->stop; ->show only
- *   formats counters into the seq_file buffer.
+ *   bucket lock, in record.c), so a long listing never holds up
+ *   allocations; it may miss or repeat objects that come and go while it is
+ *   read, like /proc/allocinfo.
+ * - "sites" walks the RCU list of site shadows.
  * - "lookup" keeps the addresses written to it in the open file's private
  *   struct, under the seq_file's own mutex (seq_read() takes it as well).
  * - kmg_control_mutex serialises writes to control (and so to
- *   kmg_filter_module, which readers copy with READ_ONCE granularity: a
- *   filter that changes mid-listing is a change of the listing, not a bug).
+ *   kmg_filter_module, which readers copy at open).
  */
 
 #define pr_fmt(fmt) "kmemguard: " fmt
@@ -44,51 +48,65 @@ static struct dentry *kmg_dir;
 /* === allocations ======================================================= */
 
 struct kmg_alloc_iter {
-	unsigned int bucket;		/* bucket being listed */
-	unsigned int nth;		/* next record in that bucket */
-	loff_t pos;			/* seq_file position of the above */
-	struct kmg_record rec;		/* copy of the record to show */
+	unsigned int bucket;		/* bucket of the record at @pos */
+	unsigned int nth;		/* its place in that bucket's chain */
+	loff_t pos;			/* seq_file position of (bucket, nth) */
+	struct kmg_record rec;		/* its copy, valid from ->start to ->stop */
 	char filter[MODULE_NAME_LEN];	/* module filter at open */
 };
 
-/* Advance to the next record that passes the filter; false at the end. */
-static bool kmg_alloc_iter_next(struct kmg_alloc_iter *it)
+/*
+ * Find the next record at or after (bucket, nth) that passes the filter
+ * and copy it; false at the end. RCU read lock held; it is dropped and
+ * taken again while long runs of empty buckets are skipped, when no copy
+ * is held.
+ */
+static bool kmg_alloc_iter_find(struct kmg_alloc_iter *it)
 {
 	unsigned int buckets = kmg_table_buckets();
 
 	while (it->bucket < buckets) {
-		if (!kmg_table_copy(it->bucket, it->nth, &it->rec)) {
+		if (kmg_table_bucket_empty(it->bucket) ||
+		    !kmg_table_copy(it->bucket, it->nth, &it->rec)) {
 			it->bucket++;
 			it->nth = 0;
-			if (!(it->bucket & 1023))
+			if (!(it->bucket & 4095)) {
+				rcu_read_unlock();
 				cond_resched();
+				rcu_read_lock();
+			}
 			continue;
 		}
+		if (!(it->rec.flags & KMG_REC_FREED) &&
+		    (!it->filter[0] || !strcmp(it->rec.site->modname, it->filter)))
+			return true;
 		it->nth++;
-		if (it->rec.flags & KMG_REC_FREED)
-			continue;	/* in the quarantine, not live */
-		if (it->filter[0] &&
-		    strcmp(kmg_module_name(it->rec.site), it->filter))
-			continue;
-		return true;
 	}
 	return false;
 }
 
-/* it->pos is the seq position of it->rec; 0 is the header line. */
+/* it->pos: the seq position of the record at (bucket, nth); 0: none yet. */
 static void *kmg_alloc_start(struct seq_file *m, loff_t *pos)
+	__acquires(RCU)
 {
 	struct kmg_alloc_iter *it = m->private;
 
-	if (*pos < it->pos || *pos == 0) {
+	rcu_read_lock();
+	if (*pos == 0) {
+		it->pos = 0;
+		return SEQ_START_TOKEN;
+	}
+	if (!it->pos || *pos < it->pos) {
 		it->bucket = 0;
 		it->nth = 0;
-		it->pos = 0;
+		it->pos = 1;
 	}
-	if (*pos == 0)
-		return SEQ_START_TOKEN;
+	/* Copy (again) the record at it->pos, then walk on to *pos. */
+	if (!kmg_alloc_iter_find(it))
+		return NULL;
 	while (it->pos < *pos) {
-		if (!kmg_alloc_iter_next(it))
+		it->nth++;
+		if (!kmg_alloc_iter_find(it))
 			return NULL;
 		it->pos++;
 	}
@@ -100,14 +118,20 @@ static void *kmg_alloc_next(struct seq_file *m, void *v, loff_t *pos)
 	struct kmg_alloc_iter *it = m->private;
 
 	(*pos)++;
-	if (!kmg_alloc_iter_next(it))
-		return NULL;
+	if (v == SEQ_START_TOKEN) {
+		it->bucket = 0;
+		it->nth = 0;
+	} else {
+		it->nth++;
+	}
 	it->pos = *pos;
-	return &it->rec;
+	return kmg_alloc_iter_find(it) ? &it->rec : NULL;
 }
 
 static void kmg_alloc_stop(struct seq_file *m, void *v)
+	__releases(RCU)
 {
+	rcu_read_unlock();
 }
 
 static int kmg_alloc_show(struct seq_file *m, void *v)
@@ -153,39 +177,41 @@ static const struct file_operations kmg_alloc_fops = {
 /* === sites ============================================================= */
 
 static void *kmg_sites_start(struct seq_file *m, loff_t *pos)
-	__acquires(&kmg_sites_spinlock)
+	__acquires(RCU)
 {
-	struct kmemguard_site *site = NULL;
-	loff_t i = 0;
-
-	raw_spin_lock_irq(&kmg_sites_spinlock);
+	rcu_read_lock();
 	if (*pos == 0)
 		return SEQ_START_TOKEN;
-	do {
-		site = kmg_sites_next(site, &i);
-	} while (site && i < *pos);
-	return site;
+	return seq_list_start_rcu(&kmg_sites, *pos - 1);
 }
 
 static void *kmg_sites_seq_next(struct seq_file *m, void *v, loff_t *pos)
 {
-	return kmg_sites_next(v == SEQ_START_TOKEN ? NULL : v, pos);
+	if (v == SEQ_START_TOKEN) {
+		++*pos;
+		return seq_list_start_rcu(&kmg_sites, 0);
+	}
+	return seq_list_next_rcu(v, &kmg_sites, pos);
 }
 
 static void kmg_sites_stop(struct seq_file *m, void *v)
-	__releases(&kmg_sites_spinlock)
+	__releases(RCU)
 {
-	raw_spin_unlock_irq(&kmg_sites_spinlock);
+	rcu_read_unlock();
 }
 
 static int kmg_sites_show(struct seq_file *m, void *v)
 {
 	struct kmg_sink sink = { .seq = m };
+	struct kmg_site *site;
 
-	if (v == SEQ_START_TOKEN)
+	if (v == SEQ_START_TOKEN) {
 		kmg_print_site_header(&sink);
-	else
-		kmg_print_site(&sink, v);
+		return 0;
+	}
+	site = list_entry(v, struct kmg_site, node);
+	if (!READ_ONCE(site->gone))
+		kmg_print_site(&sink, site);
 	return 0;
 }
 
@@ -208,7 +234,9 @@ static int kmg_stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "clock_ns: %llu\n", ktime_get_mono_fast_ns());
 	for (i = 0; i < KMG_COUNT_NR; i++)
 		seq_printf(m, "%s: %ld\n", kmg_counter_names[i],
-			   atomic_long_read(&kmg_counters[i]));
+			   kmg_counter_read(i));
+	seq_printf(m, "held bytes: %lu\n", kmg_quarantine_held_bytes());
+	seq_printf(m, "table buckets: %u\n", kmg_table_buckets());
 	for (i = KMG_BUG_NONE + 1; i < KMG_BUG_NR; i++)
 		seq_printf(m, "reports %s: %ld\n", kmg_bug_names[i],
 			   atomic_long_read(&kmg_bug_counts[i]));
@@ -408,11 +436,12 @@ static int kmg_lookup_show(struct seq_file *m, void *v)
 
 	for (i = 0; i < l->nr; i++) {
 		/* Only an object's start address: kmemleak reports those. */
-		if (kmg_table_find_containing(l->addr[i], 1, 1, &rec) &&
-		    rec.addr == l->addr[i])
+		rcu_read_lock();
+		if (kmg_table_find_exact(l->addr[i], &rec))
 			kmg_print_record(&sink, &rec, false);
 		else
 			seq_printf(m, "0x%lx untracked\n", l->addr[i]);
+		rcu_read_unlock();
 		if (!(i & 255))
 			cond_resched();
 	}

@@ -13,7 +13,11 @@
  *   times=T min_size=B           optional
  *
  * An injected failure is a real one to the driver: NULL (or 0) back, no
- * memory taken, counted in the site's "failed" column.
+ * memory taken, counted in the site's "failed" column. Every rule that
+ * matches a call counts it (so each rule's nth= is the n-th call *it*
+ * matches, whatever other rules there are); the call fails if any of them
+ * fires. As the kernel's own failslab and fail_page_alloc, rules never fail
+ * a __GFP_NOFAIL allocation: the API promises it memory.
  *
  * Notes on locking:
  * - kmg_fault_mutex serialises writers (add, clear). Rules live on an RCU
@@ -21,6 +25,8 @@
  *   while kmg_faults_key is on (some rule exists), so with no rules the
  *   cost is one static branch.
  * - A rule's counters are atomics; a rule is freed after a grace period.
+ * - Matching reads the site shadow (kmemguard's copy), never the driver's
+ *   descriptor.
  */
 
 #define pr_fmt(fmt) "kmemguard: " fmt
@@ -37,15 +43,8 @@
 
 static LIST_HEAD(kmg_fault_rules);		/* RCU; kmg_fault_mutex */
 static DEFINE_MUTEX(kmg_fault_mutex);
-static DEFINE_STATIC_KEY_FALSE(kmg_faults_key);
+DEFINE_STATIC_KEY_FALSE(kmg_faults_key);
 static unsigned int kmg_fault_next_id = 1;	/* kmg_fault_mutex */
-
-static const char *const kmg_fault_families[] = {
-	[KMG_FAULT_FAM_KMALLOC] = "kmalloc",
-	[KMG_FAULT_FAM_VMALLOC] = "vmalloc",
-	[KMG_FAULT_FAM_PAGES]	= "pages",
-	[KMG_FAULT_FAM_CACHE]	= "cache",
-};
 
 static const char *const kmg_fault_gfps[] = {
 	[KMG_FAULT_GFP_ATOMIC]	= "atomic",
@@ -129,8 +128,7 @@ int kmg_fault_parse(char *line, struct kmg_fault_rule *r, const char **why)
 			}
 			strscpy(r->function, val, sizeof(r->function));
 		} else if (!strcmp(tok, "family")) {
-			i = kmg_fault_lookup(kmg_fault_families,
-					     ARRAY_SIZE(kmg_fault_families), val);
+			i = kmg_fault_class_parse(val);
 			if (r->family >= 0 || i < 0) {
 				*why = "family= is kmalloc, vmalloc, pages or cache";
 				return -EINVAL;
@@ -222,18 +220,17 @@ static bool kmg_fault_file_matches(const char *path, const char *file)
 }
 
 static bool kmg_fault_matches(const struct kmg_fault_rule *r,
-			      const struct kmemguard_site *site,
-			      enum kmg_fault_family family, gfp_t gfp,
-			      size_t size)
+			      const struct kmg_site *site,
+			      enum kmg_family family, gfp_t gfp, size_t size)
 {
-	if (strcmp(r->module, kmg_module_name(site)))
+	if (strcmp(r->module, site->modname))
 		return false;
 	if (r->file[0] && (r->line != site->line ||
 			   !kmg_fault_file_matches(site->file, r->file)))
 		return false;
 	if (r->function[0] && strcmp(r->function, site->func))
 		return false;
-	if (r->family >= 0 && r->family != family)
+	if (r->family >= 0 && r->family != kmg_fam(family)->fault_class)
 		return false;
 	if (r->gfp >= 0 && r->gfp != kmg_fault_gfp_class(gfp))
 		return false;
@@ -280,20 +277,22 @@ static bool kmg_fault_fires(struct kmg_fault_rule *r)
 /**
  * kmg_fault_inject() - should this allocation fail?
  *
- * Context: any; called before the real allocation.
+ * Context: any but NMI; called before the real allocation, with the flags
+ * it will run with.
  */
-bool kmg_fault_inject(struct kmemguard_site *site,
-		      enum kmg_fault_family family, gfp_t gfp, size_t size)
+bool kmg_fault_inject(struct kmg_site *site, enum kmg_family family, gfp_t gfp,
+		      size_t size)
 {
 	struct kmg_fault_rule *r;
 	bool fail = false;
 
-	if (!static_branch_unlikely(&kmg_faults_key) || !site)
+	if (!static_branch_unlikely(&kmg_faults_key) || (gfp & __GFP_NOFAIL))
 		return false;
 	rcu_read_lock();
 	list_for_each_entry_rcu(r, &kmg_fault_rules, node) {
 		if (!kmg_fault_matches(r, site, family, gfp, size))
 			continue;
+		/* Every matching rule counts the call, even once one fired. */
 		if (kmg_fault_fires(r)) {
 			unsigned long flags;
 
@@ -303,7 +302,6 @@ bool kmg_fault_inject(struct kmemguard_site *site,
 				 site->file, site->line, site->func);
 			raw_spin_unlock_irqrestore(&r->last_lock, flags);
 			fail = true;
-			break;
 		}
 	}
 	rcu_read_unlock();
@@ -311,6 +309,7 @@ bool kmg_fault_inject(struct kmemguard_site *site,
 		kmg_count(KMG_COUNT_INJECTED);
 	return fail;
 }
+EXPORT_SYMBOL_IF_KUNIT(kmg_fault_inject);
 
 /* === Control ============================================================ */
 
@@ -338,6 +337,7 @@ int kmg_fault_add(char *line)
 	mutex_unlock(&kmg_fault_mutex);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(kmg_fault_add);
 
 void kmg_fault_clear(void)
 {
@@ -353,6 +353,7 @@ void kmg_fault_clear(void)
 	list_for_each_entry_safe(r, tmp, &dead, node)
 		kfree(r);
 }
+EXPORT_SYMBOL_IF_KUNIT(kmg_fault_clear);
 
 void kmg_fault_show(struct seq_file *m)
 {
@@ -366,7 +367,7 @@ void kmg_fault_show(struct seq_file *m)
 		if (r->function[0])
 			seq_printf(m, " function=%s", r->function);
 		if (r->family >= 0)
-			seq_printf(m, " family=%s", kmg_fault_families[r->family]);
+			seq_printf(m, " family=%s", kmg_fam(r->family)->fault_name);
 		if (r->gfp >= 0)
 			seq_printf(m, " gfp=%s", kmg_fault_gfps[r->gfp]);
 		seq_printf(m, " %s=%lu", r->trigger == KMG_FAULT_NTH ? "nth" :
@@ -394,7 +395,7 @@ void kmg_fault_show(struct seq_file *m)
  * For a report about @mod: how many failures rules injected into it, and
  * where the last one was (into @last).
  */
-unsigned long kmg_fault_injected_into(struct module *mod, char *last,
+unsigned long kmg_fault_injected_into(const char *modname, char *last,
 				      size_t len)
 {
 	struct kmg_fault_rule *r;
@@ -403,7 +404,7 @@ unsigned long kmg_fault_injected_into(struct module *mod, char *last,
 	last[0] = '\0';
 	rcu_read_lock();
 	list_for_each_entry_rcu(r, &kmg_fault_rules, node) {
-		if (strcmp(r->module, mod->name) || !atomic_long_read(&r->injected))
+		if (strcmp(r->module, modname) || !atomic_long_read(&r->injected))
 			continue;
 		n += atomic_long_read(&r->injected);
 		raw_spin_lock_irq(&r->last_lock);

@@ -2,14 +2,29 @@
 /*
  * kmemguard internals shared by the module's files.
  *
- *   wrappers.c  exported entry points, one per allocator call
- *   table.c     the record table and site statistics: where a record is
- *               born (kmg_track_alloc) and where it dies (kmg_track_free)
- *   check.c     calling-context checks and free validation
- *   report.c    the one report formatter (printk and seq_file sinks)
- *   debugfs.c   /sys/kernel/debug/kmemguard/
- *   fault.c     fault rules: fail chosen allocations on purpose
- *   core.c      module init/exit, parameters, the module notifier
+ *   wrappers.c    exported entry points, one per allocator call
+ *   family.c      the allocator families: which free matches, how to free,
+ *                 what may be held, their names (one table)
+ *   site.c        site shadows: kmemguard's own copy of each call site, its
+ *                 counters, stack sampling, and their lifetime
+ *   record.c      records and the table: where a record is born
+ *                 (kmg_record_track()) and where it dies (kmg_record_put())
+ *   quarantine.c  freed records (and their memory) held back for a while
+ *   check.c       calling-context checks and free validation
+ *   report.c      the one report formatter (printk and seq_file sinks)
+ *   debugfs.c     /sys/kernel/debug/kmemguard/
+ *   fault.c       fault rules: fail chosen allocations on purpose
+ *   core.c        module init/exit, parameters, the module notifier
+ *
+ * Lifetimes in one paragraph: a driver's static struct kmemguard_site lives
+ * in the driver's module memory and is read only by the driver's own calls
+ * (which run while the module is loaded). kmemguard keeps everything it
+ * reads later in memory of its own: the site shadow (struct kmg_site,
+ * site.c), which records point to, and which is freed one RCU grace period
+ * after its module went away and every record that pointed to it was
+ * reported or flushed. Every tracked operation runs inside an RCU read-side
+ * critical section, so module unload, disabling and parameter changes can
+ * wait for operations in flight with synchronize_rcu().
  */
 #ifndef _KMG_H
 #define _KMG_H
@@ -18,8 +33,12 @@
 #include <kmemguard.h>
 #include <linux/atomic.h>
 #include <linux/jump_label.h>
+#include <linux/percpu.h>
+#include <linux/rculist.h>
 #include <linux/seq_file.h>
 #include "compat.h"
+
+/* === Allocator families (family.c) ===================================== */
 
 /* What kind of memory a record describes; decides which free is right. */
 enum kmg_family {
@@ -32,24 +51,10 @@ enum kmg_family {
 	KMG_FAM_NR,
 };
 
-/* Where the allocation ran. */
-enum kmg_context {
-	KMG_CTX_TASK,
-	KMG_CTX_SOFTIRQ,
-	KMG_CTX_HARDIRQ,
-	KMG_CTX_NMI,
-	KMG_CTX_NR,
-};
-
-/* Record flags. */
-#define KMG_REC_KV	0x01	/* from kvmalloc(): kvfree() is the right free */
-#define KMG_REC_FREED	0x02	/* freed: in the quarantine, not live */
-#define KMG_REC_HELD	0x04	/* freed, memory still held by the quarantine */
-#define KMG_REC_DETACHED 0x08	/* freed, no longer in the table */
-
-/* The free call a driver made; decides which bug, if any, a free is. */
+/* The free call a driver made. */
 enum kmg_free_api {
-	KMG_FREE_KFREE,		/* kfree(), kfree_const() */
+	KMG_FREE_KFREE,		/* kfree() */
+	KMG_FREE_KFREE_CONST,	/* kfree_const(): rodata strings pass */
 	KMG_FREE_KFREE_SENSITIVE,
 	KMG_FREE_KVFREE,
 	KMG_FREE_RCU,		/* kfree_rcu() & co, queued */
@@ -58,68 +63,214 @@ enum kmg_free_api {
 	KMG_FREE_CACHE,		/* kmem_cache_free() */
 	KMG_FREE_CACHE_DESTROY,
 	KMG_FREE_DEVM,
+	KMG_FREE_KREALLOC,	/* krealloc(): frees its old object */
 	KMG_FREE_NR,
 };
 
-struct kmg_free_call {
-	enum kmg_free_api api;
-	unsigned int order;		/* KMG_FREE_PAGES */
-	struct kmem_cache *cache;	/* KMG_FREE_CACHE */
+struct kmg_record;
+
+/**
+ * struct kmg_family_ops - everything kmemguard knows about one family
+ * @name:	in reports and listings
+ * @fault_name:	its name in fault rules (family=), NULL if rules select it
+ *		through another family (@fault_class)
+ * @free_call:	the call that frees its memory correctly
+ * @frees:	BIT(enum kmg_free_api) of the free calls that match it
+ * @fault_class: the family a fault rule's family= matches it as
+ * @holdable:	the quarantine may keep its memory after a free (decided at
+ *		init: see kmg_family_init())
+ * @release:	free the memory of @rec the right way, in any context but NMI
+ * @release_sleeps: @release may sleep where the caller may (vfree()): a
+ *		held object then leaves the quarantine through a work item
+ *		when it is evicted in atomic context
+ */
+struct kmg_family_ops {
+	const char *name;
+	const char *fault_name;
+	const char *free_call;
+	unsigned int frees;
+	enum kmg_family fault_class;
+	bool holdable;
+	void (*release)(const struct kmg_record *rec);
+	bool release_sleeps;
 };
 
-/* Report types: the <type> of "BUG: kmemguard: <type> in ...". */
-enum kmg_bug {
-	KMG_BUG_NONE,
-	KMG_BUG_DOUBLE_FREE,
-	KMG_BUG_INVALID_FREE,
-	KMG_BUG_MISMATCHED_FREE,
-	KMG_BUG_WRONG_ORDER,
-	KMG_BUG_WRONG_CACHE,
-	KMG_BUG_CACHE_NOT_EMPTY,
-	KMG_BUG_SLEEP_IN_ATOMIC,
-	KMG_BUG_NEEDLESS_ATOMIC,
-	KMG_BUG_NR,
+extern struct kmg_family_ops kmg_families[KMG_FAM_NR];
+extern const char *const kmg_free_api_names[KMG_FREE_NR];
+void kmg_family_init(void);
+void kmg_family_sync(void);
+void kmg_vfree_deferred(void *p, struct kmg_record *rec);
+int kmg_fault_class_parse(const char *name);
+
+static inline const struct kmg_family_ops *kmg_fam(unsigned int family)
+{
+	return &kmg_families[family < KMG_FAM_NR ? family : KMG_FAM_KMALLOC];
+}
+
+/* Where an operation ran. */
+enum kmg_context {
+	KMG_CTX_TASK,
+	KMG_CTX_SOFTIRQ,
+	KMG_CTX_HARDIRQ,
+	KMG_CTX_NMI,
+	KMG_CTX_NR,
 };
+
+/* === Site shadows (site.c) ============================================= */
+
+/* Per-CPU counters of one site: summed on read, like alloc_tag's. */
+struct kmg_site_pcpu {
+	long live;		/* objects allocated here, minus those freed */
+	long live_bytes;
+	unsigned long allocs;
+	unsigned long frees;
+	unsigned long failed;
+	long unfolded;		/* live_bytes not yet folded into @peak */
+};
+
+/*
+ * Hidden from genksyms: the exported entry points take the driver's struct
+ * kmemguard_site, which points to a struct kmg_site. Its layout is
+ * kmemguard's business; if genksyms saw it, every change to it would change
+ * the entry points' symbol versions and break drivers built earlier.
+ */
+#ifndef __GENKSYMS__
+/**
+ * struct kmg_site - kmemguard's own copy of a call site: the site shadow
+ * @node:	in kmg_sites (RCU list; kmg_sites_lock for writers)
+ * @mod:	the module the call is compiled into, for identity only; never
+ *		dereferenced, and meaningless once @gone
+ * @gone:	set (once) when the module went away; then no new record
+ *		points here, and the shadow is freed after the module's
+ *		records are flushed (kmg_sites_module_gone())
+ * @pcpu:	counters (this_cpu ops on the hot path)
+ * @folded:	live bytes folded in from the CPUs' @unfolded (atomic)
+ * @peak_bytes:	highest live byte count seen at a fold or a read (atomic)
+ * @first_stack: the first allocation stack captured here (set once, cmpxchg)
+ * @stacks_left: allocations that still get a stack whatever the sampling
+ *		(atomic, counts down to 0)
+ * @exact_left:	operations that still fold into @peak_bytes at once, so
+ *		that the peak of a rarely used site is exact (atomic, counts
+ *		down to 0; then CPUs fold in batches)
+ * @report_time: jiffies of the last report about this site (cmpxchg)
+ * @report_type: type of that report (written by its winner)
+ * @report_repeats: reports suppressed since then (atomic)
+ * @line:	source line (immutable)
+ * @file:	source file, into @names (immutable)
+ * @func:	enclosing function, into @names (immutable)
+ * @modname:	module name, a copy (immutable)
+ * @rcu:	frees the shadow after a grace period
+ * @names:	storage of @file and @func
+ *
+ * A shadow is created the first time kmemguard sees its call site (an
+ * allocation or a free) and published in the driver's descriptor with
+ * cmpxchg(); readers (debugfs, reports) only ever see shadows.
+ */
+struct kmg_site {
+	struct list_head node;
+	struct module *mod;
+	bool gone;
+	struct kmg_site_pcpu __percpu *pcpu;
+	atomic_long_t folded;
+	atomic_long_t peak_bytes;
+	depot_stack_handle_t first_stack;
+	atomic_t stacks_left;
+	atomic_t exact_left;
+	unsigned long report_time;
+	unsigned int report_type;
+	atomic_t report_repeats;
+	unsigned int line;
+	const char *file;
+	const char *func;
+	char modname[MODULE_NAME_LEN];
+	struct rcu_head rcu;
+	char names[];
+};
+#endif /* __GENKSYMS__ */
+
+struct kmg_site *kmg_site_create(struct kmemguard_site *desc, gfp_t gfp);
+
+/*
+ * The shadow of the driver's call site @desc, created on first use; NULL if
+ * there is none and none can be made here (then the call goes untracked).
+ */
+static __always_inline struct kmg_site *kmg_site_of(struct kmemguard_site *desc,
+						    gfp_t gfp)
+{
+	struct kmg_site *s = READ_ONCE(desc->shadow);
+
+	return likely(s) ? s : kmg_site_create(desc, gfp);
+}
+
+struct kmg_site_sums {
+	long live, live_bytes, peak_bytes;
+	unsigned long allocs, frees, failed;
+};
+
+void kmg_site_sum(struct kmg_site *site, struct kmg_site_sums *sums);
+void kmg_site_live_add(struct kmg_site *site, size_t size);
+void kmg_site_live_sub(struct kmg_site *site, size_t size, bool freed);
+void kmg_site_failed(struct kmg_site *site);
+bool kmg_module_tracked(struct module *mod);
+void kmg_sites_module_gone(struct module *mod);
+void kmg_sites_module_release(struct module *mod);
+void kmg_sites_exit(void);
+extern struct list_head kmg_sites;	/* RCU */
+extern struct kmg_site kmg_site_unknown;
+const char *kmg_site_name(const struct kmg_site *site);
+
+/* Stacks: sampled per site (site.c). */
+depot_stack_handle_t kmg_stack_sample(struct kmg_site *site);
+depot_stack_handle_t kmg_stack_save(void);
+
+/* === Records and the table (record.c) ================================== */
+
+/* Record flags. */
+#define KMG_REC_KV	 0x01	/* from kvmalloc(): kvfree() is the right free */
+#define KMG_REC_FREED	 0x02	/* freed: in the quarantine, not live */
+#define KMG_REC_HELD	 0x04	/* freed, memory still held by the quarantine */
+#define KMG_REC_DETACHED 0x08	/* freed, no longer in the table */
+#define KMG_REC_REPAIRED 0x10	/* allocated without its blocking flags */
+#define KMG_REC_SAMPLED	 0x20	/* @stack is this object's own stack */
 
 /**
  * struct kmg_record - one tracked allocation, live or recently freed (64 bytes)
  * @next:	next record in the same bucket (bucket lock)
  * @addr:	start of the object, the key (immutable)
- * @site:	allocation call site; owns the module (immutable)
+ * @site:	allocation site shadow (immutable)
  * @size:	requested size in bytes (immutable)
- * @cache:	the object's cache for KMG_FAM_CACHE (immutable)
- * @dev:	the device for KMG_FAM_DEVM (immutable)
+ * @owner:	the object's cache (KMG_FAM_CACHE), devres tracker
+ *		(KMG_FAM_DEVM) (immutable)
  * @when:	CLOCK_MONOTONIC ns at allocation (live records; immutable)
  * @free_site:	site of the first free (freed records; bucket lock)
  * @stack:	allocation stack in the stack depot, 0 if none (immutable)
  * @gfp:	GFP flags of the allocation (live records; immutable)
- * @free_stack:	stack of the first free (freed records; bucket lock)
+ * @free_stack:	stack of the first free, 0 if none (freed; bucket lock)
  * @pid:	pid of the allocating task, 0 in interrupt context (immutable)
  * @family:	enum kmg_family (immutable)
  * @order:	page order for KMG_FAM_PAGES (immutable)
  * @ctx:	enum kmg_context (immutable)
  * @flags:	KMG_REC_* (bucket lock)
  *
- * Records come from a cache created with SLAB_NOLEAKTRACE: kmemleak neither
- * scans them (so the object address in @addr cannot hide a leak from it) nor
+ * Records come from a SLAB_NOLEAKTRACE cache through per-CPU magazines:
+ * kmemleak neither scans them (so @addr cannot hide a leak from it) nor
  * reports them. A live record is written before it is published in the
  * table; a free turns it into a freed record under the bucket lock (the
  * unions switch meaning then) and hands it to the quarantine, which owns it
  * from then on. A live record removed from the table belongs to whoever
- * removed it.
+ * removed it. A freed record stays in the table only while kmemguard holds
+ * its memory (or, under KASAN, while KASAN's shadow says it is still freed),
+ * so it never claims an address someone else may own.
  */
 struct kmg_record {
 	struct kmg_record *next;
 	unsigned long addr;
-	struct kmemguard_site *site;
-	size_t size;
-	union {
-		struct kmem_cache *cache;
-		struct device *dev;
-	};
+	struct kmg_site *site;
+	unsigned long size;
+	void *owner;
 	union {
 		u64 when;
-		struct kmemguard_site *free_site;
+		struct kmg_site *free_site;
 	};
 	depot_stack_handle_t stack;
 	union {
@@ -133,7 +284,58 @@ struct kmg_record {
 	u8 flags;
 };
 
-/* Global counters, shown in debugfs "stats" (names in table.c). */
+/* Lookup results of kmg_record_mark_freed(). */
+enum kmg_lookup {
+	KMG_LOOKUP_NONE,	/* not tracked */
+	KMG_LOOKUP_LIVE,	/* was live, now marked freed */
+	KMG_LOOKUP_FREED,	/* already freed: in the quarantine */
+};
+
+int kmg_table_init(void);
+void kmg_table_exit(void);
+void kmg_record_track(struct kmg_site *site, const void *p, size_t size,
+		      gfp_t gfp, enum kmg_family family, unsigned int order,
+		      void *owner, unsigned int flags);
+struct kmg_record *kmg_record_untrack(const void *p);
+void kmg_record_restore(struct kmg_record *rec);
+void kmg_record_put(struct kmg_record *rec);
+enum kmg_lookup kmg_record_mark_freed(const void *p, struct kmg_site *free_site,
+				      enum kmg_free_api api,
+				      struct kmg_record **rec,
+				      struct kmg_record *copy);
+bool kmg_table_find_freed(unsigned long p, struct kmg_record *copy);
+void kmg_record_evict(struct kmg_record *rec);
+void kmg_record_released(struct kmg_record *rec);
+bool kmg_table_find_containing(unsigned long p, unsigned long span,
+			       unsigned long step, struct kmg_record *copy);
+bool kmg_table_find_exact(unsigned long p, struct kmg_record *copy);
+bool kmg_table_inside_slab_object(const void *p, struct kmg_record *copy);
+unsigned long kmg_table_collect_cache(struct kmem_cache *s,
+				      struct kmg_record *copies,
+				      unsigned long max);
+void kmg_table_flush(void);
+struct kmg_record *kmg_table_extract_module(struct module *mod,
+					    unsigned long *count);
+unsigned int kmg_table_buckets(void);
+bool kmg_table_copy(unsigned int bucket, unsigned int nth,
+		    struct kmg_record *copy);
+bool kmg_table_bucket_empty(unsigned int bucket);
+extern atomic_t kmg_fail_records;
+
+/* === Quarantine (quarantine.c) ========================================= */
+
+void kmg_quarantine_add(struct kmg_record *rec);
+typedef bool (*kmg_match_fn)(const struct kmg_record *rec, const void *arg);
+void kmg_quarantine_flush(kmg_match_fn match, const void *arg);
+void kmg_quarantine_trim(void);
+unsigned long kmg_quarantine_held_bytes(void);
+int kmg_quarantine_init(void);
+void kmg_quarantine_exit(void);
+bool kmg_can_hold(const struct kmg_record *rec, enum kmg_free_api api);
+
+/* === Counters (core.c) ================================================= */
+
+/* Global counters, shown in debugfs "stats"; per-CPU, summed on read. */
 enum kmg_counter {
 	KMG_COUNT_ALLOCS,
 	KMG_COUNT_FREES,
@@ -145,96 +347,106 @@ enum kmg_counter {
 	KMG_COUNT_LEAK_REPORTS,
 	KMG_COUNT_LEAKED_OBJECTS,
 	KMG_COUNT_QUARANTINED,
+	KMG_COUNT_HELD_RELEASED,
+	KMG_COUNT_REPAIRED,
 	KMG_COUNT_REPORTS_SUPPRESSED,
 	KMG_COUNT_INJECTED,
+	KMG_COUNT_NMI_DEFERRED,
+	KMG_COUNT_SITES,
+	KMG_COUNT_DROPPED,
 	KMG_COUNT_NR,
 };
 
-extern atomic_long_t kmg_counters[KMG_COUNT_NR];
-extern atomic_t kmg_fail_records;
+/* In a struct: sparse loses __percpu on per-CPU arrays. */
+struct kmg_counters {
+	long c[KMG_COUNT_NR];
+};
+
+DECLARE_PER_CPU(struct kmg_counters, kmg_counters);
 extern const char *const kmg_counter_names[KMG_COUNT_NR];
 
 static inline void kmg_count(enum kmg_counter c)
 {
-	atomic_long_inc(&kmg_counters[c]);
+	this_cpu_inc(kmg_counters.c[c]);
 }
+
+static inline void kmg_count_add(enum kmg_counter c, long n)
+{
+	this_cpu_add(kmg_counters.c[c], n);
+}
+
+long kmg_counter_read(enum kmg_counter c);
+void kmg_going_lock(void);
+void kmg_module_going(struct module *mod);
+void kmg_going_unlock(void);
 
 /* core.c: run-time settings (module parameters, debugfs "control"). */
 DECLARE_STATIC_KEY_TRUE(kmg_enabled_key);
 
 extern bool kmg_enabled;
 extern unsigned int kmg_stack_depth;
+extern unsigned int kmg_stack_sample_rate;
 extern unsigned int kmg_report_objects;
 extern bool kmg_raw_pointers;
 extern bool kmg_hints;
 extern unsigned int kmg_quarantine_slots;
 int kmg_set_enabled(bool on);
 
-static inline bool kmg_tracking(void)
+/*
+ * Loaded with enabled=0, the static key is off and the wrappers cost a
+ * no-op jump. Disabling at run time only clears kmg_enabled (one word the
+ * wrappers read): it never patches code that other CPUs may be running.
+ */
+static __always_inline bool kmg_tracking(void)
 {
-	return static_branch_likely(&kmg_enabled_key);
+	return static_branch_likely(&kmg_enabled_key) && READ_ONCE(kmg_enabled);
 }
 
-/* Lookup results of kmg_track_mark_freed(). */
-enum kmg_lookup {
-	KMG_LOOKUP_NONE,	/* not tracked */
-	KMG_LOOKUP_LIVE,	/* was live, now marked freed */
-	KMG_LOOKUP_FREED,	/* already freed: in the quarantine */
+/* === Checks (check.c) ================================================== */
+
+/* Report types: the <type> of "BUG: kmemguard: <type> in ...". */
+enum kmg_bug {
+	KMG_BUG_NONE,
+	KMG_BUG_DOUBLE_FREE,
+	KMG_BUG_INVALID_FREE,
+	KMG_BUG_MISMATCHED_FREE,
+	KMG_BUG_WRONG_ORDER,
+	KMG_BUG_WRONG_CACHE,
+	KMG_BUG_CACHE_NOT_EMPTY,
+	KMG_BUG_SLEEP_IN_ATOMIC,
+	KMG_BUG_NEEDLESS_ATOMIC,
+	KMG_BUG_NMI,
+	KMG_BUG_NR,
 };
 
-/* table.c */
-int kmg_table_init(unsigned int bits);
-void kmg_table_exit(void);
-void kmg_track_alloc(struct kmemguard_site *site, const void *p, size_t size,
-		     gfp_t gfp, enum kmg_family family, unsigned int order,
-		     struct kmem_cache *cache, unsigned int flags);
-void kmg_track_failed(struct kmemguard_site *site);
-struct kmg_record *kmg_track_free(const void *p);
-void kmg_track_restore(struct kmg_record *rec);
-void kmg_record_release(struct kmg_record *rec);
-depot_stack_handle_t kmg_save_stack(void);
-enum kmg_lookup kmg_track_mark_freed(const void *p,
-				     struct kmemguard_site *free_site,
-				     depot_stack_handle_t free_stack,
-				     struct kmg_record **rec,
-				     struct kmg_record *copy);
-void kmg_quarantine_add(struct kmg_record *rec, bool held);
-typedef bool (*kmg_match_fn)(const struct kmg_record *rec, const void *arg);
-void kmg_quarantine_flush(kmg_match_fn match, const void *arg);
-int kmg_quarantine_init(void);
-void kmg_quarantine_exit(void);
-bool kmg_table_find_containing(unsigned long p, unsigned long span,
-			       unsigned long step, struct kmg_record *copy);
-unsigned long kmg_table_collect_cache(struct kmem_cache *s,
-				      struct kmg_record *copies,
-				      unsigned long max);
-void kmg_table_flush(void);
-struct kmg_record *kmg_table_extract_module(struct module *mod,
-					    unsigned long *count);
-unsigned int kmg_table_buckets(void);
-bool kmg_table_copy(unsigned int bucket, unsigned int nth,
-		    struct kmg_record *copy);
-void kmg_sites_forget_module(struct module *mod);
-struct kmemguard_site *kmg_sites_next(struct kmemguard_site *site,
-				      loff_t *pos);
-extern raw_spinlock_t kmg_sites_spinlock;
-bool kmg_module_tracked(struct module *mod);
+struct kmg_free_call {
+	enum kmg_free_api api;
+	unsigned int order;		/* KMG_FREE_PAGES */
+	struct kmem_cache *cache;	/* KMG_FREE_CACHE */
+	struct device *dev;		/* KMG_FREE_DEVM */
+};
 
-/* check.c */
+/* What kmg_check_alloc() decided about an allocation about to be made. */
+enum kmg_alloc_verdict {
+	KMG_ALLOC_OK,
+	KMG_ALLOC_REPAIRED,	/* run without its blocking flags */
+	KMG_ALLOC_REFUSED,	/* cannot run here at all: return NULL */
+	KMG_ALLOC_DEFERRED,	/* (a destroy) done later, where it may sleep */
+};
+
 enum kmg_context kmg_current_context(void);
 bool kmg_context_may_sleep(void);
-void kmg_check_alloc_context(struct kmemguard_site *site, gfp_t gfp,
-			     bool always_blocks, const char *call);
+enum kmg_alloc_verdict kmg_check_alloc(struct kmg_site *site, gfp_t *gfp,
+				       bool always_blocks, const char *call);
 enum kmg_bug kmg_free_verdict(const struct kmg_record *rec,
 			      const struct kmg_free_call *call);
 enum kmg_bug kmg_check_untracked_free(const void *p,
 				      const struct kmg_free_call *call,
 				      struct kmg_record *inside, bool *found);
+bool kmg_kasan_still_freed(const void *p);
 
-/* wrappers.c */
-void kmg_free_memory(const struct kmg_record *rec);
+/* === Reports (report.c): one formatter, two sinks ====================== */
 
-/* report.c: one formatter, two sinks. */
 struct kmg_sink {
 	struct seq_file *seq;	/* NULL: printk at KERN_ERR */
 	bool raw;		/* the reader gave the address: print it raw */
@@ -244,32 +456,25 @@ __printf(2, 3) void kmg_printf(struct kmg_sink *sink, const char *fmt, ...);
 void kmg_print_record(struct kmg_sink *sink, const struct kmg_record *rec,
 		      bool with_stack);
 void kmg_print_site_header(struct kmg_sink *sink);
-void kmg_print_site(struct kmg_sink *sink, const struct kmemguard_site *site);
+void kmg_print_site(struct kmg_sink *sink, struct kmg_site *site);
 void kmg_report_leaks(struct module *mod, struct kmg_record *leaked,
 		      unsigned long count);
-void kmg_report_free(enum kmg_bug bug, struct kmemguard_site *site,
+void kmg_report_free(enum kmg_bug bug, struct kmg_site *site,
 		     const struct kmg_free_call *call, const void *p,
 		     const struct kmg_record *rec);
-void kmg_report_sleep(enum kmg_bug bug, struct kmemguard_site *site,
-		      gfp_t gfp, const char *call);
-void kmg_report_cache_not_empty(struct kmemguard_site *site,
-				struct kmem_cache *s, struct kmg_record *live,
-				unsigned long n, unsigned long shown);
+void kmg_report_alloc(enum kmg_bug bug, struct kmg_site *site, gfp_t gfp,
+		      gfp_t run, enum kmg_alloc_verdict verdict, const char *call);
+void kmg_report_nmi_free(struct kmg_site *site, const struct kmg_free_call *call,
+			 const void *p, bool deferred);
+void kmg_report_cache_not_empty(struct kmg_site *site, struct kmem_cache *s,
+				struct kmg_record *live, unsigned long n,
+				unsigned long shown);
 extern atomic_long_t kmg_bug_counts[KMG_BUG_NR];
 extern const char *const kmg_bug_names[KMG_BUG_NR];
-const char *kmg_free_api_name(enum kmg_free_api api);
 unsigned long kmg_leak_sort(struct kmg_record **recs, unsigned long n);
-const char *kmg_family_name(enum kmg_family family);
 const char *kmg_context_name(enum kmg_context ctx);
-const char *kmg_module_name(const struct kmemguard_site *site);
 
-/* fault.c: which allocations a rule may fail. */
-enum kmg_fault_family {
-	KMG_FAULT_FAM_KMALLOC,	/* kmalloc() & co, kvmalloc(), devm_kmalloc() */
-	KMG_FAULT_FAM_VMALLOC,
-	KMG_FAULT_FAM_PAGES,
-	KMG_FAULT_FAM_CACHE,	/* kmem_cache_alloc(), kmem_cache_create() */
-};
+/* === Fault rules (fault.c) ============================================= */
 
 enum kmg_fault_gfp {
 	KMG_FAULT_GFP_ATOMIC,	/* no sleeping, may use reserves */
@@ -293,7 +498,7 @@ enum kmg_fault_trigger {
  * @file:	site's file (path suffix), "" for any
  * @line:	site's line, with @file
  * @function:	site's function, "" for any
- * @family:	enum kmg_fault_family, -1 for any
+ * @family:	enum kmg_family (a fault class), -1 for any
  * @gfp:	enum kmg_fault_gfp, -1 for any
  * @trigger:	enum kmg_fault_trigger
  * @n:		N of nth=/every=, P of probability=
@@ -304,8 +509,7 @@ enum kmg_fault_trigger {
  * @fired:	calls the trigger picked (atomic)
  * @injected:	failures injected (atomic)
  * @last_lock:	protects @last
- * @last:	"file:line function" of the last injected failure (a copy:
- *		the site itself goes away with its module)
+ * @last:	"file:line function" of the last injected failure (a copy)
  */
 struct kmg_fault_rule {
 	struct list_head node;
@@ -328,16 +532,27 @@ struct kmg_fault_rule {
 	char last[160];
 };
 
+DECLARE_STATIC_KEY_FALSE(kmg_faults_key);
 int kmg_fault_parse(char *line, struct kmg_fault_rule *r, const char **why);
-bool kmg_fault_inject(struct kmemguard_site *site,
-		      enum kmg_fault_family family, gfp_t gfp, size_t size);
+bool kmg_fault_inject(struct kmg_site *site, enum kmg_family family, gfp_t gfp,
+		      size_t size);
 int kmg_fault_add(char *line);
 void kmg_fault_clear(void);
 void kmg_fault_show(struct seq_file *m);
-unsigned long kmg_fault_injected_into(struct module *mod, char *last,
+unsigned long kmg_fault_injected_into(const char *modname, char *last,
 				      size_t len);
 
-/* debugfs.c */
+/* === Entry points' helpers (wrappers.c) ================================ */
+
+int kmg_wrappers_init(void);
+void kmg_wrappers_exit(void);
+void kmg_nmi_sync(void);
+void kmg_devm_module_gone(struct module *mod);
+void kmg_devm_forget_records(void);
+void kmg_devm_release_memory(const struct kmg_record *rec);
+
+/* === debugfs (debugfs.c) =============================================== */
+
 void kmg_debugfs_init(void);
 void kmg_debugfs_exit(void);
 extern char kmg_filter_module[MODULE_NAME_LEN];

@@ -4,6 +4,8 @@
  * seq_file), like KFENCE's. Every report starts with a rule and the title
  * line "BUG: kmemguard: <type> in ...", names source file:line for every
  * site, and prints pointers hashed unless raw pointers were asked for.
+ * Everything printed comes from kmemguard's own memory (site shadows,
+ * record copies): never from a driver's module memory.
  *
  * Misuse reports end with a WARN(): it taints the kernel, shows the current
  * stack, and honours panic_on_warn exactly as the kernel's own checkers do.
@@ -15,7 +17,12 @@
  *   unloading at once do not interleave their reports. Leak reports run in
  *   process context (the module notifier) and may sleep between groups.
  * - kmg_report_lock (raw, irq-safe) serialises misuse reports, which come
- *   from any context; nothing but printing happens under it.
+ *   from any context; nothing but printing happens under it. In NMI context
+ *   it is only tried (the NMI may have interrupted its holder): a report
+ *   from NMI may interleave with another, but never deadlocks.
+ * - Reports print shadows and record copies inside the caller's RCU
+ *   read-side section (see kmg.h), so a site shadow cannot go away under
+ *   a report.
  */
 
 /* Report lines carry no prefix: they start with "BUG: kmemguard: ". */
@@ -28,6 +35,9 @@
 #include <linux/sched/task_stack.h>
 
 #include "kmg.h"
+
+/* Distinct allocation stacks shown per leaking site. */
+#define KMG_STACKS_SHOWN	4
 
 static DEFINE_MUTEX(kmg_leak_report_mutex);
 static DEFINE_RAW_SPINLOCK(kmg_report_lock);
@@ -43,42 +53,7 @@ const char *const kmg_bug_names[KMG_BUG_NR] = {
 	[KMG_BUG_CACHE_NOT_EMPTY]	= "cache-not-empty",
 	[KMG_BUG_SLEEP_IN_ATOMIC]	= "sleep-in-atomic",
 	[KMG_BUG_NEEDLESS_ATOMIC]	= "needless-atomic",
-};
-
-static const char *const kmg_free_api_names[KMG_FREE_NR] = {
-	[KMG_FREE_KFREE]		= "kfree()",
-	[KMG_FREE_KFREE_SENSITIVE]	= "kfree_sensitive()",
-	[KMG_FREE_KVFREE]		= "kvfree()",
-	[KMG_FREE_RCU]			= "kfree_rcu()",
-	[KMG_FREE_VFREE]		= "vfree()",
-	[KMG_FREE_PAGES]		= "free_pages()",
-	[KMG_FREE_CACHE]		= "kmem_cache_free()",
-	[KMG_FREE_CACHE_DESTROY]	= "kmem_cache_destroy()",
-	[KMG_FREE_DEVM]			= "devm_kfree()",
-};
-
-/* The call that releases a family's memory correctly. */
-static const char *const kmg_family_free[KMG_FAM_NR] = {
-	[KMG_FAM_KMALLOC]	= "kfree()",
-	[KMG_FAM_VMALLOC]	= "vfree()",
-	[KMG_FAM_PAGES]		= "free_pages()",
-	[KMG_FAM_CACHE]		= "kmem_cache_free()",
-	[KMG_FAM_CACHE_STRUCT]	= "kmem_cache_destroy()",
-	[KMG_FAM_DEVM]		= "devm_kfree()",
-};
-
-const char *kmg_free_api_name(enum kmg_free_api api)
-{
-	return api < KMG_FREE_NR ? kmg_free_api_names[api] : "?";
-}
-
-static const char *const kmg_family_names[KMG_FAM_NR] = {
-	[KMG_FAM_KMALLOC]	= "kmalloc",
-	[KMG_FAM_VMALLOC]	= "vmalloc",
-	[KMG_FAM_PAGES]		= "pages",
-	[KMG_FAM_CACHE]		= "kmem_cache",
-	[KMG_FAM_CACHE_STRUCT]	= "kmem_cache_create",
-	[KMG_FAM_DEVM]		= "devm",
+	[KMG_BUG_NMI]			= "nmi-unsafe",
 };
 
 static const char *const kmg_context_names[KMG_CTX_NR] = {
@@ -88,19 +63,14 @@ static const char *const kmg_context_names[KMG_CTX_NR] = {
 	[KMG_CTX_NMI]		= "nmi",
 };
 
-const char *kmg_family_name(enum kmg_family family)
-{
-	return family < KMG_FAM_NR ? kmg_family_names[family] : "?";
-}
-
 const char *kmg_context_name(enum kmg_context ctx)
 {
 	return ctx < KMG_CTX_NR ? kmg_context_names[ctx] : "?";
 }
 
-const char *kmg_module_name(const struct kmemguard_site *site)
+static const char *kmg_api_name(enum kmg_free_api api)
 {
-	return site->mod ? site->mod->name : "kernel";
+	return api < KMG_FREE_NR ? kmg_free_api_names[api] : "?";
 }
 
 void kmg_printf(struct kmg_sink *sink, const char *fmt, ...)
@@ -151,7 +121,7 @@ static void kmg_print_stack(struct kmg_sink *sink, depot_stack_handle_t h)
 void kmg_print_record(struct kmg_sink *sink, const struct kmg_record *rec,
 		      bool with_stack)
 {
-	const struct kmemguard_site *site = rec->site;
+	const struct kmg_site *site = rec->site;
 	u64 now = ktime_get_mono_fast_ns();
 	unsigned int age_ms = (unsigned int)div_u64(now > rec->when ?
 						    now - rec->when : 0,
@@ -161,12 +131,13 @@ void kmg_print_record(struct kmg_sink *sink, const struct kmg_record *rec,
 	int n;
 
 	kmg_format_ptr(ptr, sizeof(ptr), rec->addr, sink->raw);
-	n = scnprintf(line, sizeof(line), "%s size=%zu %s%s order=%u module=%s",
-		      ptr, rec->size, kmg_family_name(rec->family),
+	n = scnprintf(line, sizeof(line), "%s size=%lu %s%s order=%u module=%s",
+		      ptr, rec->size, kmg_fam(rec->family)->name,
 		      rec->flags & KMG_REC_KV ? "(kv)" : "", rec->order,
-		      kmg_module_name(site));
-	n += scnprintf(line + n, sizeof(line) - n, " site=%s:%u func=%s gfp=%pGg",
-		       site->file, site->line, site->func, &gfp);
+		      site->modname);
+	n += scnprintf(line + n, sizeof(line) - n, " site=%s:%u func=%s gfp=%pGg%s",
+		       site->file, site->line, site->func, &gfp,
+		       rec->flags & KMG_REC_REPAIRED ? "(repaired)" : "");
 	n += scnprintf(line + n, sizeof(line) - n, " ctx=%s pid=%d age=%u.%03us",
 		       kmg_context_name(rec->ctx), rec->pid,
 		       age_ms / 1000, age_ms % 1000);
@@ -175,7 +146,7 @@ void kmg_print_record(struct kmg_sink *sink, const struct kmg_record *rec,
 		scnprintf(line + n, sizeof(line) - n, " time=%llu", rec->when);
 	kmg_printf(sink, "%s\n", line);
 	if (with_stack)
-		kmg_print_stack(sink, rec->stack);
+		kmg_print_stack(sink, rec->stack ?: site->first_stack);
 }
 
 void kmg_print_site_header(struct kmg_sink *sink)
@@ -185,17 +156,17 @@ void kmg_print_site_header(struct kmg_sink *sink)
 		   "<module> <file>:<line> <function>");
 }
 
-void kmg_print_site(struct kmg_sink *sink, const struct kmemguard_site *site)
+void kmg_print_site(struct kmg_sink *sink, struct kmg_site *site)
 {
-	kmg_printf(sink, "%ld %ld %ld %ld %ld %ld %s %s:%u %s\n",
-		   atomic_long_read(&site->live),
-		   atomic_long_read(&site->live_bytes),
-		   atomic_long_read(&site->peak_bytes),
-		   atomic_long_read(&site->allocs),
-		   atomic_long_read(&site->frees),
-		   atomic_long_read(&site->failed),
-		   kmg_module_name(site), site->file, site->line, site->func);
+	struct kmg_site_sums s;
+
+	kmg_site_sum(site, &s);
+	kmg_printf(sink, "%ld %ld %ld %lu %lu %lu %s %s:%u %s\n",
+		   s.live, s.live_bytes, s.peak_bytes, s.allocs, s.frees,
+		   s.failed, site->modname, site->file, site->line, site->func);
 }
+
+/* === Leak reports ======================================================= */
 
 static int kmg_leak_cmp(const void *a, const void *b)
 {
@@ -211,6 +182,12 @@ static int kmg_leak_cmp(const void *a, const void *b)
 			return ra->site->line < rb->site->line ? -1 : 1;
 		return ra->site < rb->site ? -1 : 1;
 	}
+	/* Within a site: by stack, objects without one of their own last. */
+	if (ra->stack != rb->stack) {
+		if (!ra->stack || !rb->stack)
+			return ra->stack ? -1 : 1;
+		return ra->stack < rb->stack ? -1 : 1;
+	}
 	if (ra->addr != rb->addr)
 		return ra->addr < rb->addr ? -1 : 1;
 	return 0;
@@ -218,7 +195,8 @@ static int kmg_leak_cmp(const void *a, const void *b)
 
 /*
  * Sort leaked records so that each call site's records are contiguous, sites
- * in file:line order; return how many sites there are.
+ * in file:line order, and within a site by stack; return how many sites
+ * there are.
  */
 unsigned long kmg_leak_sort(struct kmg_record **recs, unsigned long n)
 {
@@ -232,11 +210,16 @@ unsigned long kmg_leak_sort(struct kmg_record **recs, unsigned long n)
 }
 EXPORT_SYMBOL_IF_KUNIT(kmg_leak_sort);
 
-/* One group: every leaked object of one allocation site. */
+/*
+ * One group: every leaked object of one allocation site, then its stacks,
+ * each with the number of objects allocated from it (as ref_tracker groups
+ * leaks). Objects allocated while stacks were not sampled show the stack
+ * captured at the site instead, and say so.
+ */
 static void kmg_report_leak_group(struct kmg_record **recs, unsigned long n)
 {
-	const struct kmemguard_site *site = recs[0]->site;
-	unsigned long i, bytes = 0, shown;
+	const struct kmg_site *site = recs[0]->site;
+	unsigned long i, start, bytes = 0, shown, stacks = 0;
 	struct kmg_sink sink = {};
 
 	for (i = 0; i < n; i++)
@@ -251,15 +234,32 @@ static void kmg_report_leak_group(struct kmg_record **recs, unsigned long n)
 	if (n > shown)
 		kmg_printf(&sink, "... and %lu more object%s from this site\n",
 			   n - shown, n - shown == 1 ? "" : "s");
-	kmg_printf(&sink, "allocation stack (first object):\n");
-	kmg_print_stack(&sink, recs[0]->stack);
+	for (start = 0, i = 1; i <= n; i++) {
+		if (i < n && recs[i]->stack == recs[start]->stack)
+			continue;
+		if (!recs[start]->stack) {
+			kmg_printf(&sink, "%lu object%s without a stack of %s own (not sampled)\n",
+				   i - start, i - start == 1 ? "" : "s",
+				   i - start == 1 ? "its" : "their");
+			kmg_printf(&sink, "a stack taken at this site:\n");
+			kmg_print_stack(&sink, site->first_stack);
+		} else if (stacks++ < KMG_STACKS_SHOWN) {
+			kmg_printf(&sink, "allocation stack (%lu object%s):\n",
+				   i - start, i - start == 1 ? "" : "s");
+			kmg_print_stack(&sink, recs[start]->stack);
+		}
+		start = i;
+	}
+	if (stacks > KMG_STACKS_SHOWN)
+		kmg_printf(&sink, "... and %lu more allocation stacks\n",
+			   stacks - KMG_STACKS_SHOWN);
 }
 
 /* Leaks that follow from injected failures say so. */
 static void kmg_report_injected(struct kmg_sink *sink, struct module *mod)
 {
 	char last[160];
-	unsigned long n = kmg_fault_injected_into(mod, last, sizeof(last));
+	unsigned long n = kmg_fault_injected_into(mod->name, last, sizeof(last));
 
 	if (n)
 		kmg_printf(sink, "after %lu injected failure%s, the last at %s\n",
@@ -315,12 +315,12 @@ void kmg_report_leaks(struct module *mod, struct kmg_record *leaked,
 	mutex_unlock(&kmg_leak_report_mutex);
 
 	kmg_count(KMG_COUNT_LEAK_REPORTS);
-	atomic_long_add(count, &kmg_counters[KMG_COUNT_LEAKED_OBJECTS]);
+	kmg_count_add(KMG_COUNT_LEAKED_OBJECTS, count);
 	kvfree(recs);
 	/* A module may leave millions behind: let others run meanwhile. */
 	for (i = 0, rec = leaked; rec; rec = next, i++) {
 		next = rec->next;
-		kmg_record_release(rec);
+		kmg_record_put(rec);
 		if (!(i & 1023))
 			cond_resched();
 	}
@@ -332,7 +332,7 @@ void kmg_report_leaks(struct module *mod, struct kmg_record *leaked,
  * Whether to print a report of @bug at @site now: the first one always,
  * then at most one per 10 s for the same (site, type), counting the rest.
  */
-static bool kmg_report_allowed(struct kmemguard_site *site, enum kmg_bug bug,
+static bool kmg_report_allowed(struct kmg_site *site, enum kmg_bug bug,
 			       int *repeats)
 {
 	unsigned long now = jiffies, last = READ_ONCE(site->report_time);
@@ -354,12 +354,39 @@ static bool kmg_report_allowed(struct kmemguard_site *site, enum kmg_bug bug,
 	return true;
 }
 
+/*
+ * The report lock; only tried in NMI context. Returns whether it is held.
+ * (Sparse sees it taken either way: __acquire()/__release() balance the
+ * path where the trylock failed.)
+ */
+static bool kmg_report_lock_get(unsigned long *flags)
+	__acquires(&kmg_report_lock)
+{
+	if (!in_nmi()) {
+		raw_spin_lock_irqsave(&kmg_report_lock, *flags);
+		return true;
+	}
+	if (raw_spin_trylock_irqsave(&kmg_report_lock, *flags))
+		return true;
+	__acquire(&kmg_report_lock);
+	return false;
+}
+
+static void kmg_report_lock_put(bool locked, unsigned long flags)
+	__releases(&kmg_report_lock)
+{
+	if (locked)
+		raw_spin_unlock_irqrestore(&kmg_report_lock, flags);
+	else
+		__release(&kmg_report_lock);
+}
+
 static void kmg_report_title(struct kmg_sink *sink, enum kmg_bug bug,
-			     const struct kmemguard_site *site, int repeats)
+			     const struct kmg_site *site, int repeats)
 {
 	kmg_printf(sink, "==================================================================\n");
 	kmg_printf(sink, "BUG: kmemguard: %s in %s [%s]\n", kmg_bug_names[bug],
-		   site->func, kmg_module_name(site));
+		   site->func, site->modname);
 	if (repeats)
 		kmg_printf(sink, "(%d more at this site since the last report)\n",
 			   repeats);
@@ -389,46 +416,52 @@ static void kmg_report_task(struct kmg_sink *sink,
 
 /* End of a misuse report: the current stack, taint, panic_on_warn. */
 static noinline void kmg_report_end(enum kmg_bug bug,
-				    struct kmemguard_site *site)
+				    const struct kmg_site *site)
 {
 	WARN(1, "kmemguard: %s in %s [%s] at %s:%u\n", kmg_bug_names[bug],
-	     site->func, kmg_module_name(site), site->file, site->line);
+	     site->func, site->modname, site->file, site->line);
 }
 
 /* How a freed record was allocated and first freed. */
 static void kmg_print_freed(struct kmg_sink *sink, const struct kmg_record *rec)
 {
-	const struct kmemguard_site *fs = rec->free_site;
+	const struct kmg_site *fs = rec->free_site;
 
-	kmg_printf(sink, "allocated by %s at %s:%u in %s(), %zu bytes, task %d:\n",
-		   kmg_family_name(rec->family), rec->site->file,
+	kmg_printf(sink, "allocated by %s at %s:%u in %s(), %lu bytes, task %d:\n",
+		   kmg_fam(rec->family)->name, rec->site->file,
 		   rec->site->line, rec->site->func, rec->size, rec->pid);
-	kmg_print_stack(sink, rec->stack);
+	kmg_print_stack(sink, rec->stack ?: rec->site->first_stack);
+	if (!rec->stack)
+		kmg_printf(sink, "  (a stack taken at that site: this object's was not sampled)\n");
 	kmg_printf(sink, "first freed at %s:%u in %s():\n", fs->file, fs->line,
 		   fs->func);
-	kmg_print_stack(sink, rec->free_stack);
+	if (rec->free_stack)
+		kmg_print_stack(sink, rec->free_stack);
+	else
+		kmg_printf(sink, "  (not sampled; stack_sample=1 keeps every free's stack)\n");
 }
 
 /*
  * A bad free at @site of @p through @call; @rec: the object it concerns, a
  * copy (live, or freed for a double free), or NULL.
  */
-void kmg_report_free(enum kmg_bug bug, struct kmemguard_site *site,
+void kmg_report_free(enum kmg_bug bug, struct kmg_site *site,
 		     const struct kmg_free_call *call, const void *p,
 		     const struct kmg_record *rec)
 {
-	const char *api = kmg_free_api_name(call->api);
+	const char *api = kmg_api_name(call->api);
 	struct kmg_report_ctx ctx;
 	struct kmg_sink sink = {};
 	unsigned long flags;
 	char ptr[24];
 	int repeats;
+	bool locked;
 
 	if (!kmg_report_allowed(site, bug, &repeats))
 		return;
 	kmg_report_ctx_get(&ctx);
 	kmg_format_ptr(ptr, sizeof(ptr), (unsigned long)p, false);
-	raw_spin_lock_irqsave(&kmg_report_lock, flags);
+	locked = kmg_report_lock_get(&flags);
 	kmg_report_title(&sink, bug, site, repeats);
 	switch (bug) {
 	case KMG_BUG_DOUBLE_FREE:
@@ -452,9 +485,14 @@ void kmg_report_free(enum kmg_bug bug, struct kmemguard_site *site,
 		}
 		break;
 	case KMG_BUG_MISMATCHED_FREE:
-		kmg_printf(&sink, "%s of %s memory at %s:%u; freed with %s instead\n",
-			   api, kmg_family_name(rec->family), site->file,
-			   site->line, kmg_family_free[rec->family]);
+		if (call->api == KMG_FREE_KREALLOC)
+			kmg_printf(&sink, "%s of %s memory at %s:%u; refused (NULL returned)\n",
+				   api, kmg_fam(rec->family)->name, site->file,
+				   site->line);
+		else
+			kmg_printf(&sink, "%s of %s memory at %s:%u; freed with %s instead\n",
+				   api, kmg_fam(rec->family)->name, site->file,
+				   site->line, kmg_fam(rec->family)->free_call);
 		kmg_print_record(&sink, rec, true);
 		break;
 	case KMG_BUG_WRONG_ORDER:
@@ -464,7 +502,7 @@ void kmg_report_free(enum kmg_bug bug, struct kmemguard_site *site,
 		break;
 	case KMG_BUG_WRONG_CACHE:
 		kmg_printf(&sink, "%s to cache %p at %s:%u; freed to its own cache %p\n",
-			   api, call->cache, site->file, site->line, rec->cache);
+			   api, call->cache, site->file, site->line, rec->owner);
 		kmg_print_record(&sink, rec, true);
 		break;
 	default:
@@ -472,37 +510,53 @@ void kmg_report_free(enum kmg_bug bug, struct kmemguard_site *site,
 	}
 	kmg_report_task(&sink, &ctx);
 	kmg_printf(&sink, "==================================================================\n");
-	raw_spin_unlock_irqrestore(&kmg_report_lock, flags);
+	kmg_report_lock_put(locked, flags);
 	kmg_report_end(bug, site);
 }
 
-/* An allocation that may sleep, made where it must not (or a hint). */
-void kmg_report_sleep(enum kmg_bug bug, struct kmemguard_site *site,
-		      gfp_t gfp, const char *call)
+/* What kmemguard did about an allocation it reports. */
+static const char *const kmg_verdict_text[] = {
+	[KMG_ALLOC_OK]		= "",
+	[KMG_ALLOC_REPAIRED]	= "run without its blocking flags, as",
+	[KMG_ALLOC_REFUSED]	= "refused: NULL returned",
+	[KMG_ALLOC_DEFERRED]	= "deferred to a work item, where it may sleep",
+};
+
+/*
+ * An allocation that may sleep, made where it must not, or one that cannot
+ * run here at all (NMI, PREEMPT_RT with preemption off); or a hint.
+ */
+void kmg_report_alloc(enum kmg_bug bug, struct kmg_site *site, gfp_t gfp,
+		      gfp_t run, enum kmg_alloc_verdict verdict, const char *call)
 {
 	struct kmg_report_ctx ctx;
 	struct kmg_sink sink = {};
 	unsigned int depth;
 	unsigned long flags;
 	int repeats;
+	bool locked;
 
 	if (!kmg_report_allowed(site, bug, &repeats))
 		return;
 	kmg_report_ctx_get(&ctx);
 	depth = ctx.preempt_count & PREEMPT_MASK;
-	raw_spin_lock_irqsave(&kmg_report_lock, flags);
+	locked = kmg_report_lock_get(&flags);
 	kmg_report_title(&sink, bug, site, repeats);
 	if (bug == KMG_BUG_NEEDLESS_ATOMIC) {
 		kmg_printf(&sink, "%s with gfp=%pGg at %s:%u could sleep: use GFP_KERNEL\n",
 			   call, &gfp, site->file, site->line);
+	} else if (bug == KMG_BUG_NMI) {
+		kmg_printf(&sink, "%s with gfp=%pGg at %s:%u in NMI context:\n",
+			   call, &gfp, site->file, site->line);
+		kmg_printf(&sink, "the allocators are not NMI-safe; kmemguard: %s\n",
+			   kmg_verdict_text[KMG_ALLOC_REFUSED]);
 	} else {
-		kmg_printf(&sink, "%s with gfp=%pGg at %s:%u %s:\n",
-			   call, &gfp, site->file, site->line,
-			   gfpflags_allow_blocking(gfp) || !IS_ENABLED(CONFIG_PREEMPT_RT) ?
+		kmg_printf(&sink, "%s with gfp=%pGg at %s:%u %s:\n", call, &gfp,
+			   site->file, site->line,
+			   verdict == KMG_ALLOC_REPAIRED || !IS_ENABLED(CONFIG_PREEMPT_RT) ||
+			   !strcmp(call, "vmalloc()") ?
 			   "may sleep, but must not here" :
 			   "is not allowed here on PREEMPT_RT, not even atomic");
-		if (in_nmi())
-			kmg_printf(&sink, "  in NMI\n");
 		if (in_hardirq())
 			kmg_printf(&sink, "  in hardirq\n");
 		if (in_serving_softirq())
@@ -517,17 +571,50 @@ void kmg_report_sleep(enum kmg_bug bug, struct kmemguard_site *site,
 		if (rcu_preempt_depth())
 			kmg_printf(&sink, "  inside rcu_read_lock() (depth %d)\n",
 				   rcu_preempt_depth());
+		if (verdict == KMG_ALLOC_REPAIRED)
+			kmg_printf(&sink, "kmemguard: %s gfp=%pGg\n",
+				   kmg_verdict_text[verdict], &run);
+		else
+			kmg_printf(&sink, "kmemguard: %s\n", kmg_verdict_text[verdict]);
 	}
 	kmg_report_task(&sink, &ctx);
 	kmg_printf(&sink, "==================================================================\n");
-	raw_spin_unlock_irqrestore(&kmg_report_lock, flags);
+	kmg_report_lock_put(locked, flags);
 	kmg_report_end(bug, site);
 }
 
+/* A free in NMI context: parked for an irq_work (@deferred), or leaked. */
+void kmg_report_nmi_free(struct kmg_site *site, const struct kmg_free_call *call,
+			 const void *p, bool deferred)
+{
+	struct kmg_report_ctx ctx;
+	struct kmg_sink sink = {};
+	unsigned long flags;
+	char ptr[24];
+	int repeats;
+	bool locked;
+
+	if (!kmg_report_allowed(site, KMG_BUG_NMI, &repeats))
+		return;
+	kmg_report_ctx_get(&ctx);
+	kmg_format_ptr(ptr, sizeof(ptr), (unsigned long)p, false);
+	locked = kmg_report_lock_get(&flags);
+	kmg_report_title(&sink, KMG_BUG_NMI, site, repeats);
+	kmg_printf(&sink, "%s of %s at %s:%u in NMI context:\n",
+		   kmg_api_name(call->api), ptr, site->file, site->line);
+	kmg_printf(&sink, "the allocators are not NMI-safe; kmemguard: %s\n",
+		   deferred ? "deferred to an irq_work" :
+		   "no room to defer it: left allocated");
+	kmg_report_task(&sink, &ctx);
+	kmg_printf(&sink, "==================================================================\n");
+	kmg_report_lock_put(locked, flags);
+	kmg_report_end(KMG_BUG_NMI, site);
+}
+
 /* kmem_cache_destroy() with @n objects still live; @live holds @shown. */
-void kmg_report_cache_not_empty(struct kmemguard_site *site,
-				struct kmem_cache *s, struct kmg_record *live,
-				unsigned long n, unsigned long shown)
+void kmg_report_cache_not_empty(struct kmg_site *site, struct kmem_cache *s,
+				struct kmg_record *live, unsigned long n,
+				unsigned long shown)
 {
 	struct kmg_report_ctx ctx;
 	struct kmg_sink sink = {};

@@ -3,199 +3,336 @@
  * kmemguard entry points: one exported function per allocator call, called
  * by the macros of kmemguard.h with the driver's call site. Each does the
  * real allocation or free (the *_noprof variant where the kernel has one,
- * see compat.h) and tells the record table (table.c) about it. With
+ * see compat.h) and tells the record table (record.c) about it. With
  * kmemguard disabled (static key off) they are plain calls.
  *
  * A NULL site is an allocation inside a kernel header's inline function:
  * the kernel's, not the driver's, so it is passed through untracked.
  *
- * Allocations are checked for their context before they run and start
- * tracking after they return. Frees are checked (kmg_free()) before the
- * memory goes back: a double or invalid free is reported and refused; a
- * mismatched, wrong-order or wrong-cache free is reported and completed with
- * the call that matches what was really allocated (kmg_free_memory()). Freed
- * records go to the quarantine, which on kernels without KASAN also holds
- * the memory of kmalloc, slab-cache and page objects back for a while, so a
- * double free of them is recognised exactly and cannot hit reused memory.
- * (With KASAN its own quarantine does that, and holding memory here would
- * hide use-after-free from it.)
+ * Allocations: kmg_alloc_begin() checks the context (and repairs: no
+ * blocking flags where sleeping is forbidden, NULL where the call cannot run
+ * at all) and asks the fault rules, the real allocator runs, and
+ * kmg_alloc_end() tracks the result. Frees: kmg_free() checks before the
+ * memory goes back. A double or invalid free is reported and refused; a
+ * mismatched, wrong-order or wrong-cache free is reported and completed
+ * with the call that matches what was really allocated (family.c). Freed
+ * records go to the quarantine, which holds the memory of the object back
+ * for a while where the family table allows it, so a double free of it is
+ * recognised exactly and cannot hit reused memory.
  *
- * No locks of their own; see table.c.
+ * Notes on locking:
+ * - The entry points take no lock of their own on the hot path (see
+ *   record.c and quarantine.c); a free runs its checks inside
+ *   rcu_read_lock() so that disabling and module unload can wait for it.
+ * - Frees made in NMI context are parked in a per-CPU array of slots
+ *   (claimed with cmpxchg, NMI-safe) and done by an irq_work on the same
+ *   CPU; kmg_nmi_sync() waits for them (module unload, disable, exit).
+ * - kmg_devm_lock (irq-safe) protects kmg_devm_list and every devres entry
+ *   of kmemguard's (struct kmg_devm); see the devm section.
  */
 
 #define pr_fmt(fmt) "kmemguard: " fmt
 
 #include <linux/device.h>
+#include <linux/irq_work.h>
 #include <linux/kmemleak.h>
 #include <linux/overflow.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
+#include <linux/workqueue.h>
 
 #include "kmg.h"
 
-static bool kmg_match_cache(const struct kmg_record *rec, const void *s)
-{
-	return rec->family == KMG_FAM_CACHE && rec->cache == s;
-}
+/* === Allocations ========================================================= */
 
-/* Whether to record an allocation from @site. */
-static __always_inline bool kmg_tracks(struct kmemguard_site *site)
-{
-	return kmg_tracking() && site;
-}
+struct kmg_alloc {
+	struct kmg_site *site;	/* NULL: pass through untracked */
+	gfp_t gfp;		/* the flags the allocation runs with */
+	unsigned int flags;	/* KMG_REC_* for its record */
+};
 
-/* === kmalloc family ====================================================== */
-
-/* Check the context of an allocation from @site about to be made. */
-static __always_inline void kmg_pre_alloc(struct kmemguard_site *site,
-					  gfp_t gfp, bool always_blocks,
-					  const char *call)
-{
-	if (kmg_tracks(site))
-		kmg_check_alloc_context(site, gfp, always_blocks, call);
-}
+static noinline bool kmg_alloc_nmi(struct kmemguard_site *desc, gfp_t gfp,
+				   const char *call);
 
 /*
- * Should a fault rule fail this allocation? Then it fails like a real one:
- * counted at the site, no memory taken, NULL for the driver.
+ * Before an allocation from @desc: whether it may run (false: return NULL
+ * to the driver), with which flags, tracked under which site.
  */
-static __always_inline bool kmg_inject(struct kmemguard_site *site,
-				       enum kmg_fault_family family, gfp_t gfp,
-				       size_t size)
+static __always_inline bool kmg_alloc_begin(struct kmg_alloc *a,
+					    struct kmemguard_site *desc,
+					    gfp_t gfp, enum kmg_family family,
+					    size_t size, bool always_blocks,
+					    const char *call)
 {
-	if (!kmg_tracks(site) || !kmg_fault_inject(site, family, gfp, size))
+	enum kmg_alloc_verdict v;
+
+	a->site = NULL;
+	a->gfp = gfp;
+	a->flags = 0;
+	if (!kmg_tracking() || !desc)
+		return true;
+	if (unlikely(in_nmi()))
+		return kmg_alloc_nmi(desc, gfp, call);
+	a->site = kmg_site_of(desc, gfp);
+	if (unlikely(!a->site)) {
+		kmg_count(KMG_COUNT_DEGRADED);
+		return true;
+	}
+	v = kmg_check_alloc(a->site, &a->gfp, always_blocks, call);
+	if (unlikely(v != KMG_ALLOC_OK)) {
+		if (v == KMG_ALLOC_REFUSED) {
+			kmg_site_failed(a->site);
+			return false;
+		}
+		a->flags |= KMG_REC_REPAIRED;
+	}
+	if (static_branch_unlikely(&kmg_faults_key) &&
+	    kmg_fault_inject(a->site, family, a->gfp, size)) {
+		kmg_site_failed(a->site);
 		return false;
-	kmg_track_failed(site);
+	}
 	return true;
 }
 
-static void *kmg_kmalloc(struct kmemguard_site *site, size_t size, gfp_t gfp,
-			 int node)
+/* After the allocation: track what it returned. */
+static __always_inline void *kmg_alloc_end(struct kmg_alloc *a, void *p,
+					   size_t size, enum kmg_family family,
+					   unsigned int order, void *owner,
+					   unsigned int flags)
 {
-	void *p;
-
-	kmg_pre_alloc(site, gfp, false, "kmalloc()");
-	if (kmg_inject(site, KMG_FAULT_FAM_KMALLOC, gfp, size))
-		return NULL;
-	p = kmg_raw_kmalloc_node(size, gfp, node);
-	if (kmg_tracks(site))
-		kmg_track_alloc(site, p, size, gfp, KMG_FAM_KMALLOC, 0, NULL, 0);
+	if (!a->site)
+		return p;
+	if (unlikely(!p))
+		kmg_site_failed(a->site);
+	else if (!ZERO_OR_NULL_PTR(p))
+		kmg_record_track(a->site, p, size, a->gfp, family, order, owner,
+				 a->flags | flags);
 	return p;
 }
 
-void *kmemguard_kmalloc_node(struct kmemguard_site *site, size_t size,
+/*
+ * kmemleak keeps the stack of each object's allocation. Called from the
+ * exported function itself (a tail of __always_inline helpers), it makes
+ * that stack start at the driver's call instead of inside kmemguard.
+ */
+#define KMG_KMEMLEAK_TRACE(a, p)					\
+do {									\
+	if (IS_ENABLED(CONFIG_DEBUG_KMEMLEAK) && (a)->site &&		\
+	    !ZERO_OR_NULL_PTR(p))					\
+		kmemleak_update_trace(p);				\
+} while (0)
+
+static __always_inline void *kmg_kmalloc(struct kmg_alloc *a,
+					 struct kmemguard_site *desc,
+					 size_t size, gfp_t gfp, int node)
+{
+	if (!kmg_alloc_begin(a, desc, gfp, KMG_FAM_KMALLOC, size, false,
+			     "kmalloc()"))
+		return NULL;
+	return kmg_alloc_end(a, kmg_raw_kmalloc_node(size, a->gfp, node), size,
+			     KMG_FAM_KMALLOC, 0, NULL, 0);
+}
+
+/* An overflowing n * size: a failed allocation, counted at the site. */
+static __always_inline void *kmg_overflow(struct kmemguard_site *desc)
+{
+	struct kmg_site *site;
+
+	if (kmg_tracking() && desc && !in_nmi()) {
+		site = kmg_site_of(desc, GFP_NOWAIT);
+		if (site)
+			kmg_site_failed(site);
+	}
+	return NULL;
+}
+
+void *kmemguard_kmalloc_node(struct kmemguard_site *desc, size_t size,
 			     gfp_t gfp, int node)
 {
-	return kmg_kmalloc(site, size, gfp, node);
+	struct kmg_alloc a;
+	void *p = kmg_kmalloc(&a, desc, size, gfp, node);
+
+	KMG_KMEMLEAK_TRACE(&a, p);
+	return p;
 }
 EXPORT_SYMBOL_GPL(kmemguard_kmalloc_node);
 
-void *kmemguard_kmalloc_array(struct kmemguard_site *site, size_t n,
+void *kmemguard_kmalloc_array(struct kmemguard_site *desc, size_t n,
 			      size_t size, gfp_t gfp)
 {
+	struct kmg_alloc a;
 	size_t bytes;
+	void *p;
 
-	if (unlikely(check_mul_overflow(n, size, &bytes))) {
-		if (kmg_tracks(site))
-			kmg_track_failed(site);
-		return NULL;
-	}
-	return kmg_kmalloc(site, bytes, gfp, NUMA_NO_NODE);
+	if (unlikely(check_mul_overflow(n, size, &bytes)))
+		return kmg_overflow(desc);
+	p = kmg_kmalloc(&a, desc, bytes, gfp, NUMA_NO_NODE);
+	KMG_KMEMLEAK_TRACE(&a, p);
+	return p;
 }
 EXPORT_SYMBOL_GPL(kmemguard_kmalloc_array);
 
-void *kmemguard_krealloc(struct kmemguard_site *site, const void *p,
+static const struct kmg_free_call kmg_call_kfree = { .api = KMG_FREE_KFREE };
+static const struct kmg_free_call kmg_call_kfree_const = {
+	.api = KMG_FREE_KFREE_CONST };
+static const struct kmg_free_call kmg_call_kfree_sensitive = {
+	.api = KMG_FREE_KFREE_SENSITIVE };
+static const struct kmg_free_call kmg_call_kvfree = { .api = KMG_FREE_KVFREE };
+static const struct kmg_free_call kmg_call_rcu = { .api = KMG_FREE_RCU };
+static const struct kmg_free_call kmg_call_vfree = { .api = KMG_FREE_VFREE };
+
+static bool kmg_free(struct kmemguard_site *desc, const void *p,
+		     const struct kmg_free_call *call);
+
+/*
+ * krealloc(): the old object must be live kmalloc memory of the driver's,
+ * or memory kmemguard never saw (the kernel's; the result stays untracked).
+ * A freed object, an interior pointer, memory of another family: reported
+ * and refused (NULL back, the old object untouched), never run on memory
+ * the quarantine holds.
+ */
+void *kmemguard_krealloc(struct kmemguard_site *desc, const void *p,
 			 size_t size, gfp_t gfp)
 {
-	struct kmg_record *old;
+	static const struct kmg_free_call call = { .api = KMG_FREE_KREALLOC };
+	struct kmg_record *old, copy;
+	struct kmg_alloc a;
+	enum kmg_bug bug;
+	bool found = false;
 	void *ret;
 
-	if (!kmg_tracks(site))
+	if (!kmg_tracking() || !desc)
 		return kmg_raw_krealloc(p, size, gfp);
-	kmg_check_alloc_context(site, gfp, false, "krealloc()");
-	if (size && kmg_inject(site, KMG_FAULT_FAM_KMALLOC, gfp, size))
+	if (ZERO_OR_NULL_PTR(p)) {
+		ret = kmg_kmalloc(&a, desc, size, gfp, NUMA_NO_NODE);
+		KMG_KMEMLEAK_TRACE(&a, ret);
+		return ret;
+	}
+	if (!size) {
+		/* krealloc(p, 0) is kfree(p). */
+		if (kmg_free(desc, p, &kmg_call_kfree))
+			kfree(p);
+		return ZERO_SIZE_PTR;
+	}
+	if (!kmg_alloc_begin(&a, desc, gfp, KMG_FAM_KMALLOC, size, false,
+			     "krealloc()"))
 		return NULL;	/* the old object stays the driver's */
+	if (!a.site)
+		return kmg_raw_krealloc(p, size, a.gfp);
+	rcu_read_lock();
 	/*
 	 * Untrack first: once krealloc() moved the object, its old address
 	 * may be handed to another CPU at once.
 	 */
-	old = kmg_track_free(p);
-	ret = kmg_raw_krealloc(p, size, gfp);
-	if (!ret && old && size) {
-		/* Failed: the old object is still the driver's. */
-		kmg_track_restore(old);
-		kmg_track_failed(site);
-		return ret;
+	old = kmg_record_untrack(p);
+	if (old) {
+		copy = *old;
+		bug = kmg_free_verdict(&copy, &call);
+		if (bug)
+			kmg_record_restore(old);
+	} else if (kmg_table_find_freed((unsigned long)p, &copy)) {
+		bug = KMG_BUG_DOUBLE_FREE;
+	} else {
+		bug = kmg_check_untracked_free(p, &call, &copy, &found);
 	}
-	if (old)
-		kmg_record_release(old);
-	/*
-	 * Track the result if the driver owned the old object (or there was
-	 * none); memory kmemguard never saw stays untracked.
-	 */
-	if (old || ZERO_OR_NULL_PTR(p))
-		kmg_track_alloc(site, ret, size, gfp, KMG_FAM_KMALLOC, 0,
-				NULL, 0);
+	rcu_read_unlock();
+	if (bug) {
+		kmg_report_free(bug, a.site, &call, p,
+				bug == KMG_BUG_INVALID_FREE && !found ? NULL : &copy);
+		kmg_site_failed(a.site);
+		return NULL;
+	}
+	ret = kmg_raw_krealloc(p, size, a.gfp);
+	if (!old)	/* the kernel's memory: the result is not the driver's */
+		return ret;
+	if (!ret) {
+		/* Failed: the old object is still the driver's. */
+		kmg_record_restore(old);
+		kmg_site_failed(a.site);
+		return NULL;
+	}
+	kmg_record_put(old);
+	kmg_alloc_end(&a, ret, size, KMG_FAM_KMALLOC, 0, NULL, 0);
+	KMG_KMEMLEAK_TRACE(&a, ret);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(kmemguard_krealloc);
 
-void *kmemguard_kmemdup(struct kmemguard_site *site, const void *src,
+void *kmemguard_kmemdup(struct kmemguard_site *desc, const void *src,
 			size_t len, gfp_t gfp)
 {
-	void *p = kmg_kmalloc(site, len, gfp, NUMA_NO_NODE);
+	struct kmg_alloc a;
+	void *p = kmg_kmalloc(&a, desc, len, gfp, NUMA_NO_NODE);
 
 	if (p)
 		memcpy(p, src, len);
+	KMG_KMEMLEAK_TRACE(&a, p);
 	return p;
 }
 EXPORT_SYMBOL_GPL(kmemguard_kmemdup);
 
-char *kmemguard_kstrdup(struct kmemguard_site *site, const char *s, gfp_t gfp)
+char *kmemguard_kstrdup(struct kmemguard_site *desc, const char *s, gfp_t gfp)
 {
-	return s ? kmemguard_kmemdup(site, s, strlen(s) + 1, gfp) : NULL;
+	struct kmg_alloc a;
+	size_t len;
+	char *p;
+
+	if (!s)
+		return NULL;
+	len = strlen(s) + 1;
+	p = kmg_kmalloc(&a, desc, len, gfp, NUMA_NO_NODE);
+	if (p)
+		memcpy(p, s, len);
+	KMG_KMEMLEAK_TRACE(&a, p);
+	return p;
 }
 EXPORT_SYMBOL_GPL(kmemguard_kstrdup);
 
-char *kmemguard_kstrndup(struct kmemguard_site *site, const char *s,
+char *kmemguard_kstrndup(struct kmemguard_site *desc, const char *s,
 			 size_t max, gfp_t gfp)
 {
+	struct kmg_alloc a;
 	size_t len;
 	char *p;
 
 	if (!s)
 		return NULL;
 	len = strnlen(s, max);
-	p = kmg_kmalloc(site, len + 1, gfp, NUMA_NO_NODE);
+	p = kmg_kmalloc(&a, desc, len + 1, gfp, NUMA_NO_NODE);
 	if (p) {
 		memcpy(p, s, len);
 		p[len] = '\0';
 	}
+	KMG_KMEMLEAK_TRACE(&a, p);
 	return p;
 }
 EXPORT_SYMBOL_GPL(kmemguard_kstrndup);
 
-const char *kmemguard_kstrdup_const(struct kmemguard_site *site,
+const char *kmemguard_kstrdup_const(struct kmemguard_site *desc,
 				    const char *s, gfp_t gfp)
 {
+	struct kmg_alloc a;
 	const char *p;
 
-	kmg_pre_alloc(site, gfp, false, "kstrdup_const()");
-	if (s && kmg_inject(site, KMG_FAULT_FAM_KMALLOC, gfp, strlen(s) + 1))
+	if (!s)
 		return NULL;
-	p = kstrdup_const(s, gfp);
-
+	if (!kmg_alloc_begin(&a, desc, gfp, KMG_FAM_KMALLOC, strlen(s) + 1,
+			     false, "kstrdup_const()"))
+		return NULL;
+	p = kstrdup_const(s, a.gfp);
 	/* A string in the kernel's .rodata comes back as is: nothing to track. */
-	if (kmg_tracks(site) && s && p != s)
-		kmg_track_alloc(site, p, s ? strlen(s) + 1 : 0, gfp,
-				KMG_FAM_KMALLOC, 0, NULL, 0);
+	if (p == s)
+		return p;
+	kmg_alloc_end(&a, (void *)p, strlen(s) + 1, KMG_FAM_KMALLOC, 0, NULL, 0);
+	KMG_KMEMLEAK_TRACE(&a, p);
 	return p;
 }
 EXPORT_SYMBOL_GPL(kmemguard_kstrdup_const);
 
-char *kmemguard_kvasprintf(struct kmemguard_site *site, gfp_t gfp,
+char *kmemguard_kvasprintf(struct kmemguard_site *desc, gfp_t gfp,
 			   const char *fmt, va_list ap)
 {
+	struct kmg_alloc a;
 	unsigned int len;
 	va_list aq;
 	char *p;
@@ -203,190 +340,650 @@ char *kmemguard_kvasprintf(struct kmemguard_site *site, gfp_t gfp,
 	va_copy(aq, ap);
 	len = vsnprintf(NULL, 0, fmt, aq);
 	va_end(aq);
-	p = kmg_kmalloc(site, len + 1, gfp, NUMA_NO_NODE);
+	p = kmg_kmalloc(&a, desc, len + 1, gfp, NUMA_NO_NODE);
 	if (p)
 		vsnprintf(p, len + 1, fmt, ap);
+	KMG_KMEMLEAK_TRACE(&a, p);
 	return p;
 }
 EXPORT_SYMBOL_GPL(kmemguard_kvasprintf);
 
-char *kmemguard_kasprintf(struct kmemguard_site *site, gfp_t gfp,
+char *kmemguard_kasprintf(struct kmemguard_site *desc, gfp_t gfp,
 			  const char *fmt, ...)
 {
+	struct kmg_alloc a;
+	unsigned int len;
 	va_list ap;
 	char *p;
 
 	va_start(ap, fmt);
-	p = kmemguard_kvasprintf(site, gfp, fmt, ap);
+	len = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
+	p = kmg_kmalloc(&a, desc, len + 1, gfp, NUMA_NO_NODE);
+	if (p) {
+		va_start(ap, fmt);
+		vsnprintf(p, len + 1, fmt, ap);
+		va_end(ap);
+	}
+	KMG_KMEMLEAK_TRACE(&a, p);
 	return p;
 }
 EXPORT_SYMBOL_GPL(kmemguard_kasprintf);
 
-void *kmemguard_kvmalloc_node(struct kmemguard_site *site, size_t size,
-			      gfp_t gfp, int node)
+static __always_inline void *kmg_kvmalloc(struct kmg_alloc *a,
+					  struct kmemguard_site *desc,
+					  size_t size, gfp_t gfp, int node)
 {
 	void *p;
 
-	kmg_pre_alloc(site, gfp, false, "kvmalloc()");
-	if (kmg_inject(site, KMG_FAULT_FAM_KMALLOC, gfp, size))
+	if (!kmg_alloc_begin(a, desc, gfp, KMG_FAM_KMALLOC, size, false,
+			     "kvmalloc()"))
 		return NULL;
-	p = kmg_raw_kvmalloc_node(size, gfp, node);
-	if (kmg_tracks(site))
-		kmg_track_alloc(site, p, size, gfp,
-				is_vmalloc_addr(p) ? KMG_FAM_VMALLOC :
-						     KMG_FAM_KMALLOC,
-				0, NULL, KMG_REC_KV);
+	/* Without blocking flags kvmalloc() only tries kmalloc(): repaired. */
+	p = kmg_raw_kvmalloc_node(size, a->gfp, node);
+	return kmg_alloc_end(a, p, size, is_vmalloc_addr(p) ? KMG_FAM_VMALLOC :
+			     KMG_FAM_KMALLOC, 0, NULL, KMG_REC_KV);
+}
+
+void *kmemguard_kvmalloc_node(struct kmemguard_site *desc, size_t size,
+			      gfp_t gfp, int node)
+{
+	struct kmg_alloc a;
+	void *p = kmg_kvmalloc(&a, desc, size, gfp, node);
+
+	KMG_KMEMLEAK_TRACE(&a, p);
 	return p;
 }
 EXPORT_SYMBOL_GPL(kmemguard_kvmalloc_node);
 
-void *kmemguard_kvmalloc_array(struct kmemguard_site *site, size_t n,
+void *kmemguard_kvmalloc_array(struct kmemguard_site *desc, size_t n,
 			       size_t size, gfp_t gfp)
 {
+	struct kmg_alloc a;
 	size_t bytes;
+	void *p;
 
-	if (unlikely(check_mul_overflow(n, size, &bytes))) {
-		if (kmg_tracks(site))
-			kmg_track_failed(site);
-		return NULL;
-	}
-	return kmemguard_kvmalloc_node(site, bytes, gfp, NUMA_NO_NODE);
+	if (unlikely(check_mul_overflow(n, size, &bytes)))
+		return kmg_overflow(desc);
+	p = kmg_kvmalloc(&a, desc, bytes, gfp, NUMA_NO_NODE);
+	KMG_KMEMLEAK_TRACE(&a, p);
+	return p;
 }
 EXPORT_SYMBOL_GPL(kmemguard_kvmalloc_array);
 
-/* Can the quarantine hold this freed object's memory back for a while? */
-static bool kmg_can_hold(const struct kmg_record *rec,
-			 const struct kmg_free_call *call)
+/* === vmalloc family ====================================================== */
+
+void *kmemguard_vmalloc(struct kmemguard_site *desc, unsigned long size,
+			gfp_t gfp, int node, bool user)
 {
-	if (IS_ENABLED(CONFIG_KASAN) || !READ_ONCE(kmg_quarantine_slots))
-		return false;
-	if (call->api == KMG_FREE_KFREE_SENSITIVE || call->api == KMG_FREE_RCU)
-		return false;	/* must be wiped now / RCU frees it */
-	if (rec->size > 64 * 1024)
-		return false;
-	return rec->family == KMG_FAM_KMALLOC || rec->family == KMG_FAM_CACHE ||
-	       rec->family == KMG_FAM_PAGES;
+	struct kmg_alloc a;
+	void *p;
+
+	if (!kmg_alloc_begin(&a, desc, gfp, KMG_FAM_VMALLOC, size, true,
+			     "vmalloc()"))
+		return NULL;
+	if (user)
+		p = kmg_raw_vmalloc_user(size);
+	else if (gfp & __GFP_ZERO)
+		p = kmg_raw_vzalloc_node(size, node);
+	else
+		p = kmg_raw_vmalloc_node(size, node);
+	kmg_alloc_end(&a, p, size, KMG_FAM_VMALLOC, 0, NULL, 0);
+	KMG_KMEMLEAK_TRACE(&a, p);
+	return p;
+}
+EXPORT_SYMBOL_GPL(kmemguard_vmalloc);
+
+/* === page allocator ====================================================== */
+
+/*
+ * Pages are keyed by their direct-map address, so free_pages() and
+ * __free_pages() find the same record whichever way they were allocated.
+ */
+unsigned long kmemguard_get_free_pages(struct kmemguard_site *desc,
+				       gfp_t gfp, unsigned int order)
+{
+	struct kmg_alloc a;
+	unsigned long addr;
+
+	if (!kmg_alloc_begin(&a, desc, gfp, KMG_FAM_PAGES, PAGE_SIZE << order,
+			     false, "__get_free_pages()"))
+		return 0;
+	addr = kmg_raw_get_free_pages(a.gfp, order);
+	kmg_alloc_end(&a, (void *)addr, PAGE_SIZE << order, KMG_FAM_PAGES,
+		      order, NULL, 0);
+	return addr;
+}
+EXPORT_SYMBOL_GPL(kmemguard_get_free_pages);
+
+struct page *kmemguard_alloc_pages(struct kmemguard_site *desc, gfp_t gfp,
+				   unsigned int order)
+{
+	struct kmg_alloc a;
+	struct page *page;
+
+	if (!kmg_alloc_begin(&a, desc, gfp, KMG_FAM_PAGES, PAGE_SIZE << order,
+			     false, "alloc_pages()"))
+		return NULL;
+	page = kmg_raw_alloc_pages(a.gfp, order);
+	/* Highmem pages have no direct-map address: x86-64 has none. */
+	kmg_alloc_end(&a, page ? page_address(page) : NULL, PAGE_SIZE << order,
+		      KMG_FAM_PAGES, order, NULL, 0);
+	return page;
+}
+EXPORT_SYMBOL_GPL(kmemguard_alloc_pages);
+
+/* === slab caches ========================================================= */
+
+/*
+ * A tracked cache is created unmergeable where the kernel lets us say so
+ * (SLAB_NO_MERGE, 6.5+), as slab debugging does: a merged cache would be
+ * shared with another creator, so kmem_cache_free() to the wrong one of the
+ * two could not be told from a right one. Where it cannot be said (6.1),
+ * two creations may return one cache; each is a record of its own.
+ */
+static slab_flags_t kmg_cache_flags(struct kmg_site *site, slab_flags_t flags)
+{
+	return site ? flags | KMG_SLAB_NO_MERGE : flags;
+}
+
+/* Common end of every cache creation: check (after the fact) and track. */
+static struct kmem_cache *kmg_cache_created(struct kmg_alloc *a,
+					    struct kmem_cache *s)
+{
+	if (!a->site)
+		return s;
+	if (IS_ERR_OR_NULL(s)) {
+		kmg_site_failed(a->site);
+		return s;
+	}
+	kmg_record_track(a->site, s, kmem_cache_size(s), GFP_KERNEL,
+			 KMG_FAM_CACHE_STRUCT, 0, NULL, 0);
+	return s;
+}
+
+/*
+ * The context is checked before the creation, which takes a mutex: in
+ * atomic context it is refused (NULL), as the kernel could not do it.
+ */
+static bool kmg_cache_create_begin(struct kmg_alloc *a,
+				   struct kmemguard_site *desc)
+{
+	return kmg_alloc_begin(a, desc, GFP_KERNEL, KMG_FAM_CACHE_STRUCT, 0,
+			       true, "kmem_cache_create()");
+}
+
+#if KMG_HAVE_CACHE_ARGS
+struct kmem_cache *kmemguard_kmem_cache_create_args(struct kmemguard_site *desc,
+						    const char *name,
+						    unsigned int size,
+						    struct kmem_cache_args *args,
+						    slab_flags_t flags)
+{
+	struct kmg_alloc a;
+
+	if (!kmg_cache_create_begin(&a, desc))
+		return NULL;
+	return kmg_cache_created(&a, __kmem_cache_create_args(name, size, args,
+				 kmg_cache_flags(a.site, flags)));
+}
+EXPORT_SYMBOL_GPL(kmemguard_kmem_cache_create_args);
+
+struct kmem_cache *kmemguard_kmem_cache_default_args(struct kmemguard_site *desc,
+						     const char *name,
+						     unsigned int size,
+						     struct kmem_cache_args *args,
+						     slab_flags_t flags)
+{
+	struct kmem_cache_args defaults = {};
+
+	if (WARN_ON_ONCE(args))
+		return ERR_PTR(-EINVAL);
+	return kmemguard_kmem_cache_create_args(desc, name, size, &defaults,
+						flags);
+}
+EXPORT_SYMBOL_GPL(kmemguard_kmem_cache_default_args);
+#endif
+
+struct kmem_cache *kmemguard_kmem_cache_create_usercopy(struct kmemguard_site *desc,
+							const char *name,
+							unsigned int size,
+							unsigned int align,
+							slab_flags_t flags,
+							unsigned int useroffset,
+							unsigned int usersize,
+							void (*ctor)(void *))
+{
+	struct kmg_alloc a;
+
+	if (!kmg_cache_create_begin(&a, desc))
+		return NULL;
+	return kmg_cache_created(&a, kmg_raw_kmem_cache_create_usercopy(name, size,
+				 align, kmg_cache_flags(a.site, flags), useroffset,
+				 usersize, ctor));
+}
+EXPORT_SYMBOL_GPL(kmemguard_kmem_cache_create_usercopy);
+
+struct kmem_cache *kmemguard_kmem_cache_create(struct kmemguard_site *desc,
+					       const char *name,
+					       unsigned int size,
+					       unsigned int align,
+					       slab_flags_t flags,
+					       void (*ctor)(void *))
+{
+	return kmemguard_kmem_cache_create_usercopy(desc, name, size, align,
+						    flags, 0, 0, ctor);
+}
+EXPORT_SYMBOL_GPL(kmemguard_kmem_cache_create);
+
+static bool kmg_match_cache(const struct kmg_record *rec, const void *s)
+{
+	return rec->family == KMG_FAM_CACHE && rec->owner == s;
+}
+
+/*
+ * kmem_cache_destroy() where it may not sleep (it takes a mutex): done a
+ * moment later from kmemguard's workqueue, which its exit drains.
+ */
+struct kmg_destroy_work {
+	struct work_struct work;
+	struct kmem_cache *s;
+};
+
+static struct workqueue_struct *kmg_wq;
+
+static void kmg_destroy_fn(struct work_struct *work)
+{
+	struct kmg_destroy_work *w = container_of(work, struct kmg_destroy_work,
+						  work);
+
+	kmg_quarantine_flush(kmg_match_cache, w->s);
+	kmem_cache_destroy(w->s);
+	kfree(w);
+}
+
+void kmemguard_kmem_cache_destroy(struct kmemguard_site *desc,
+				  struct kmem_cache *s)
+{
+	static const struct kmg_free_call call = {
+		.api = KMG_FREE_CACHE_DESTROY };
+	struct kmg_destroy_work *w;
+	struct kmg_record *live;
+	struct kmg_site *site;
+	unsigned long n, shown;
+
+	if (!s)
+		return;
+	if (!kmg_tracking() || in_nmi()) {
+		kmem_cache_destroy(s);
+		return;
+	}
+	site = kmg_site_of(desc, GFP_NOWAIT) ?: &kmg_site_unknown;
+	if (!kmg_context_may_sleep()) {
+		kmg_report_alloc(KMG_BUG_SLEEP_IN_ATOMIC, site, GFP_KERNEL,
+				 GFP_KERNEL, KMG_ALLOC_DEFERRED,
+				 "kmem_cache_destroy()");
+		w = kmalloc(sizeof(*w), GFP_ATOMIC | __GFP_NOWARN);
+		if (w && kmg_free(desc, s, &call)) {
+			w->s = s;
+			INIT_WORK(&w->work, kmg_destroy_fn);
+			queue_work(kmg_wq, &w->work);
+		} else {
+			kfree(w);	/* no memory: the cache stays, nothing breaks */
+		}
+		return;
+	}
+	/* Objects the quarantine holds go back to the cache first. */
+	kmg_quarantine_flush(kmg_match_cache, s);
+	shown = READ_ONCE(kmg_report_objects);
+	live = kcalloc(shown, sizeof(*live), GFP_KERNEL | __GFP_NOWARN);
+	/* The copies name sites: none may be released until they are printed. */
+	kmg_going_lock();
+	n = kmg_table_collect_cache(s, live, live ? shown : 0);
+	if (n)
+		kmg_report_cache_not_empty(site, s, live, n,
+					   min(n, live ? shown : 0));
+	kmg_going_unlock();
+	kfree(live);
+	/* Destroying it would WARN and leak it anyway: keep it. */
+	if (n)
+		return;
+	if (kmg_free(desc, s, &call))
+		kmem_cache_destroy(s);
+}
+EXPORT_SYMBOL_GPL(kmemguard_kmem_cache_destroy);
+
+void *kmemguard_kmem_cache_alloc(struct kmemguard_site *desc,
+				 struct kmem_cache *s, gfp_t gfp)
+{
+	struct kmg_alloc a;
+	void *p;
+
+	if (!kmg_alloc_begin(&a, desc, gfp, KMG_FAM_CACHE, kmem_cache_size(s),
+			     false, "kmem_cache_alloc()"))
+		return NULL;
+	p = kmg_raw_kmem_cache_alloc(s, a.gfp);
+	kmg_alloc_end(&a, p, kmem_cache_size(s), KMG_FAM_CACHE, 0, s, 0);
+	KMG_KMEMLEAK_TRACE(&a, p);
+	return p;
+}
+EXPORT_SYMBOL_GPL(kmemguard_kmem_cache_alloc);
+
+/* === device-managed memory =============================================== */
+
+/*
+ * A tracked devm allocation carries a devres entry of kmemguard's, added
+ * after the memory's own: devres releases in reverse order, so the record is
+ * dropped just before devres frees the memory.
+ *
+ * Such an entry can outlive its driver: devm memory on a device the driver
+ * does not own (a parent, a device that outlives the driver) is released
+ * when that device goes, which may be long after the driver unloaded. Its
+ * object is then reported as a leak at the driver's unload, the entry is
+ * marked orphaned, and kmemguard pins itself (a module reference) until
+ * every orphaned entry was released, so that devres never calls into an
+ * unloaded kmemguard. The pin is dropped by a work item, which
+ * kmemguard's exit cancels synchronously: no kmemguard code runs after the
+ * last reference is gone.
+ */
+struct kmg_devm {
+	struct list_head node;		/* kmg_devm_list */
+	struct device *dev;		/* immutable */
+	void *obj;			/* immutable */
+	struct module *mod;		/* NULL once orphaned */
+	bool stale;			/* no record to drop (disabled since) */
+};
+
+static LIST_HEAD(kmg_devm_list);	/* kmg_devm_lock */
+static DEFINE_SPINLOCK(kmg_devm_lock);
+static unsigned long kmg_devm_orphans;	/* kmg_devm_lock */
+static bool kmg_devm_pinned;		/* kmg_devm_lock */
+static void kmg_devm_unpin_fn(struct work_struct *work);
+static DECLARE_WORK(kmg_devm_unpin_work, kmg_devm_unpin_fn);
+
+static void kmg_devm_release(struct device *dev, void *res)
+{
+	struct kmg_devm *e = res;
+	struct kmg_record *rec = NULL;
+	unsigned long flags;
+	bool orphan;
+
+	spin_lock_irqsave(&kmg_devm_lock, flags);
+	list_del(&e->node);
+	orphan = !e->mod;
+	if (orphan && !--kmg_devm_orphans)
+		schedule_work(&kmg_devm_unpin_work);
+	if (!orphan && !e->stale)
+		rec = kmg_record_untrack(e->obj);
+	spin_unlock_irqrestore(&kmg_devm_lock, flags);
+	if (rec)
+		kmg_record_put(rec);
+}
+
+static int kmg_devm_match(struct device *dev, void *res, void *data)
+{
+	return ((struct kmg_devm *)res)->obj == data;
+}
+
+/* Take kmemguard's entry for @obj off @dev without running it. */
+static void kmg_devm_forget(struct device *dev, const void *obj)
+{
+	struct kmg_devm *e;
+	unsigned long flags;
+
+	e = devres_remove(dev, kmg_devm_release, kmg_devm_match, (void *)obj);
+	if (!e)
+		return;
+	spin_lock_irqsave(&kmg_devm_lock, flags);
+	list_del(&e->node);
+	if (!e->mod && !--kmg_devm_orphans)
+		schedule_work(&kmg_devm_unpin_work);
+	spin_unlock_irqrestore(&kmg_devm_lock, flags);
+	devres_free(e);
+}
+
+static void kmg_devm_unpin_fn(struct work_struct *work)
+{
+	bool put = false;
+
+	spin_lock_irq(&kmg_devm_lock);
+	if (kmg_devm_pinned && !kmg_devm_orphans) {
+		kmg_devm_pinned = false;
+		put = true;
+	}
+	spin_unlock_irq(&kmg_devm_lock);
+	if (put)
+		module_put(THIS_MODULE);
+}
+
+/*
+ * @mod is going: its entries still on devices become orphans. Its live
+ * devm records are reported as leaks by the caller. Context: process.
+ */
+void kmg_devm_module_gone(struct module *mod)
+{
+	struct kmg_devm *e;
+	bool pin = false;
+
+	spin_lock_irq(&kmg_devm_lock);
+	list_for_each_entry(e, &kmg_devm_list, node) {
+		if (e->mod != mod)
+			continue;
+		e->mod = NULL;
+		e->stale = true;
+		kmg_devm_orphans++;
+	}
+	if (kmg_devm_orphans && !kmg_devm_pinned) {
+		kmg_devm_pinned = true;
+		pin = true;
+	}
+	spin_unlock_irq(&kmg_devm_lock);
+	/* @mod still holds its reference to kmemguard: this cannot fail. */
+	if (pin)
+		__module_get(THIS_MODULE);
+}
+
+/* kmemguard was disabled: the entries' records are gone. */
+void kmg_devm_forget_records(void)
+{
+	struct kmg_devm *e;
+
+	spin_lock_irq(&kmg_devm_lock);
+	list_for_each_entry(e, &kmg_devm_list, node)
+		e->stale = true;
+	spin_unlock_irq(&kmg_devm_lock);
+}
+
+static void kmg_devm_exit(void)
+{
+	/* No orphan is left (they pin us): only a queued unpin may be. */
+	cancel_work_sync(&kmg_devm_unpin_work);
+}
+
+/* family.c: devm memory given back the right way (a completed mismatch). */
+void kmg_devm_release_memory(const struct kmg_record *rec)
+{
+	struct kmg_devm *e = rec->owner;
+	struct device *dev = e->dev;
+
+	kmg_devm_forget(dev, (void *)rec->addr);
+	devm_kfree(dev, (void *)rec->addr);
+}
+
+static __always_inline void *kmg_devm_kmalloc(struct kmg_alloc *a,
+					      struct kmemguard_site *desc,
+					      struct device *dev, size_t size,
+					      gfp_t gfp)
+{
+	struct kmg_devm *e;
+	unsigned long flags;
+	void *p;
+
+	if (!kmg_alloc_begin(a, desc, gfp, KMG_FAM_DEVM, size, false,
+			     "devm_kmalloc()"))
+		return NULL;
+	p = devm_kmalloc(dev, size, a->gfp);
+	if (!a->site || ZERO_OR_NULL_PTR(p))
+		return kmg_alloc_end(a, p, size, KMG_FAM_DEVM, 0, NULL, 0);
+	e = devres_alloc(kmg_devm_release, sizeof(*e),
+			 a->gfp & (__GFP_RECLAIM | __GFP_IO | __GFP_FS));
+	if (!e) {
+		kmg_count(KMG_COUNT_DEGRADED);
+		return p;
+	}
+	e->dev = dev;
+	e->obj = p;
+	e->mod = a->site->mod;
+	spin_lock_irqsave(&kmg_devm_lock, flags);
+	list_add(&e->node, &kmg_devm_list);
+	spin_unlock_irqrestore(&kmg_devm_lock, flags);
+	kmg_alloc_end(a, p, size, KMG_FAM_DEVM, 0, e, 0);
+	devres_add(dev, e);
+	return p;
+}
+
+void *kmemguard_devm_kmalloc(struct kmemguard_site *desc, struct device *dev,
+			     size_t size, gfp_t gfp)
+{
+	struct kmg_alloc a;
+	void *p = kmg_devm_kmalloc(&a, desc, dev, size, gfp);
+
+	KMG_KMEMLEAK_TRACE(&a, p);
+	return p;
+}
+EXPORT_SYMBOL_GPL(kmemguard_devm_kmalloc);
+
+void *kmemguard_devm_kmalloc_array(struct kmemguard_site *desc,
+				   struct device *dev, size_t n, size_t size,
+				   gfp_t gfp)
+{
+	struct kmg_alloc a;
+	size_t bytes;
+	void *p;
+
+	if (unlikely(check_mul_overflow(n, size, &bytes)))
+		return kmg_overflow(desc);
+	p = kmg_devm_kmalloc(&a, desc, dev, bytes, gfp);
+	KMG_KMEMLEAK_TRACE(&a, p);
+	return p;
+}
+EXPORT_SYMBOL_GPL(kmemguard_devm_kmalloc_array);
+
+/* === Frees =============================================================== */
+
+/*
+ * A live object was freed through @call; @rec is its record, now freed,
+ * @copy the record as it was. Decides what happens to the memory. Returns
+ * true if kmemguard took care of it (held, or completed a bad free itself);
+ * false if the driver's own free call must now run.
+ */
+static bool kmg_free_live(struct kmg_site *site, const void *p,
+			  const struct kmg_free_call *call,
+			  struct kmg_record *rec, struct kmg_record *copy)
+{
+	enum kmg_bug bug = kmg_free_verdict(copy, call);
+
+	if (unlikely(bug))
+		kmg_report_free(bug, site, call, p, copy);
+	if (rec->flags & KMG_REC_HELD) {
+		/* kfree_sensitive(): wiped now, whenever the memory goes back. */
+		if (call->api == KMG_FREE_KFREE_SENSITIVE &&
+		    (copy->family == KMG_FAM_KMALLOC || copy->family == KMG_FAM_CACHE))
+			memzero_explicit((void *)p, ksize(p));
+		/* Held memory is nobody's: kmemleak must not call it a leak. */
+		if (copy->family != KMG_FAM_PAGES)
+			kmemleak_ignore(p);
+		kmg_quarantine_add(rec);
+		return true;
+	}
+	if (unlikely(bug))
+		kmg_fam(copy->family)->release(copy);
+	if (rec->flags & KMG_REC_DETACHED)
+		kmg_record_put(rec);
+	else
+		kmg_quarantine_add(rec);	/* KASAN's shadow keeps it exact */
+	return bug;
 }
 
 /**
- * kmg_free() - check a free of @p made at @site through @call
+ * kmg_free() - check a free of @p made at @desc through @call
  *
  * Return: true if the caller should now make its own (plain) free call;
  * false if kmemguard took care of @p: refused it (double or invalid free),
- * freed it the right way (mismatch), or holds it in the quarantine.
+ * freed it the right way (mismatch), holds it in the quarantine, or
+ * deferred it (NMI).
  */
-static bool kmg_free(struct kmemguard_site *site, const void *p,
+static bool kmg_nmi_free(struct kmemguard_site *desc, const void *p,
+			 const struct kmg_free_call *call);
+
+static bool kmg_free(struct kmemguard_site *desc, const void *p,
 		     const struct kmg_free_call *call)
 {
-	struct kmg_record copy, *rec;
+	struct kmg_record copy, *rec = NULL;
+	depot_stack_handle_t stack;
+	struct kmg_site *site;
+	bool found, handled = false;
 	enum kmg_bug bug;
-	bool found;
 
 	if (!kmg_tracking() || ZERO_OR_NULL_PTR(p))
 		return true;
-	switch (kmg_track_mark_freed(p, site, kmg_save_stack(), &rec, &copy)) {
+	if (unlikely(in_nmi()))
+		return kmg_nmi_free(desc, p, call);
+	site = kmg_site_of(desc, GFP_NOWAIT) ?: &kmg_site_unknown;
+	rcu_read_lock();
+	if (unlikely(!READ_ONCE(kmg_enabled))) {
+		rcu_read_unlock();
+		return true;
+	}
+	switch (kmg_record_mark_freed(p, site, call->api, &rec, &copy)) {
 	case KMG_LOOKUP_NONE:
 		bug = kmg_check_untracked_free(p, call, &copy, &found);
-		if (!bug)
-			return true;
-		kmg_report_free(bug, site, call, p, found ? &copy : NULL);
-		return false;
+		if (unlikely(bug)) {
+			kmg_report_free(bug, site, call, p, found ? &copy : NULL);
+			handled = true;
+		}
+		break;
 	case KMG_LOOKUP_FREED:
 		kmg_report_free(KMG_BUG_DOUBLE_FREE, site, call, p, &copy);
-		return false;
+		handled = true;
+		break;
 	case KMG_LOOKUP_LIVE:
 	default:
+		/* Sampled like allocations: the first frees of a site, then 1 in N. */
+		stack = kmg_stack_sample(site);
+		if (stack)
+			WRITE_ONCE(rec->free_stack, stack);
+		handled = kmg_free_live(site, p, call, rec, &copy);
 		break;
 	}
-	bug = kmg_free_verdict(&copy, call);
-	if (bug)
-		kmg_report_free(bug, site, call, p, &copy);
-	if (kmg_can_hold(&copy, call)) {
-		/* Freed memory is nobody's: kmemleak must not call it a leak. */
-		if (copy.family != KMG_FAM_PAGES)
-			kmemleak_ignore(p);
-		kmg_quarantine_add(rec, true);
-		return false;
-	}
-	if (bug) {
-		kmg_free_memory(&copy);
-		kmg_quarantine_add(rec, false);
-		return false;
-	}
-	kmg_quarantine_add(rec, false);
-	return true;
+	rcu_read_unlock();
+	return !handled;
 }
 
-static void kmg_devm_release(struct device *dev, void *res);
-static int kmg_devm_match(struct device *dev, void *res, void *data);
-
-/*
- * Release an object's memory with the call that matches how it was
- * allocated: used for held objects leaving the quarantine and to complete
- * a mismatched, wrong-order or wrong-cache free.
- */
-void kmg_free_memory(const struct kmg_record *rec)
+void kmemguard_kfree(struct kmemguard_site *desc, const void *p)
 {
-	void *p = (void *)rec->addr;
-
-	switch (rec->family) {
-	case KMG_FAM_KMALLOC:
-		kfree(p);
-		break;
-	case KMG_FAM_VMALLOC:
-		vfree(p);
-		break;
-	case KMG_FAM_PAGES:
-		free_pages(rec->addr, rec->order);
-		break;
-	case KMG_FAM_CACHE:
-		kmem_cache_free(rec->cache, p);
-		break;
-	case KMG_FAM_CACHE_STRUCT:
-		kmem_cache_destroy(p);
-		break;
-	case KMG_FAM_DEVM:
-		devres_destroy(rec->dev, kmg_devm_release, kmg_devm_match, p);
-		devm_kfree(rec->dev, p);
-		break;
-	default:
-		break;
-	}
-}
-
-static const struct kmg_free_call kmg_call_kfree = { .api = KMG_FREE_KFREE };
-static const struct kmg_free_call kmg_call_kfree_sensitive = {
-	.api = KMG_FREE_KFREE_SENSITIVE };
-static const struct kmg_free_call kmg_call_kvfree = { .api = KMG_FREE_KVFREE };
-static const struct kmg_free_call kmg_call_rcu = { .api = KMG_FREE_RCU };
-static const struct kmg_free_call kmg_call_vfree = { .api = KMG_FREE_VFREE };
-
-void kmemguard_kfree(struct kmemguard_site *site, const void *p)
-{
-	if (kmg_free(site, p, &kmg_call_kfree))
+	if (kmg_free(desc, p, &kmg_call_kfree))
 		kfree(p);
 }
 EXPORT_SYMBOL_GPL(kmemguard_kfree);
 
-void kmemguard_kfree_sensitive(struct kmemguard_site *site, const void *p)
+void kmemguard_kfree_sensitive(struct kmemguard_site *desc, const void *p)
 {
-	if (kmg_free(site, p, &kmg_call_kfree_sensitive))
+	if (kmg_free(desc, p, &kmg_call_kfree_sensitive))
 		kfree_sensitive(p);
 }
 EXPORT_SYMBOL_GPL(kmemguard_kfree_sensitive);
 
-void kmemguard_kfree_const(struct kmemguard_site *site, const void *p)
+void kmemguard_kfree_const(struct kmemguard_site *desc, const void *p)
 {
-	/* A string in the kernel's .rodata was never tracked: passed on. */
-	if (kmg_free(site, p, &kmg_call_kfree))
+	if (kmg_free(desc, p, &kmg_call_kfree_const))
 		kfree_const(p);
 }
 EXPORT_SYMBOL_GPL(kmemguard_kfree_const);
 
-void kmemguard_kvfree(struct kmemguard_site *site, const void *p)
+void kmemguard_kvfree(struct kmemguard_site *desc, const void *p)
 {
-	if (kmg_free(site, p, &kmg_call_kvfree))
+	if (kmg_free(desc, p, &kmg_call_kvfree))
 		kvfree(p);
 }
 EXPORT_SYMBOL_GPL(kmemguard_kvfree);
@@ -395,256 +992,220 @@ EXPORT_SYMBOL_GPL(kmemguard_kvfree);
  * kfree_rcu() and friends: checked when queued. Returns the pointer to
  * queue, or NULL when kmemguard refused or completed the free itself.
  */
-void *kmemguard_kvfree_rcu_queued(struct kmemguard_site *site, const void *p)
+void *kmemguard_kvfree_rcu_queued(struct kmemguard_site *desc, const void *p)
 {
-	return kmg_free(site, p, &kmg_call_rcu) ? (void *)p : NULL;
+	return kmg_free(desc, p, &kmg_call_rcu) ? (void *)p : NULL;
 }
 EXPORT_SYMBOL_GPL(kmemguard_kvfree_rcu_queued);
 
-/* === vmalloc family ====================================================== */
-
-void *kmemguard_vmalloc(struct kmemguard_site *site, unsigned long size,
-			gfp_t gfp, int node, bool user)
+void kmemguard_vfree(struct kmemguard_site *desc, const void *p)
 {
-	void *p;
-
-	kmg_pre_alloc(site, gfp, true, "vmalloc()");
-	if (kmg_inject(site, KMG_FAULT_FAM_VMALLOC, gfp, size))
-		return NULL;
-	if (user)
-		p = kmg_raw_vmalloc_user(size);
-	else if (gfp & __GFP_ZERO)
-		p = kmg_raw_vzalloc_node(size, node);
-	else
-		p = kmg_raw_vmalloc_node(size, node);
-	if (kmg_tracks(site))
-		kmg_track_alloc(site, p, size, gfp, KMG_FAM_VMALLOC, 0, NULL, 0);
-	return p;
-}
-EXPORT_SYMBOL_GPL(kmemguard_vmalloc);
-
-void kmemguard_vfree(struct kmemguard_site *site, const void *p)
-{
-	if (kmg_free(site, p, &kmg_call_vfree))
+	if (kmg_free(desc, p, &kmg_call_vfree))
 		vfree(p);
 }
 EXPORT_SYMBOL_GPL(kmemguard_vfree);
 
-/* === page allocator ====================================================== */
-
-/*
- * Pages are keyed by their direct-map address, so free_pages() and
- * __free_pages() find the same record whichever way they were allocated.
- */
-unsigned long kmemguard_get_free_pages(struct kmemguard_site *site,
-				       gfp_t gfp, unsigned int order)
-{
-	unsigned long addr;
-
-	kmg_pre_alloc(site, gfp, false, "__get_free_pages()");
-	if (kmg_inject(site, KMG_FAULT_FAM_PAGES, gfp, PAGE_SIZE << order))
-		return 0;
-	addr = kmg_raw_get_free_pages(gfp, order);
-
-	if (kmg_tracks(site))
-		kmg_track_alloc(site, (void *)addr, PAGE_SIZE << order, gfp,
-				KMG_FAM_PAGES, order, NULL, 0);
-	return addr;
-}
-EXPORT_SYMBOL_GPL(kmemguard_get_free_pages);
-
-struct page *kmemguard_alloc_pages(struct kmemguard_site *site, gfp_t gfp,
-				   unsigned int order)
-{
-	struct page *page;
-
-	kmg_pre_alloc(site, gfp, false, "alloc_pages()");
-	if (kmg_inject(site, KMG_FAULT_FAM_PAGES, gfp, PAGE_SIZE << order))
-		return NULL;
-	page = kmg_raw_alloc_pages(gfp, order);
-
-	if (kmg_tracks(site))
-		kmg_track_alloc(site, page ? page_address(page) : NULL,
-				PAGE_SIZE << order, gfp, KMG_FAM_PAGES, order,
-				NULL, 0);
-	return page;
-}
-EXPORT_SYMBOL_GPL(kmemguard_alloc_pages);
-
-void kmemguard_free_pages(struct kmemguard_site *site, unsigned long addr,
+void kmemguard_free_pages(struct kmemguard_site *desc, unsigned long addr,
 			  unsigned int order)
 {
 	struct kmg_free_call call = { .api = KMG_FREE_PAGES, .order = order };
 
-	if (!addr)
-		return;
-	if (kmg_free(site, (void *)addr, &call))
+	if (addr && kmg_free(desc, (void *)addr, &call))
 		free_pages(addr, order);
 }
 EXPORT_SYMBOL_GPL(kmemguard_free_pages);
 
-void kmemguard___free_pages(struct kmemguard_site *site, struct page *page,
+void kmemguard___free_pages(struct kmemguard_site *desc, struct page *page,
 			    unsigned int order)
 {
 	struct kmg_free_call call = { .api = KMG_FREE_PAGES, .order = order };
 
-	if (kmg_free(site, page_address(page), &call))
+	if (kmg_free(desc, page_address(page), &call))
 		__free_pages(page, order);
 }
 EXPORT_SYMBOL_GPL(kmemguard___free_pages);
 
-/* === slab caches ========================================================= */
-
-struct kmem_cache *kmemguard_cache_created(struct kmemguard_site *site,
-					   struct kmem_cache *s)
-{
-	/* Checked after the fact: the creation is an argument of this call. */
-	kmg_pre_alloc(site, GFP_KERNEL, true, "kmem_cache_create()");
-	if (s && kmg_inject(site, KMG_FAULT_FAM_CACHE, GFP_KERNEL, 0)) {
-		/* An injected failure takes nothing: undo the creation. */
-		kmem_cache_destroy(s);
-		return NULL;
-	}
-	if (kmg_tracks(site))
-		kmg_track_alloc(site, s, s ? kmem_cache_size(s) : 0, GFP_KERNEL,
-				KMG_FAM_CACHE_STRUCT, 0, NULL, 0);
-	return s;
-}
-EXPORT_SYMBOL_GPL(kmemguard_cache_created);
-
-void kmemguard_kmem_cache_destroy(struct kmemguard_site *site,
-				  struct kmem_cache *s)
-{
-	static const struct kmg_free_call call = {
-		.api = KMG_FREE_CACHE_DESTROY };
-	struct kmg_record *live;
-	unsigned long n, shown;
-
-	if (!s)
-		return;
-	if (!kmg_tracking()) {
-		kmem_cache_destroy(s);
-		return;
-	}
-	kmg_check_alloc_context(site, GFP_KERNEL, true, "kmem_cache_destroy()");
-	/* Objects the quarantine holds go back to the cache first. */
-	kmg_quarantine_flush(kmg_match_cache, s);
-	shown = READ_ONCE(kmg_report_objects);
-	live = kcalloc(shown, sizeof(*live), GFP_KERNEL | __GFP_NOWARN);
-	n = kmg_table_collect_cache(s, live, live ? shown : 0);
-	if (n) {
-		/* Destroying it would WARN and leak it anyway: keep it. */
-		kmg_report_cache_not_empty(site, s, live, n, min(n, live ? shown : 0));
-		kfree(live);
-		return;
-	}
-	kfree(live);
-	if (kmg_free(site, s, &call))
-		kmem_cache_destroy(s);
-}
-EXPORT_SYMBOL_GPL(kmemguard_kmem_cache_destroy);
-
-void *kmemguard_kmem_cache_alloc(struct kmemguard_site *site,
-				 struct kmem_cache *s, gfp_t gfp)
-{
-	void *p;
-
-	kmg_pre_alloc(site, gfp, false, "kmem_cache_alloc()");
-	if (kmg_inject(site, KMG_FAULT_FAM_CACHE, gfp, kmem_cache_size(s)))
-		return NULL;
-	p = kmg_raw_kmem_cache_alloc(s, gfp);
-
-	if (kmg_tracks(site))
-		kmg_track_alloc(site, p, kmem_cache_size(s), gfp, KMG_FAM_CACHE,
-				0, s, 0);
-	return p;
-}
-EXPORT_SYMBOL_GPL(kmemguard_kmem_cache_alloc);
-
-void kmemguard_kmem_cache_free(struct kmemguard_site *site,
+void kmemguard_kmem_cache_free(struct kmemguard_site *desc,
 			       struct kmem_cache *s, void *p)
 {
 	struct kmg_free_call call = { .api = KMG_FREE_CACHE, .cache = s };
 
-	if (kmg_free(site, p, &call))
+	if (kmg_free(desc, p, &call))
 		kmem_cache_free(s, p);
 }
 EXPORT_SYMBOL_GPL(kmemguard_kmem_cache_free);
 
-/* === device-managed memory =============================================== */
-
-/*
- * A tracked devm allocation carries a devres entry of kmemguard's, added
- * after the memory's own: devres releases in reverse order, so the record is
- * dropped just before devres frees the memory.
- */
-static void kmg_devm_release(struct device *dev, void *res)
-{
-	struct kmg_record *rec = kmg_track_free(*(void **)res);
-
-	if (rec)
-		kmg_record_release(rec);
-}
-
-static int kmg_devm_match(struct device *dev, void *res, void *data)
-{
-	return *(void **)res == data;
-}
-
-void *kmemguard_devm_kmalloc(struct kmemguard_site *site, struct device *dev,
-			     size_t size, gfp_t gfp)
-{
-	void **dr;
-	void *p;
-
-	kmg_pre_alloc(site, gfp, false, "devm_kmalloc()");
-	if (kmg_inject(site, KMG_FAULT_FAM_KMALLOC, gfp, size))
-		return NULL;
-	p = devm_kmalloc(dev, size, gfp);
-
-	if (!kmg_tracks(site))
-		return p;
-	if (ZERO_OR_NULL_PTR(p)) {
-		kmg_track_alloc(site, p, size, gfp, KMG_FAM_DEVM, 0, NULL, 0);
-		return p;
-	}
-	dr = devres_alloc(kmg_devm_release, sizeof(*dr),
-			  gfp & (__GFP_RECLAIM | __GFP_IO | __GFP_FS));
-	if (!dr) {
-		kmg_count(KMG_COUNT_DEGRADED);
-		return p;
-	}
-	*dr = p;
-	kmg_track_alloc(site, p, size, gfp, KMG_FAM_DEVM, 0, (void *)dev, 0);
-	devres_add(dev, dr);
-	return p;
-}
-EXPORT_SYMBOL_GPL(kmemguard_devm_kmalloc);
-
-void *kmemguard_devm_kmalloc_array(struct kmemguard_site *site,
-				   struct device *dev, size_t n, size_t size,
-				   gfp_t gfp)
-{
-	size_t bytes;
-
-	if (unlikely(check_mul_overflow(n, size, &bytes))) {
-		if (kmg_tracks(site))
-			kmg_track_failed(site);
-		return NULL;
-	}
-	return kmemguard_devm_kmalloc(site, dev, bytes, gfp);
-}
-EXPORT_SYMBOL_GPL(kmemguard_devm_kmalloc_array);
-
-void kmemguard_devm_kfree(struct kmemguard_site *site, struct device *dev,
+void kmemguard_devm_kfree(struct kmemguard_site *desc, struct device *dev,
 			  const void *p)
 {
-	static const struct kmg_free_call call = { .api = KMG_FREE_DEVM };
+	struct kmg_free_call call = { .api = KMG_FREE_DEVM, .dev = dev };
 
-	if (kmg_free(site, p, &call)) {
+	if (kmg_free(desc, p, &call)) {
 		/* kmemguard's devres entry goes first, without running. */
-		devres_destroy(dev, kmg_devm_release, kmg_devm_match, (void *)p);
+		kmg_devm_forget(dev, p);
 		devm_kfree(dev, p);
 	}
 }
 EXPORT_SYMBOL_GPL(kmemguard_devm_kfree);
+
+/* === Frees in NMI context ================================================ */
+
+/*
+ * The allocators are not NMI-safe: a free there could deadlock against the
+ * lock the NMI interrupted. It is reported, parked here, and done by an
+ * irq_work on the same CPU as soon as interrupts are on, through the same
+ * checks as any free. An allocation in NMI context cannot run at all: it is
+ * reported and gets NULL.
+ */
+#define KMG_NMI_SLOTS	16
+
+struct kmg_nmi_slot {
+	atomic_t state;			/* 0 free, 1 being filled, 2 ready */
+	struct kmemguard_site *desc;
+	const void *p;
+	struct kmg_free_call call;
+};
+
+struct kmg_nmi_queue {
+	struct irq_work work;
+	struct kmg_nmi_slot slot[KMG_NMI_SLOTS];
+};
+
+static DEFINE_PER_CPU(struct kmg_nmi_queue, kmg_nmi_queues);
+
+/*
+ * A site to report under in NMI context, where no shadow can be made: the
+ * shadow if there is one, else a copy on the stack of the driver's
+ * descriptor, which is alive for the duration of the driver's call.
+ */
+static struct kmg_site *kmg_nmi_site(struct kmemguard_site *desc,
+				     struct kmg_site *tmp)
+{
+	struct kmg_site *s = READ_ONCE(desc->shadow);
+
+	if (s)
+		return s;
+	memset(tmp, 0, sizeof(*tmp));
+	tmp->file = desc->file;
+	tmp->func = desc->func;
+	tmp->line = desc->line;
+	strscpy(tmp->modname, desc->mod ? desc->mod->name : "kernel",
+		sizeof(tmp->modname));
+	return tmp;
+}
+
+static noinline bool kmg_alloc_nmi(struct kmemguard_site *desc, gfp_t gfp,
+				   const char *call)
+{
+	struct kmg_site tmp;
+
+	/* Reports and refuses: the allocators are not NMI-safe. */
+	kmg_check_alloc(kmg_nmi_site(desc, &tmp), &gfp, false, call);
+	return false;
+}
+
+/* The driver's own free call for @call, done when kmg_free() says so. */
+static void kmg_free_plain(const void *p, const struct kmg_free_call *call)
+{
+	switch (call->api) {
+	case KMG_FREE_KFREE:
+		kfree(p);
+		break;
+	case KMG_FREE_KFREE_CONST:
+		kfree_const(p);
+		break;
+	case KMG_FREE_KFREE_SENSITIVE:
+		kfree_sensitive(p);
+		break;
+	case KMG_FREE_KVFREE:
+	case KMG_FREE_RCU:	/* already past its grace period: an NMI reader? */
+		kvfree(p);
+		break;
+	case KMG_FREE_VFREE:
+		vfree(p);	/* defers itself in interrupt context */
+		break;
+	case KMG_FREE_PAGES:
+		free_pages((unsigned long)p, call->order);
+		break;
+	case KMG_FREE_CACHE:
+		kmem_cache_free(call->cache, (void *)p);
+		break;
+	case KMG_FREE_DEVM:
+		kmg_devm_forget(call->dev, p);
+		devm_kfree(call->dev, p);
+		break;
+	default:
+		break;	/* kmem_cache_destroy() has no NMI path: see below */
+	}
+}
+
+static void kmg_nmi_work_fn(struct irq_work *work)
+{
+	struct kmg_nmi_queue *nq = container_of(work, struct kmg_nmi_queue, work);
+	struct kmg_nmi_slot *s;
+	unsigned int i;
+
+	for (i = 0; i < KMG_NMI_SLOTS; i++) {
+		s = &nq->slot[i];
+		if (atomic_read_acquire(&s->state) != 2)
+			continue;
+		if (kmg_free(s->desc, s->p, &s->call))
+			kmg_free_plain(s->p, &s->call);
+		atomic_set_release(&s->state, 0);
+	}
+}
+
+static bool kmg_nmi_free(struct kmemguard_site *desc, const void *p,
+			 const struct kmg_free_call *call)
+{
+	struct kmg_nmi_queue *nq = this_cpu_ptr(&kmg_nmi_queues);
+	struct kmg_site tmp, *site = kmg_nmi_site(desc, &tmp);
+	unsigned int i;
+
+	for (i = 0; i < KMG_NMI_SLOTS; i++) {
+		struct kmg_nmi_slot *s = &nq->slot[i];
+
+		if (atomic_cmpxchg(&s->state, 0, 1) != 0)
+			continue;
+		s->desc = desc;
+		s->p = p;
+		s->call = *call;
+		atomic_set_release(&s->state, 2);
+		irq_work_queue(&nq->work);
+		kmg_count(KMG_COUNT_NMI_DEFERRED);
+		kmg_report_nmi_free(site, call, p, true);
+		return false;
+	}
+	/* No slot: leaking it is safe, freeing it here is not. */
+	kmg_count(KMG_COUNT_DEGRADED);
+	kmg_report_nmi_free(site, call, p, false);
+	return false;
+}
+
+/* Wait until no free parked in NMI context is pending. Context: process. */
+void kmg_nmi_sync(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		irq_work_sync(&per_cpu_ptr(&kmg_nmi_queues, cpu)->work);
+}
+
+int kmg_wrappers_init(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		init_irq_work(&per_cpu_ptr(&kmg_nmi_queues, cpu)->work,
+			      kmg_nmi_work_fn);
+	kmg_wq = alloc_workqueue("kmemguard", 0, 0);
+	return kmg_wq ? 0 : -ENOMEM;
+}
+
+/* No tracked module is left: nothing can park or queue work any more. */
+void kmg_wrappers_exit(void)
+{
+	kmg_nmi_sync();
+	destroy_workqueue(kmg_wq);	/* drains deferred cache destroys */
+	kmg_devm_exit();
+}

@@ -85,7 +85,7 @@ b0=$(slab_bytes)
 echo "fill tracked $mem" > $R
 b1=$(slab_bytes)
 echo "drain tracked 1" > $R
-out "memory objects=$mem record_cache_bytes=$((b1 - b0)) table_buckets=$((1 << $(cat /sys/module/kmemguard/parameters/table_bits)))"
+out "memory objects=$mem record_cache_bytes=$((b1 - b0)) table_buckets=$(sed -n 's/^table buckets: //p' /sys/kernel/debug/kmemguard/stats)"
 
 # A big table: $big live tracked objects, the pair cost again, and the
 # time to read every line of "allocations".

@@ -47,7 +47,10 @@ kmg_run_file() {
 				done
 			fi
 			# A failed test must not leave its modules or
-			# settings to the next.
+			# settings to the next. (A leaky one WARNs at unload on
+			# the debug kernel: the final log check reports it,
+			# but the boot goes on to the other tests.)
+			echo 0 > /proc/sys/kernel/panic_on_warn
 			for m in $(grep -o '^kmg_[a-z_]*' /proc/modules); do
 				rmmod "$m" 2>/dev/null
 			done

@@ -2,19 +2,27 @@
 # Concurrency stress (tests/stress/kmg_stress.c): for 60 s with a fixed
 # seed, a kthread per CPU, per-CPU timers (softirq), hrtimers and irq_work
 # (hard IRQ) allocate all four families and free each other's objects, with
-# 5% of kmg_stress's allocations failed by a fault rule, while this test
-# reads every debugfs file in a loop and loads and unloads another tracked
-# module. Pass: no kmemguard report at all (the workload is correct), the
-# counters balance (what was allocated meanwhile was freed: live back where
-# it was), and the final log check finds no KASAN, lockdep, RCU, hung-task
-# or soft-lockup report. On the debug kernel kmemleak then finds nothing.
+# 5% of kmg_stress's allocations failed by a fault rule, while a reader
+# process reads every debugfs file in a loop, another process changes
+# kmemguard's parameters (quarantine, stack sampling) and disables and
+# re-enables it, and this one loads and unloads tracked modules: kmg_clean,
+# and two modules that free each other's objects (tests/lifetime). Pass: no
+# kmemguard report at all (the workload is correct), the counters balance
+# (what was allocated meanwhile was freed, or dropped by a disable: live
+# back where it was), and the final log check finds no KASAN, lockdep, RCU,
+# hung-task or soft-lockup report. On the debug kernel kmemleak then finds
+# nothing.
 
 KMG_STRESS_SECONDS=60
 
 test_stress_everything_at_once() {
 	a0=$(kmg_stat allocations)
 	f0=$(kmg_stat frees)
+	d0=$(kmg_stat 'records dropped (disabled)')
 	l0=$(kmg_stat 'live objects')
+	# Disabling drops every record: start from none, so that none is lost.
+	[ "$l0" = 0 ] || kmg_fail "$l0 live objects before the stress"
+	kmg_insmod kmg_slot
 	# What earlier tests leaked on purpose is kmemleak's baseline.
 	if kmg_is_debug; then
 		echo scan > /sys/kernel/debug/kmemleak
@@ -36,31 +44,56 @@ test_stress_everything_at_once() {
 		done
 		echo $reads > /tmp/stress-reads
 	) &
+	# Parameters changed under load, and kmemguard switched off and on.
+	(
+		p=/sys/module/kmemguard/parameters
+		changes=0
+		while [ "$(cut -d. -f1 /proc/uptime)" -lt $end ]; do
+			for v in 1024:1 0:64 7:0 256:64; do
+				echo ${v%:*} > $p/quarantine
+				echo ${v#*:} > $p/stack_sample
+				sleep 0.5
+			done
+			echo disable > $KMG_DBG/control
+			sleep 0.2
+			echo enable > $KMG_DBG/control
+			changes=$((changes + 1))
+		done
+		echo $changes > /tmp/stress-changes
+	) &
 	rounds=0
 	while [ "$(cut -d. -f1 /proc/uptime)" -lt $end ]; do
 		kmg_insmod kmg_clean rounds=1
 		rmmod kmg_clean
+		# a allocates, b frees them all; unloaded in turn.
+		kmg_insmod kmg_pair_a n=4
+		kmg_insmod kmg_pair_b count=4
+		if [ $((rounds % 2)) = 0 ]; then rmmod kmg_pair_a kmg_pair_b; else rmmod kmg_pair_b kmg_pair_a; fi
 		rounds=$((rounds + 1))
 	done
 	wait
+	rmmod kmg_slot
+	changes=$(cat /tmp/stress-changes)
 	reads=$(cat /tmp/stress-reads)
 	injected=$(sed -n 's/.* injected=\([0-9]*\).*/\1/p' $KMG_DBG/faults)
 	rmmod kmg_stress
 	echo clear > $KMG_DBG/faults
 	d=$(kmg_dmesg)
 	echo "$d" | grep 'kmg_stress: '
-	echo "$reads reads of every file, $rounds loads, $injected injected failures"
+	echo "$reads reads of every file, $rounds loads, $changes disable/enable cycles, $injected injected failures"
 	kmg_expect_no_reports
-	[ "$rounds" -ge 3 ] && [ "${reads:-0}" -ge 3 ] || kmg_fail "only $reads reads, $rounds loads"
+	[ "$rounds" -ge 3 ] && [ "${reads:-0}" -ge 3 ] && [ "${changes:-0}" -ge 2 ] ||
+		kmg_fail "only $reads reads, $rounds loads, $changes cycles"
 	[ "${injected:-0}" -gt 0 ] || kmg_fail "no failure injected"
 	n=$(echo "$d" | sed -n 's/.*kmg_stress: \([0-9]*\) allocations.*/\1/p')
 	[ "${n:-0}" -gt 1000 ] || kmg_fail "only ${n:-0} allocations"
 	a1=$(kmg_stat allocations)
 	f1=$(kmg_stat frees)
+	d1=$(kmg_stat 'records dropped (disabled)')
 	l1=$(kmg_stat 'live objects')
 	[ "$l1" = "$l0" ] || kmg_fail "live objects $l0 before, $l1 after"
-	[ $((a1 - a0)) = $((f1 - f0)) ] ||
-		kmg_fail "$((a1 - a0)) allocations but $((f1 - f0)) frees meanwhile"
+	[ $((a1 - a0)) = $((f1 - f0 + d1 - d0)) ] ||
+		kmg_fail "$((a1 - a0)) allocations but $((f1 - f0)) frees and $((d1 - d0)) dropped meanwhile"
 	if kmg_is_debug; then
 		sleep 6		# kmemleak reports objects older than 5 s only
 		echo scan > /sys/kernel/debug/kmemleak
@@ -69,7 +102,7 @@ test_stress_everything_at_once() {
 		# now: only what kmg_stress's threads allocated (its module text
 		# is gone, so by their comm) and kmemguard's own memory count.
 		if grep -A20 '^unreferenced object' /tmp/kl |
-			grep -E 'comm "kmg_stress/|kmg_track_alloc|kmg_table_init|kmg_debugfs|kmg_fault_add|kmg_save_stack'; then
+			grep -E 'comm "kmg_stress/|kmg_record_|kmg_site_|kmg_table_init|kmg_debugfs|kmg_fault_add|kmg_stack_'; then
 			kmg_fail "kmemleak reports kmg_stress's or kmemguard's own memory"
 		fi
 		echo clear > /sys/kernel/debug/kmemleak

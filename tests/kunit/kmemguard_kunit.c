@@ -1,160 +1,217 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit suite for kmemguard's record table and site statistics (table.c)
- * and leak grouping (report.c). It drives the internals directly with fake,
- * non-canonical object addresses, which no allocator ever returns, so the
- * records it makes cannot collide with real ones.
+ * KUnit suite for kmemguard's core: records and table (record.c), site
+ * shadows (site.c), the quarantine (quarantine.c), free verdicts (check.c,
+ * family.c), leak grouping (report.c) and fault rules (fault.c).
+ *
+ * Sites are static descriptors, like the header's, of stand-in modules
+ * (mod_a, mod_b); each case ends by running kmemguard's own unload
+ * processing for them (kmg_module_going()), so no shadow or record
+ * outlives the case. Frees go through the exported entry points, on real
+ * memory, so that the quarantine holds and releases it for real.
  */
 #include <kunit/test.h>
 #include <linux/irq_work.h>
 #include <linux/sched.h>
+#include <linux/slab.h>
 
 #include "kmg.h"
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 
-static struct module mod_a, mod_b;	/* stand-ins for two drivers */
+static struct module mod_a = { .name = "kmg_test_a" };
+static struct module mod_b = { .name = "kmg_test_b" };
 
 #define FAKE(i)	((void *)(0xdead000000000000UL + (i) * 64))
 
-/*
- * Static, like the header's: a site must outlive its records, even when an
- * assertion ends a test early (leftovers are then reported at unload).
- */
 #define KMG_TEST_SITE(f, l, m) \
 	{ .file = f, .func = "kmg_test", .line = l, .mod = m }
 
+/* The module "unloads": its leaks are reported, its shadows released. */
+static void kmg_test_unload(struct module *mod)
+{
+	kmg_module_going(mod);
+}
+
+static struct kmg_site *kmg_test_shadow(struct kunit *test,
+					struct kmemguard_site *desc)
+{
+	struct kmg_site *s = kmg_site_create(desc, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	return s;
+}
+
+static void kmg_test_shadow_owns_its_strings(struct kunit *test)
+{
+	char file[] = "drivers/x/y.c", func[] = "probe";
+	struct kmemguard_site desc = { .file = file, .func = func, .line = 7,
+				       .mod = &mod_a };
+	struct kmg_site *s = kmg_test_shadow(test, &desc);
+
+	/* Published once in the descriptor; a second lookup is the same. */
+	KUNIT_EXPECT_PTR_EQ(test, desc.shadow, s);
+	KUNIT_EXPECT_PTR_EQ(test, kmg_site_create(&desc, GFP_KERNEL), s);
+	/* Copies: what the driver's memory says later does not matter. */
+	KUNIT_EXPECT_PTR_NE(test, s->file, (const char *)file);
+	file[0] = 'X';
+	func[0] = 'X';
+	KUNIT_EXPECT_STREQ(test, s->file, "drivers/x/y.c");
+	KUNIT_EXPECT_STREQ(test, s->func, "probe");
+	KUNIT_EXPECT_STREQ(test, s->modname, "kmg_test_a");
+	KUNIT_EXPECT_TRUE(test, kmg_module_tracked(&mod_a));
+	kmg_test_unload(&mod_a);
+	KUNIT_EXPECT_FALSE(test, kmg_module_tracked(&mod_a));
+}
+
 static void kmg_test_track_and_untrack(struct kunit *test)
 {
-	static struct kmemguard_site site = KMG_TEST_SITE("a.c", 1, THIS_MODULE);
+	static struct kmemguard_site desc = KMG_TEST_SITE("a.c", 1, &mod_a);
+	struct kmg_site *site = kmg_test_shadow(test, &desc);
 	struct kmg_record *rec;
 
-	kmg_track_alloc(&site, FAKE(1), 100, GFP_KERNEL, KMG_FAM_VMALLOC, 0,
-			NULL, KMG_REC_KV);
-	rec = kmg_track_free(FAKE(1));
+	kmg_record_track(site, FAKE(1), 100, GFP_KERNEL, KMG_FAM_VMALLOC, 0,
+			 NULL, KMG_REC_KV);
+	rec = kmg_record_untrack(FAKE(1));
 	KUNIT_ASSERT_NOT_NULL(test, rec);
 	KUNIT_EXPECT_EQ(test, rec->addr, (unsigned long)FAKE(1));
 	KUNIT_EXPECT_EQ(test, rec->size, 100);
-	KUNIT_EXPECT_PTR_EQ(test, rec->site, &site);
+	KUNIT_EXPECT_PTR_EQ(test, rec->site, site);
 	KUNIT_EXPECT_EQ(test, rec->family, KMG_FAM_VMALLOC);
-	KUNIT_EXPECT_EQ(test, rec->flags, KMG_REC_KV);
+	KUNIT_EXPECT_TRUE(test, rec->flags & KMG_REC_KV);
 	KUNIT_EXPECT_TRUE(test, rec->gfp == GFP_KERNEL);
 	KUNIT_EXPECT_EQ(test, rec->ctx, KMG_CTX_TASK);
 	KUNIT_EXPECT_EQ(test, rec->pid, task_pid_nr(current));
-	kmg_record_release(rec);
+	kmg_record_put(rec);
 	/* Gone: a second free finds nothing. */
-	KUNIT_EXPECT_NULL(test, kmg_track_free(FAKE(1)));
-	kmg_sites_forget_module(THIS_MODULE);
+	KUNIT_EXPECT_NULL(test, kmg_record_untrack(FAKE(1)));
+	kmg_test_unload(&mod_a);
 }
 
 static void kmg_test_site_statistics(struct kunit *test)
 {
-	static struct kmemguard_site site = KMG_TEST_SITE("b.c", 2, THIS_MODULE);
+	static struct kmemguard_site desc = KMG_TEST_SITE("b.c", 2, &mod_a);
+	struct kmg_site *site = kmg_test_shadow(test, &desc);
+	struct kmg_site_sums s;
 	int i;
 
 	for (i = 0; i < 3; i++)
-		kmg_track_alloc(&site, FAKE(10 + i), 10 * (i + 1), GFP_KERNEL,
-				KMG_FAM_KMALLOC, 0, NULL, 0);
-	kmg_record_release(kmg_track_free(FAKE(11)));
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&site.live), 2);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&site.live_bytes), 40);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&site.peak_bytes), 60);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&site.allocs), 3);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&site.frees), 1);
-	/* A failed allocation is counted; kmalloc(0) is not an object. */
-	kmg_track_alloc(&site, NULL, 5, GFP_KERNEL, KMG_FAM_KMALLOC, 0, NULL, 0);
-	kmg_track_alloc(&site, ZERO_SIZE_PTR, 0, GFP_KERNEL, KMG_FAM_KMALLOC,
-			0, NULL, 0);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&site.failed), 1);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&site.allocs), 3);
-	KUNIT_EXPECT_TRUE(test, site.registered);
-	kmg_record_release(kmg_track_free(FAKE(10)));
-	kmg_record_release(kmg_track_free(FAKE(12)));
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&site.live), 0);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&site.live_bytes), 0);
-	kmg_sites_forget_module(THIS_MODULE);
-	KUNIT_EXPECT_FALSE(test, site.registered);
+		kmg_record_track(site, FAKE(10 + i), 10 * (i + 1), GFP_KERNEL,
+				 KMG_FAM_KMALLOC, 0, NULL, 0);
+	kmg_site_sum(site, &s);
+	KUNIT_EXPECT_EQ(test, s.peak_bytes, 60);
+	kmg_record_put(kmg_record_untrack(FAKE(11)));
+	kmg_site_sum(site, &s);
+	KUNIT_EXPECT_EQ(test, s.live, 2);
+	KUNIT_EXPECT_EQ(test, s.live_bytes, 40);
+	KUNIT_EXPECT_EQ(test, s.peak_bytes, 60);
+	KUNIT_EXPECT_EQ(test, s.allocs, 3);
+	KUNIT_EXPECT_EQ(test, s.frees, 1);
+	kmg_site_failed(site);
+	kmg_site_sum(site, &s);
+	KUNIT_EXPECT_EQ(test, s.failed, 1);
+	kmg_record_put(kmg_record_untrack(FAKE(10)));
+	kmg_record_put(kmg_record_untrack(FAKE(12)));
+	kmg_site_sum(site, &s);
+	KUNIT_EXPECT_EQ(test, s.live, 0);
+	KUNIT_EXPECT_EQ(test, s.live_bytes, 0);
+	kmg_test_unload(&mod_a);
 }
 
 static void kmg_test_stale_record_replaced(struct kunit *test)
 {
-	static struct kmemguard_site site = KMG_TEST_SITE("c.c", 3, THIS_MODULE);
-	long stale = atomic_long_read(&kmg_counters[KMG_COUNT_STALE]);
+	static struct kmemguard_site desc = KMG_TEST_SITE("c.c", 3, &mod_a);
+	struct kmg_site *site = kmg_test_shadow(test, &desc);
+	long stale = kmg_counter_read(KMG_COUNT_STALE);
+	struct kmg_site_sums s;
 
 	/* Freed behind kmemguard's back, then handed out again. */
-	kmg_track_alloc(&site, FAKE(20), 8, GFP_KERNEL, KMG_FAM_KMALLOC, 0,
-			NULL, 0);
-	kmg_track_alloc(&site, FAKE(20), 16, GFP_KERNEL, KMG_FAM_KMALLOC, 0,
-			NULL, 0);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&kmg_counters[KMG_COUNT_STALE]),
-			stale + 1);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&site.live), 1);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&site.live_bytes), 16);
-	kmg_record_release(kmg_track_free(FAKE(20)));
-	KUNIT_EXPECT_NULL(test, kmg_track_free(FAKE(20)));
-	kmg_sites_forget_module(THIS_MODULE);
+	kmg_record_track(site, FAKE(20), 8, GFP_KERNEL, KMG_FAM_KMALLOC, 0,
+			 NULL, 0);
+	kmg_record_track(site, FAKE(20), 16, GFP_KERNEL, KMG_FAM_KMALLOC, 0,
+			 NULL, 0);
+	KUNIT_EXPECT_EQ(test, kmg_counter_read(KMG_COUNT_STALE), stale + 1);
+	kmg_site_sum(site, &s);
+	KUNIT_EXPECT_EQ(test, s.live, 1);
+	KUNIT_EXPECT_EQ(test, s.live_bytes, 16);
+	kmg_record_put(kmg_record_untrack(FAKE(20)));
+	KUNIT_EXPECT_NULL(test, kmg_record_untrack(FAKE(20)));
+	kmg_test_unload(&mod_a);
 }
 
 static void kmg_test_restore_after_failed_free(struct kunit *test)
 {
-	static struct kmemguard_site site = KMG_TEST_SITE("d.c", 4, THIS_MODULE);
+	static struct kmemguard_site desc = KMG_TEST_SITE("d.c", 4, &mod_a);
+	struct kmg_site *site = kmg_test_shadow(test, &desc);
+	struct kmg_site_sums s;
 	struct kmg_record *rec;
 
-	kmg_track_alloc(&site, FAKE(30), 64, GFP_KERNEL, KMG_FAM_KMALLOC, 0,
-			NULL, 0);
-	rec = kmg_track_free(FAKE(30));
+	kmg_record_track(site, FAKE(30), 64, GFP_KERNEL, KMG_FAM_KMALLOC, 0,
+			 NULL, 0);
+	rec = kmg_record_untrack(FAKE(30));
 	KUNIT_ASSERT_NOT_NULL(test, rec);
-	kmg_track_restore(rec);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&site.live), 1);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&site.frees), 0);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&site.allocs), 1);
-	rec = kmg_track_free(FAKE(30));
-	KUNIT_ASSERT_PTR_EQ(test, rec->site, &site);
-	kmg_record_release(rec);
-	kmg_sites_forget_module(THIS_MODULE);
+	kmg_record_restore(rec);
+	kmg_site_sum(site, &s);
+	KUNIT_EXPECT_EQ(test, s.live, 1);
+	KUNIT_EXPECT_EQ(test, s.frees, 0);
+	KUNIT_EXPECT_EQ(test, s.allocs, 1);
+	rec = kmg_record_untrack(FAKE(30));
+	KUNIT_ASSERT_NOT_NULL(test, rec);
+	KUNIT_EXPECT_PTR_EQ(test, rec->site, site);
+	kmg_record_put(rec);
+	kmg_test_unload(&mod_a);
 }
 
 static void kmg_test_extract_module(struct kunit *test)
 {
 	static struct kmemguard_site a = KMG_TEST_SITE("e.c", 5, &mod_a);
 	static struct kmemguard_site b = KMG_TEST_SITE("f.c", 6, &mod_b);
+	struct kmg_site *sa = kmg_test_shadow(test, &a);
+	struct kmg_site *sb = kmg_test_shadow(test, &b);
 	struct kmg_record *out, *rec, *next;
 	unsigned long count, n = 0;
+	struct kmg_site_sums s;
 	int i;
 
 	for (i = 0; i < 3; i++)
-		kmg_track_alloc(&a, FAKE(40 + i), 1, GFP_KERNEL,
-				KMG_FAM_KMALLOC, 0, NULL, 0);
+		kmg_record_track(sa, FAKE(40 + i), 1, GFP_KERNEL,
+				 KMG_FAM_KMALLOC, 0, NULL, 0);
 	for (i = 0; i < 2; i++)
-		kmg_track_alloc(&b, FAKE(50 + i), 1, GFP_KERNEL,
-				KMG_FAM_KMALLOC, 0, NULL, 0);
+		kmg_record_track(sb, FAKE(50 + i), 1, GFP_KERNEL,
+				 KMG_FAM_KMALLOC, 0, NULL, 0);
 	out = kmg_table_extract_module(&mod_a, &count);
 	KUNIT_EXPECT_EQ(test, count, 3);
 	for (rec = out; rec; rec = next) {
 		next = rec->next;
-		KUNIT_EXPECT_PTR_EQ(test, rec->site, &a);
-		kmg_record_release(rec);
+		KUNIT_EXPECT_PTR_EQ(test, rec->site, sa);
+		kmg_record_put(rec);
 		n++;
 	}
 	KUNIT_EXPECT_EQ(test, n, 3);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&a.live), 0);
+	kmg_site_sum(sa, &s);
+	KUNIT_EXPECT_EQ(test, s.live, 0);
 	/* The other module's records are untouched. */
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&b.live), 2);
+	kmg_site_sum(sb, &s);
+	KUNIT_EXPECT_EQ(test, s.live, 2);
 	for (i = 0; i < 2; i++) {
-		rec = kmg_track_free(FAKE(50 + i));
+		rec = kmg_record_untrack(FAKE(50 + i));
 		KUNIT_ASSERT_NOT_NULL(test, rec);
-		kmg_record_release(rec);
+		kmg_record_put(rec);
 	}
-	kmg_sites_forget_module(&mod_a);
-	kmg_sites_forget_module(&mod_b);
+	kmg_test_unload(&mod_a);
+	kmg_test_unload(&mod_b);
 }
 
 static void kmg_test_leak_grouping(struct kunit *test)
 {
-	static struct kmemguard_site s1 = KMG_TEST_SITE("g.c", 20, THIS_MODULE);
-	static struct kmemguard_site s2 = KMG_TEST_SITE("g.c", 7, THIS_MODULE);
-	static struct kmemguard_site s3 = KMG_TEST_SITE("a.c", 99, THIS_MODULE);
-	struct kmemguard_site *order[] = { &s1, &s2, &s3, &s1, &s3, &s1 };
+	static struct kmemguard_site d1 = KMG_TEST_SITE("g.c", 20, &mod_a);
+	static struct kmemguard_site d2 = KMG_TEST_SITE("g.c", 7, &mod_a);
+	static struct kmemguard_site d3 = KMG_TEST_SITE("a.c", 99, &mod_a);
+	struct kmg_site *s1 = kmg_test_shadow(test, &d1);
+	struct kmg_site *s2 = kmg_test_shadow(test, &d2);
+	struct kmg_site *s3 = kmg_test_shadow(test, &d3);
+	struct kmg_site *order[] = { s1, s2, s3, s1, s3, s1 };
+	depot_stack_handle_t stacks[] = { 5, 0, 0, 0, 0, 5 };
 	struct kmg_record recs[ARRAY_SIZE(order)] = {};
 	struct kmg_record *p[ARRAY_SIZE(order)];
 	unsigned long i;
@@ -162,93 +219,147 @@ static void kmg_test_leak_grouping(struct kunit *test)
 	for (i = 0; i < ARRAY_SIZE(order); i++) {
 		recs[i].site = order[i];
 		recs[i].addr = ARRAY_SIZE(order) - i;
+		recs[i].stack = stacks[i];
 		p[i] = &recs[i];
 	}
 	KUNIT_EXPECT_EQ(test, kmg_leak_sort(p, ARRAY_SIZE(p)), 3);
 	/* a.c:99 x2, then g.c:7, then g.c:20 x3, by address within a site. */
-	KUNIT_EXPECT_PTR_EQ(test, p[0]->site, &s3);
-	KUNIT_EXPECT_PTR_EQ(test, p[1]->site, &s3);
+	KUNIT_EXPECT_PTR_EQ(test, p[0]->site, s3);
+	KUNIT_EXPECT_PTR_EQ(test, p[1]->site, s3);
 	KUNIT_EXPECT_LT(test, p[0]->addr, p[1]->addr);
-	KUNIT_EXPECT_PTR_EQ(test, p[2]->site, &s2);
-	KUNIT_EXPECT_PTR_EQ(test, p[3]->site, &s1);
-	KUNIT_EXPECT_PTR_EQ(test, p[5]->site, &s1);
+	KUNIT_EXPECT_PTR_EQ(test, p[2]->site, s2);
+	/* g.c:20: the two with a stack first, together; the one without last. */
+	KUNIT_EXPECT_PTR_EQ(test, p[3]->site, s1);
+	KUNIT_EXPECT_EQ(test, p[3]->stack, 5);
+	KUNIT_EXPECT_EQ(test, p[4]->stack, 5);
+	KUNIT_EXPECT_EQ(test, p[5]->stack, 0);
+	kmg_test_unload(&mod_a);
 }
 
 struct kmg_test_irq {
 	struct irq_work work;
-	struct kmemguard_site *site;
+	struct kmg_site *site;
 };
 
 static void kmg_test_irq_fn(struct irq_work *work)
 {
 	struct kmg_test_irq *t = container_of(work, struct kmg_test_irq, work);
 
-	kmg_track_alloc(t->site, FAKE(60), 32, GFP_ATOMIC, KMG_FAM_KMALLOC, 0,
-			NULL, 0);
+	kmg_record_track(t->site, FAKE(60), 32, GFP_ATOMIC, KMG_FAM_KMALLOC, 0,
+			 NULL, 0);
 }
 
 static void kmg_test_hardirq_tracked(struct kunit *test)
 {
-	static struct kmemguard_site site = KMG_TEST_SITE("h.c", 8, THIS_MODULE);
-	struct kmg_test_irq t = { .site = &site };
+	static struct kmemguard_site desc = KMG_TEST_SITE("h.c", 8, &mod_a);
+	struct kmg_test_irq t = { .site = kmg_test_shadow(test, &desc) };
 	struct kmg_record *rec;
 
 	t.work = IRQ_WORK_INIT_HARD(kmg_test_irq_fn);
 	irq_work_queue(&t.work);
 	irq_work_sync(&t.work);
-	rec = kmg_track_free(FAKE(60));
+	rec = kmg_record_untrack(FAKE(60));
 	KUNIT_ASSERT_NOT_NULL(test, rec);
 	KUNIT_EXPECT_EQ(test, rec->ctx, KMG_CTX_HARDIRQ);
 	KUNIT_EXPECT_EQ(test, rec->pid, 0);
-	kmg_record_release(rec);
-	kmg_sites_forget_module(THIS_MODULE);
+	kmg_record_put(rec);
+	kmg_test_unload(&mod_a);
 }
 
 static void kmg_test_disable_drops_records(struct kunit *test)
 {
-	static struct kmemguard_site site = KMG_TEST_SITE("i.c", 9, THIS_MODULE);
+	static struct kmemguard_site desc = KMG_TEST_SITE("i.c", 9, &mod_a);
+	struct kmg_site *site = kmg_test_shadow(test, &desc);
+	struct kmg_site_sums s;
 
-	kmg_track_alloc(&site, FAKE(70), 8, GFP_KERNEL, KMG_FAM_KMALLOC, 0,
-			NULL, 0);
+	kmg_record_track(site, FAKE(70), 8, GFP_KERNEL, KMG_FAM_KMALLOC, 0,
+			 NULL, 0);
 	kmg_set_enabled(false);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&site.live), 0);
-	KUNIT_EXPECT_NULL(test, kmg_track_free(FAKE(70)));
+	kmg_site_sum(site, &s);
+	KUNIT_EXPECT_EQ(test, s.live, 0);
+	KUNIT_EXPECT_NULL(test, kmg_record_untrack(FAKE(70)));
 	/* While disabled nothing new is recorded. */
-	kmg_track_alloc(&site, FAKE(71), 8, GFP_KERNEL, KMG_FAM_KMALLOC, 0,
-			NULL, 0);
-	KUNIT_EXPECT_NULL(test, kmg_track_free(FAKE(71)));
+	kmg_record_track(site, FAKE(71), 8, GFP_KERNEL, KMG_FAM_KMALLOC, 0,
+			 NULL, 0);
+	KUNIT_EXPECT_NULL(test, kmg_record_untrack(FAKE(71)));
 	kmg_set_enabled(true);
-	kmg_track_alloc(&site, FAKE(72), 8, GFP_KERNEL, KMG_FAM_KMALLOC, 0,
-			NULL, 0);
-	kmg_record_release(kmg_track_free(FAKE(72)));
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&site.allocs), 2);
-	kmg_sites_forget_module(THIS_MODULE);
+	kmg_record_track(site, FAKE(72), 8, GFP_KERNEL, KMG_FAM_KMALLOC, 0,
+			 NULL, 0);
+	kmg_record_put(kmg_record_untrack(FAKE(72)));
+	kmg_site_sum(site, &s);
+	KUNIT_EXPECT_EQ(test, s.allocs, 2);
+	kmg_test_unload(&mod_a);
 }
 
+/* Pages: held by the quarantine on every kernel, KASAN or not. */
 static void kmg_test_double_free_seen_in_quarantine(struct kunit *test)
 {
-	static struct kmemguard_site site = KMG_TEST_SITE("j.c", 10, THIS_MODULE);
-	static struct kmemguard_site fsite = KMG_TEST_SITE("j.c", 11, THIS_MODULE);
-	struct kmg_record copy, *rec = NULL;
+	static struct kmemguard_site alloc = KMG_TEST_SITE("j.c", 10, &mod_a);
+	static struct kmemguard_site free = KMG_TEST_SITE("j.c", 11, &mod_b);
+	unsigned long p = kmemguard_get_free_pages(&alloc, GFP_KERNEL, 0);
+	struct kmg_record copy;
 
-	kmg_track_alloc(&site, FAKE(80), 24, GFP_KERNEL, KMG_FAM_KMALLOC, 0,
-			NULL, 0);
-	KUNIT_ASSERT_EQ(test, kmg_track_mark_freed(FAKE(80), &fsite, 0, &rec, &copy),
-			KMG_LOOKUP_LIVE);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&site.live), 0);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&site.frees), 1);
-	kmg_quarantine_add(rec, false);
-	/* The second free finds the first one's record, with its site. */
-	KUNIT_EXPECT_EQ(test, kmg_track_mark_freed(FAKE(80), &fsite, 0, &rec, &copy),
-			KMG_LOOKUP_FREED);
-	KUNIT_EXPECT_PTR_EQ(test, copy.free_site, &fsite);
-	KUNIT_EXPECT_PTR_EQ(test, copy.site, &site);
-	/* A freed record is not live: leak extraction leaves it alone. */
-	KUNIT_EXPECT_NULL(test, kmg_track_free(FAKE(80)));
-	kmg_quarantine_flush(NULL, NULL);
-	KUNIT_EXPECT_EQ(test, kmg_track_mark_freed(FAKE(80), &fsite, 0, &rec, &copy),
-			KMG_LOOKUP_NONE);
-	kmg_sites_forget_module(THIS_MODULE);
+	KUNIT_ASSERT_NE(test, p, 0);
+	kmemguard_free_pages(&free, p, 0);
+	/* The first free's record, with both sites, held with its memory. */
+	KUNIT_ASSERT_TRUE(test, kmg_table_find_freed(p, &copy));
+	KUNIT_EXPECT_PTR_EQ(test, copy.site, alloc.shadow);
+	KUNIT_EXPECT_PTR_EQ(test, copy.free_site, free.shadow);
+	KUNIT_EXPECT_TRUE(test, copy.flags & KMG_REC_HELD);
+	/* The freeing module unloads first: its quarantined record goes. */
+	kmg_test_unload(&mod_b);
+	KUNIT_EXPECT_FALSE(test, kmg_table_find_freed(p, &copy));
+	kmg_test_unload(&mod_a);
+}
+
+/*
+ * The quarantine at its largest and at 0, changed while full: every ring
+ * stays within its slots, every evicted record leaves the table with its
+ * memory, and after a flush nothing is held.
+ */
+static void kmg_test_quarantine_limits(struct kunit *test)
+{
+	static struct kmemguard_site alloc = KMG_TEST_SITE("k.c", 12, &mod_a);
+	static struct kmemguard_site free = KMG_TEST_SITE("k.c", 13, &mod_a);
+	unsigned int saved = READ_ONCE(kmg_quarantine_slots);
+	long released = kmg_counter_read(KMG_COUNT_HELD_RELEASED);
+	unsigned long pages[32], p;
+	struct kmg_record copy;
+	int i, held = 0;
+
+	WRITE_ONCE(kmg_quarantine_slots, 1024);
+	/* More frees than the ring has slots, on this CPU. */
+	migrate_disable();
+	for (i = 0; i < 3000; i++) {
+		p = kmemguard_get_free_pages(&alloc, GFP_KERNEL, 0);
+		KUNIT_ASSERT_NE(test, p, 0);
+		if (i >= 3000 - ARRAY_SIZE(pages))
+			pages[i - (3000 - ARRAY_SIZE(pages))] = p;
+		kmemguard_free_pages(&free, p, 0);
+	}
+	migrate_enable();
+	/* The most recent frees are still recognised. */
+	for (i = 0; i < ARRAY_SIZE(pages); i++)
+		held += kmg_table_find_freed(pages[i], &copy);
+	KUNIT_EXPECT_EQ(test, held, ARRAY_SIZE(pages));
+	/* 256 KiB per CPU at most: 64 pages each. */
+	KUNIT_EXPECT_LE(test, kmg_quarantine_held_bytes(),
+			num_possible_cpus() * 256UL * 1024);
+	KUNIT_EXPECT_GE(test, kmg_counter_read(KMG_COUNT_HELD_RELEASED),
+			released + 3000 - 64L * num_possible_cpus());
+	/* Down to 0 at run time: everything goes back at once. */
+	WRITE_ONCE(kmg_quarantine_slots, 0);
+	kmg_quarantine_trim();
+	KUNIT_EXPECT_EQ(test, kmg_quarantine_held_bytes(), 0);
+	for (i = 0; i < ARRAY_SIZE(pages); i++)
+		KUNIT_EXPECT_FALSE(test, kmg_table_find_freed(pages[i], &copy));
+	/* At 0 a free holds nothing. */
+	p = kmemguard_get_free_pages(&alloc, GFP_KERNEL, 0);
+	kmemguard_free_pages(&free, p, 0);
+	KUNIT_EXPECT_FALSE(test, kmg_table_find_freed(p, &copy));
+	WRITE_ONCE(kmg_quarantine_slots, saved);
+	kmg_test_unload(&mod_a);
+	KUNIT_EXPECT_EQ(test, kmg_quarantine_held_bytes(), 0);
 }
 
 static void kmg_test_free_verdicts(struct kunit *test)
@@ -261,7 +372,11 @@ static void kmg_test_free_verdicts(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kmg_free_verdict(&rec, &call), KMG_BUG_MISMATCHED_FREE);
 	call.api = KMG_FREE_KVFREE;
 	KUNIT_EXPECT_EQ(test, kmg_free_verdict(&rec, &call), KMG_BUG_NONE);
+	call.api = KMG_FREE_KREALLOC;
+	KUNIT_EXPECT_EQ(test, kmg_free_verdict(&rec, &call), KMG_BUG_NONE);
 	rec.family = KMG_FAM_VMALLOC;
+	KUNIT_EXPECT_EQ(test, kmg_free_verdict(&rec, &call), KMG_BUG_MISMATCHED_FREE);
+	call.api = KMG_FREE_KVFREE;
 	KUNIT_EXPECT_EQ(test, kmg_free_verdict(&rec, &call), KMG_BUG_NONE);
 	call.api = KMG_FREE_KFREE;
 	KUNIT_EXPECT_EQ(test, kmg_free_verdict(&rec, &call), KMG_BUG_MISMATCHED_FREE);
@@ -273,14 +388,18 @@ static void kmg_test_free_verdicts(struct kunit *test)
 	call.order = 1;
 	KUNIT_EXPECT_EQ(test, kmg_free_verdict(&rec, &call), KMG_BUG_WRONG_ORDER);
 	rec.family = KMG_FAM_CACHE;
-	rec.cache = (struct kmem_cache *)&mod_a;
+	rec.owner = &mod_a;
 	call.api = KMG_FREE_CACHE;
 	call.cache = (struct kmem_cache *)&mod_b;
 	KUNIT_EXPECT_EQ(test, kmg_free_verdict(&rec, &call), KMG_BUG_WRONG_CACHE);
-	call.cache = rec.cache;
+	call.cache = rec.owner;
 	KUNIT_EXPECT_EQ(test, kmg_free_verdict(&rec, &call), KMG_BUG_NONE);
 	/* kfree() of a cache object is legal since 6.4 (this is 6.12). */
 	call.api = KMG_FREE_KFREE;
+	KUNIT_EXPECT_EQ(test, kmg_free_verdict(&rec, &call), KMG_BUG_NONE);
+	rec.family = KMG_FAM_DEVM;
+	KUNIT_EXPECT_EQ(test, kmg_free_verdict(&rec, &call), KMG_BUG_MISMATCHED_FREE);
+	call.api = KMG_FREE_DEVM;
 	KUNIT_EXPECT_EQ(test, kmg_free_verdict(&rec, &call), KMG_BUG_NONE);
 }
 
@@ -315,13 +434,15 @@ static void kmg_test_fault_parse_valid(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, r.function, "f_1");
 	KUNIT_EXPECT_EQ(test, r.trigger, KMG_FAULT_EVERY);
 	KUNIT_ASSERT_EQ(test, kmg_test_parse(kmg_test_full_rule, &r, &why), 0);
-	KUNIT_EXPECT_EQ(test, r.family, KMG_FAULT_FAM_PAGES);
+	KUNIT_EXPECT_EQ(test, r.family, KMG_FAM_PAGES);
 	KUNIT_EXPECT_EQ(test, r.gfp, KMG_FAULT_GFP_NOWAIT);
 	KUNIT_EXPECT_EQ(test, r.trigger, KMG_FAULT_PROBABILITY);
 	KUNIT_EXPECT_EQ(test, r.n, 25);
 	KUNIT_EXPECT_EQ(test, r.seed, 16);
 	KUNIT_EXPECT_EQ(test, r.times, 4);
 	KUNIT_EXPECT_EQ(test, r.min_size, 4096);
+	KUNIT_ASSERT_EQ(test, kmg_test_parse("module=d family=cache nth=1", &r, &why), 0);
+	KUNIT_EXPECT_EQ(test, r.family, KMG_FAM_CACHE);
 }
 
 static void kmg_test_fault_parse_invalid(struct kunit *test)
@@ -331,6 +452,7 @@ static void kmg_test_fault_parse_invalid(struct kunit *test)
 		"module=drv nth=1 every=1", "module=drv probability=0",
 		"module=drv probability=101", "module=drv every=4294967296",
 		"module=drv nth=1 seed=1", "module=drv nth=1 family=heap",
+		"module=drv nth=1 family=devm", "module=drv nth=1 family=kmem_cache",
 		"module=drv nth=1 gfp=any", "module=drv nth=1 site=x.c",
 		"module=drv nth=1 site=:3", "module=drv nth=1 site=x.c:0",
 		"module=drv nth=1 site=x.c:-1", "module=a/b nth=1",
@@ -350,7 +472,40 @@ static void kmg_test_fault_parse_invalid(struct kunit *test)
 	}
 }
 
+/*
+ * Two overlapping rules: each counts every call it matches, so each one's
+ * nth= is the n-th call *it* matched, and a rule that fired does not hide
+ * the call from the next. __GFP_NOFAIL allocations are never failed.
+ */
+static void kmg_test_fault_rules_overlap(struct kunit *test)
+{
+	static struct kmemguard_site desc = KMG_TEST_SITE("l.c", 14, &mod_a);
+	struct kmg_site *site = kmg_test_shadow(test, &desc);
+	char r1[] = "module=kmg_test_a nth=2";
+	char r2[] = "module=kmg_test_a family=kmalloc nth=3";
+	char r3[] = "module=kmg_test_a every=1";
+	int fails[6], i;
+
+	KUNIT_ASSERT_EQ(test, kmg_fault_add(r1), 0);
+	KUNIT_ASSERT_EQ(test, kmg_fault_add(r2), 0);
+	for (i = 0; i < ARRAY_SIZE(fails); i++)
+		fails[i] = kmg_fault_inject(site, KMG_FAM_KMALLOC, GFP_KERNEL, 8);
+	/* Call 2 fails by rule 1, call 3 by rule 2 (its own third match). */
+	KUNIT_EXPECT_EQ(test, fails[0], 0);
+	KUNIT_EXPECT_EQ(test, fails[1], 1);
+	KUNIT_EXPECT_EQ(test, fails[2], 1);
+	KUNIT_EXPECT_EQ(test, fails[3], 0);
+	kmg_fault_clear();
+	KUNIT_ASSERT_EQ(test, kmg_fault_add(r3), 0);
+	KUNIT_EXPECT_TRUE(test, kmg_fault_inject(site, KMG_FAM_PAGES, GFP_KERNEL, 8));
+	KUNIT_EXPECT_FALSE(test, kmg_fault_inject(site, KMG_FAM_PAGES,
+						  GFP_KERNEL | __GFP_NOFAIL, 8));
+	kmg_fault_clear();
+	kmg_test_unload(&mod_a);
+}
+
 static struct kunit_case kmemguard_test_cases[] = {
+	KUNIT_CASE(kmg_test_shadow_owns_its_strings),
 	KUNIT_CASE(kmg_test_track_and_untrack),
 	KUNIT_CASE(kmg_test_site_statistics),
 	KUNIT_CASE(kmg_test_stale_record_replaced),
@@ -360,9 +515,11 @@ static struct kunit_case kmemguard_test_cases[] = {
 	KUNIT_CASE(kmg_test_hardirq_tracked),
 	KUNIT_CASE(kmg_test_disable_drops_records),
 	KUNIT_CASE(kmg_test_double_free_seen_in_quarantine),
+	KUNIT_CASE(kmg_test_quarantine_limits),
 	KUNIT_CASE(kmg_test_free_verdicts),
 	KUNIT_CASE(kmg_test_fault_parse_valid),
 	KUNIT_CASE(kmg_test_fault_parse_invalid),
+	KUNIT_CASE(kmg_test_fault_rules_overlap),
 	{}
 };
 

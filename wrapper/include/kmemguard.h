@@ -34,44 +34,28 @@
 #include <linux/device.h>
 #include <linux/kernel.h>
 
+struct kmg_site;
+
 /**
  * struct kmemguard_site - one allocation or free call site of a driver
  * @file:	source file, as the compiler saw it (immutable)
  * @func:	enclosing function (immutable)
- * @line:	source line (immutable)
- * @registered:	set once, by cmpxchg, when the site joins kmemguard's list
  * @mod:	module the call is compiled into (immutable)
- * @node:	entry in kmemguard's site list (kmemguard's sites lock)
- * @live:	objects allocated here and not yet freed (atomic)
- * @live_bytes:	bytes of those objects (atomic)
- * @peak_bytes:	highest @live_bytes seen (atomic, cmpxchg)
- * @allocs:	successful allocations (atomic)
- * @frees:	frees of objects allocated here (atomic)
- * @failed:	allocations that returned NULL, injected or not (atomic)
- * @report_time: jiffies of the last report about this site (cmpxchg)
- * @report_type: type of that report (written by its winner)
- * @report_repeats: reports suppressed since then (atomic)
+ * @line:	source line (immutable)
+ * @shadow:	kmemguard's own copy of this site, made on its first use and
+ *		set once (kmemguard's sites lock)
  *
- * One static instance per call site, in the calling module's data: it lives
- * exactly as long as that module, which is why kmemguard forgets a module's
- * sites when the module goes away.
+ * One static instance per call site, in the calling module's data, as
+ * alloc_tag's: it lives exactly as long as that module. It is read only by
+ * the driver's own calls; everything kmemguard keeps or prints later lives
+ * in the shadow, which kmemguard owns.
  */
 struct kmemguard_site {
 	const char *file;
 	const char *func;
-	unsigned int line;
-	unsigned int registered;
 	struct module *mod;
-	struct list_head node;
-	atomic_long_t live;
-	atomic_long_t live_bytes;
-	atomic_long_t peak_bytes;
-	atomic_long_t allocs;
-	atomic_long_t frees;
-	atomic_long_t failed;
-	unsigned long report_time;
-	unsigned int report_type;
-	atomic_t report_repeats;
+	unsigned int line;
+	struct kmg_site *shadow;
 };
 
 /* Exported entry points (wrapper/wrappers.c). */
@@ -117,8 +101,31 @@ void kmemguard_free_pages(struct kmemguard_site *site, unsigned long addr,
 void kmemguard___free_pages(struct kmemguard_site *site, struct page *page,
 			    unsigned int order);
 
-struct kmem_cache *kmemguard_cache_created(struct kmemguard_site *site,
-					   struct kmem_cache *s);
+struct kmem_cache_args;
+struct kmem_cache *kmemguard_kmem_cache_create(struct kmemguard_site *site,
+					       const char *name,
+					       unsigned int size,
+					       unsigned int align,
+					       slab_flags_t flags,
+					       void (*ctor)(void *));
+struct kmem_cache *kmemguard_kmem_cache_create_usercopy(struct kmemguard_site *site,
+							const char *name,
+							unsigned int size,
+							unsigned int align,
+							slab_flags_t flags,
+							unsigned int useroffset,
+							unsigned int usersize,
+							void (*ctor)(void *));
+struct kmem_cache *kmemguard_kmem_cache_create_args(struct kmemguard_site *site,
+						    const char *name,
+						    unsigned int size,
+						    struct kmem_cache_args *args,
+						    slab_flags_t flags);
+struct kmem_cache *kmemguard_kmem_cache_default_args(struct kmemguard_site *site,
+						     const char *name,
+						     unsigned int size,
+						     struct kmem_cache_args *args,
+						     slab_flags_t flags);
 void kmemguard_kmem_cache_destroy(struct kmemguard_site *site,
 				  struct kmem_cache *s);
 void *kmemguard_kmem_cache_alloc(struct kmemguard_site *site,
@@ -269,29 +276,43 @@ void kmemguard_devm_kfree(struct kmemguard_site *site, struct device *dev,
 #define __free_pages(page, order)					\
 	kmemguard___free_pages(__KMG_SITE, page, order)
 
-/* Slab caches: the cache itself is tracked too, so a lost one is a leak. */
+/*
+ * Slab caches: the cache itself is tracked too, so a lost one is a leak;
+ * kmemguard creates it unmergeable where the kernel allows (6.5+).
+ */
 #ifdef kmem_cache_create
 /* 6.12: kmem_cache_create() picks its variant with _Generic. */
 #undef kmem_cache_create
 #define kmem_cache_create(name, size, args, ...)			\
-	kmemguard_cache_created(__KMG_CALLER,				\
-		_Generic((args),					\
-			 struct kmem_cache_args *: __kmem_cache_create_args, \
-			 void *: __kmem_cache_default_args,		\
-			 default: __kmem_cache_create)(name, size, args, __VA_ARGS__))
+	_Generic((args),						\
+		 struct kmem_cache_args *: kmemguard_kmem_cache_create_args, \
+		 void *: kmemguard_kmem_cache_default_args,		\
+		 default: kmemguard_kmem_cache_create)(__KMG_CALLER,	\
+				name, size, args, __VA_ARGS__)
 #undef KMEM_CACHE
 #define KMEM_CACHE(__struct, __flags)					\
-	kmemguard_cache_created(__KMG_CALLER,				\
-		__kmem_cache_create_args(#__struct, sizeof(struct __struct), \
-			&(struct kmem_cache_args) {			\
-				.align	= __alignof__(struct __struct),	\
-			}, (__flags)))
+	kmemguard_kmem_cache_create_args(__KMG_CALLER, #__struct,	\
+		sizeof(struct __struct),				\
+		&(struct kmem_cache_args) {				\
+			.align	= __alignof__(struct __struct),		\
+		}, (__flags))
+#undef KMEM_CACHE_USERCOPY
+#define KMEM_CACHE_USERCOPY(__struct, __flags, __field)			\
+	kmemguard_kmem_cache_create_args(__KMG_CALLER, #__struct,	\
+		sizeof(struct __struct),				\
+		&(struct kmem_cache_args) {				\
+			.align		= __alignof__(struct __struct),	\
+			.useroffset	= offsetof(struct __struct, __field), \
+			.usersize	= sizeof_field(struct __struct, __field), \
+		}, (__flags))
 #else
 /* Before 6.12 KMEM_CACHE() expands to kmem_cache_create(): one wrapper. */
 #define kmem_cache_create(name, size, align, flags, ctor)		\
-	kmemguard_cache_created(__KMG_CALLER,				\
-				(kmem_cache_create)(name, size, align, flags, ctor))
+	kmemguard_kmem_cache_create(__KMG_CALLER, name, size, align, flags, ctor)
 #endif
+#define kmem_cache_create_usercopy(name, size, align, flags, uoff, usize, ctor) \
+	kmemguard_kmem_cache_create_usercopy(__KMG_CALLER, name, size, align, \
+					     flags, uoff, usize, ctor)
 #define kmem_cache_destroy(s)	kmemguard_kmem_cache_destroy(__KMG_SITE, s)
 #undef kmem_cache_alloc
 #define kmem_cache_alloc(s, gfp)					\

@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kmemguard allocator families: the one table that says, for each kind of
+ * memory a record can describe, which free calls match it, how kmemguard
+ * frees it itself (a held object leaving the quarantine, a mismatched free
+ * completed the right way), whether the quarantine may hold it, which fault
+ * rule family= selects it, and what it is called. Every other file asks this
+ * table instead of switching on the family.
+ *
+ * No locks: the table is written once at init (kmg_family_init()) and only
+ * read afterwards. kmg_vfree_list is a lock-less list (llist).
+ */
+
+#define pr_fmt(fmt) "kmemguard: " fmt
+
+#include <linux/device.h>
+#include <linux/llist.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include <linux/workqueue.h>
+
+#include "kmg.h"
+
+#define F(api)	BIT(KMG_FREE_##api)
+
+/* kfree() of a slab-cache object is legal since 6.4 (compat.h). */
+#define KMG_KFREE_OF_CACHE \
+	(KMG_KFREE_CACHE_OBJECT_OK ?					\
+	 F(KFREE) | F(KFREE_CONST) | F(KFREE_SENSITIVE) | F(KVFREE) | F(RCU) : 0)
+
+static void kmg_release_kmalloc(const struct kmg_record *rec)
+{
+	kfree((void *)rec->addr);
+}
+
+/*
+ * vfree() may sleep outside interrupt context (and defers itself inside
+ * one). Where kmemguard must give vmalloc memory back from atomic task
+ * context (a kfree() of it under a spinlock, completed the right way; a
+ * held area leaving the quarantine there) the area goes to a work item,
+ * linked through its own first bytes as vfree_atomic() does (which modules
+ * cannot call); a record that goes with it leaves the table only after the
+ * vfree(), so that a second free meanwhile is still recognised.
+ */
+struct kmg_vdefer {
+	struct llist_node node;
+	struct kmg_record *rec;		/* to unlink after the vfree(), or NULL */
+};
+
+static LLIST_HEAD(kmg_vfree_list);
+
+static void kmg_vfree_fn(struct work_struct *work)
+{
+	struct llist_node *n, *next;
+	struct kmg_record *rec;
+
+	llist_for_each_safe(n, next, llist_del_all(&kmg_vfree_list)) {
+		rec = container_of(n, struct kmg_vdefer, node)->rec;
+		vfree(n);
+		if (rec)
+			kmg_record_released(rec);
+	}
+}
+
+static DECLARE_WORK(kmg_vfree_work, kmg_vfree_fn);
+
+/* Give @p, a vmalloc area, back later; then let @rec (if any) go. */
+void kmg_vfree_deferred(void *p, struct kmg_record *rec)
+{
+	struct kmg_vdefer *d = p;
+
+	d->rec = rec;
+	if (llist_add(&d->node, &kmg_vfree_list))
+		schedule_work(&kmg_vfree_work);
+}
+
+static void kmg_release_vmalloc(const struct kmg_record *rec)
+{
+	void *p = (void *)rec->addr;
+
+	if (kmg_context_may_sleep() || in_interrupt())
+		vfree(p);
+	else
+		kmg_vfree_deferred(p, NULL);
+}
+
+/* Wait until every deferred vfree() is done and its record is gone. */
+void kmg_family_sync(void)
+{
+	flush_work(&kmg_vfree_work);
+}
+
+static void kmg_release_pages(const struct kmg_record *rec)
+{
+	free_pages(rec->addr, rec->order);
+}
+
+static void kmg_release_cache(const struct kmg_record *rec)
+{
+	kmem_cache_free(rec->owner, (void *)rec->addr);
+}
+
+static void kmg_release_cache_struct(const struct kmg_record *rec)
+{
+	kmem_cache_destroy((struct kmem_cache *)rec->addr);
+}
+
+struct kmg_family_ops kmg_families[KMG_FAM_NR] = {
+	[KMG_FAM_KMALLOC] = {
+		.name		= "kmalloc",
+		.fault_name	= "kmalloc",
+		.free_call	= "kfree()",
+		.frees		= F(KFREE) | F(KFREE_CONST) | F(KFREE_SENSITIVE) |
+				  F(KVFREE) | F(RCU) | F(KREALLOC),
+		.fault_class	= KMG_FAM_KMALLOC,
+		.release	= kmg_release_kmalloc,
+	},
+	[KMG_FAM_VMALLOC] = {
+		.name		= "vmalloc",
+		.fault_name	= "vmalloc",
+		.free_call	= "vfree()",
+		.frees		= F(VFREE) | F(KVFREE) | F(RCU),
+		.fault_class	= KMG_FAM_VMALLOC,
+		.release	= kmg_release_vmalloc,
+		.release_sleeps	= true,
+	},
+	[KMG_FAM_PAGES] = {
+		.name		= "pages",
+		.fault_name	= "pages",
+		.free_call	= "free_pages()",
+		.frees		= F(PAGES),
+		.fault_class	= KMG_FAM_PAGES,
+		.release	= kmg_release_pages,
+	},
+	[KMG_FAM_CACHE] = {
+		.name		= "kmem_cache",
+		.fault_name	= "cache",
+		.free_call	= "kmem_cache_free()",
+		.frees		= F(CACHE) | KMG_KFREE_OF_CACHE,
+		.fault_class	= KMG_FAM_CACHE,
+		.release	= kmg_release_cache,
+	},
+	[KMG_FAM_CACHE_STRUCT] = {
+		.name		= "kmem_cache_create",
+		.free_call	= "kmem_cache_destroy()",
+		.frees		= F(CACHE_DESTROY),
+		.fault_class	= KMG_FAM_CACHE,
+		.release	= kmg_release_cache_struct,
+	},
+	[KMG_FAM_DEVM] = {
+		.name		= "devm",
+		.free_call	= "devm_kfree()",
+		.frees		= F(DEVM),
+		.fault_class	= KMG_FAM_KMALLOC,
+		.release	= kmg_devm_release_memory,
+	},
+};
+
+const char *const kmg_free_api_names[KMG_FREE_NR] = {
+	[KMG_FREE_KFREE]		= "kfree()",
+	[KMG_FREE_KFREE_CONST]		= "kfree_const()",
+	[KMG_FREE_KFREE_SENSITIVE]	= "kfree_sensitive()",
+	[KMG_FREE_KVFREE]		= "kvfree()",
+	[KMG_FREE_RCU]			= "kfree_rcu()",
+	[KMG_FREE_VFREE]		= "vfree()",
+	[KMG_FREE_PAGES]		= "free_pages()",
+	[KMG_FREE_CACHE]		= "kmem_cache_free()",
+	[KMG_FREE_CACHE_DESTROY]	= "kmem_cache_destroy()",
+	[KMG_FREE_DEVM]			= "devm_kfree()",
+	[KMG_FREE_KREALLOC]		= "krealloc()",
+};
+
+/*
+ * What the quarantine may hold after a free: kmalloc, slab-cache, page and
+ * vmalloc memory (the latter given back through kmg_vfree_deferred() where
+ * vfree() could sleep). With KASAN, slab and kmalloc memory go back at
+ * once: KASAN's own quarantine catches use-after-free there, and holding
+ * the memory would hide it. Pages and vmalloc areas, which KASAN does not
+ * quarantine, are held there too.
+ */
+void kmg_family_init(void)
+{
+	bool kasan = IS_ENABLED(CONFIG_KASAN);
+
+	kmg_families[KMG_FAM_KMALLOC].holdable = !kasan;
+	kmg_families[KMG_FAM_CACHE].holdable = !kasan;
+	kmg_families[KMG_FAM_PAGES].holdable = true;
+	kmg_families[KMG_FAM_VMALLOC].holdable = true;
+}
+
+/* family= of a fault rule: one of the families that have a fault name. */
+int kmg_fault_class_parse(const char *name)
+{
+	int i;
+
+	for (i = 0; i < KMG_FAM_NR; i++)
+		if (kmg_families[i].fault_name &&
+		    !strcmp(kmg_families[i].fault_name, name))
+			return i;
+	return -1;
+}

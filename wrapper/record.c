@@ -1,0 +1,817 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kmemguard records and the record table.
+ *
+ * A record is born in kmg_record_track(), after the driver's allocation
+ * returned. A free turns it into a freed record in kmg_record_mark_freed()
+ * and hands it to the quarantine (quarantine.c); it dies in
+ * kmg_record_put(), called when the quarantine evicts it, when its module
+ * unloads with it live (reported as a leak first: kmg_table_extract_module()),
+ * when devres or krealloc() take it (kmg_record_untrack()), or when
+ * kmemguard is disabled (kmg_table_flush()).
+ *
+ * Notes on locking:
+ *
+ * - The table is an array of buckets, sized from the machine's memory at
+ *   load (one bucket per KMG_BYTES_PER_BUCKET of RAM), each a singly linked
+ *   chain of records whose head word doubles as a bit spinlock (bit 0),
+ *   taken with interrupts off: allocations are tracked in every context the
+ *   allocators allow, hardirq included, so the lock must be irq-safe, and it
+ *   must spin on PREEMPT_RT too. There is no global lock or shared counter
+ *   on the alloc/free path: two operations contend only when their
+ *   addresses hash to the same bucket. Nothing is allocated, printed or
+ *   waited for while a bucket lock is held; the quarantine releases held
+ *   memory under it (kfree(), free_pages(), kmem_cache_free(),
+ *   vfree_atomic(): none of them calls back into kmemguard).
+ * - Records come from per-CPU magazines (struct kmg_mag), touched only with
+ *   interrupts off on their own CPU, refilled from and drained to the
+ *   record cache in batches.
+ * - Every tracked operation runs inside rcu_read_lock() and re-checks
+ *   kmg_enabled there: disabling (core.c) and module unload wait with
+ *   synchronize_rcu() for operations in flight before they flush.
+ * - Lock order: a bucket lock is taken alone, or inside a quarantine ring's
+ *   lock (eviction); never two bucket locks at once.
+ */
+
+#define pr_fmt(fmt) "kmemguard: " fmt
+
+#include <linux/spinlock.h>
+#include <linux/bit_spinlock.h>
+#include <linux/hash.h>
+#include <linux/kmemleak.h>
+#include <linux/mm.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+
+#include "kmg.h"
+
+/* One bucket per this much RAM: 1M objects on a 1 GiB machine, chains of 2. */
+#define KMG_BYTES_PER_BUCKET	(2 * PAGE_SIZE)
+#define KMG_MIN_BUCKET_BITS	14
+#define KMG_MAX_BUCKET_BITS	23
+/* Records a CPU keeps at hand, and how many move to or from the cache at once. */
+#define KMG_MAG_SIZE		32
+#define KMG_MAG_BATCH		16
+
+static struct kmem_cache *kmg_record_cache;	/* set at init, then read-only */
+static unsigned long *kmg_buckets;		/* set at init; see locking */
+static unsigned int kmg_bucket_bits;		/* set at init, then read-only */
+
+atomic_t kmg_fail_records;	/* record allocations still to fail, testing aid */
+
+/* === Buckets ============================================================== */
+
+static unsigned long *kmg_bucket(unsigned long addr)
+{
+	return &kmg_buckets[hash_long(addr, kmg_bucket_bits)];
+}
+
+static void kmg_bucket_lock(unsigned long *b)
+	__acquires(b)
+{
+	bit_spin_lock(0, b);
+}
+
+static void kmg_bucket_unlock(unsigned long *b)
+	__releases(b)
+{
+	bit_spin_unlock(0, b);
+}
+
+static struct kmg_record *kmg_first(unsigned long *b)
+{
+	return (struct kmg_record *)(READ_ONCE(*b) & ~1UL);
+}
+
+/* Replace the pointer at @link (head word or ->next); bucket lock held. */
+static void kmg_link_set(struct kmg_record **link, unsigned long *b,
+			 struct kmg_record *rec)
+{
+	if ((unsigned long *)link == b)
+		WRITE_ONCE(*b, (unsigned long)rec | 1UL);	/* keep the lock bit */
+	else
+		*link = rec;
+}
+
+static void kmg_chain_insert(unsigned long *b, struct kmg_record *rec)
+{
+	rec->next = kmg_first(b);
+	kmg_link_set((struct kmg_record **)b, b, rec);
+}
+
+/* The record for @addr, or NULL; bucket lock held. */
+static struct kmg_record *kmg_chain_find(unsigned long *b, unsigned long addr)
+{
+	struct kmg_record *rec;
+
+	for (rec = kmg_first(b); rec; rec = rec->next)
+		if (rec->addr == addr)
+			return rec;
+	return NULL;
+}
+
+/* Unlink @rec from its chain, if it is there; bucket lock held. */
+static bool kmg_chain_unlink(unsigned long *b, struct kmg_record *rec)
+{
+	struct kmg_record **link = (struct kmg_record **)b;
+	struct kmg_record *cur;
+
+	for (cur = kmg_first(b); cur; cur = cur->next) {
+		if (cur == rec) {
+			kmg_link_set(link, b, rec->next);
+			rec->next = NULL;
+			return true;
+		}
+		link = &cur->next;
+	}
+	return false;
+}
+
+/* === Record memory: per-CPU magazines over the record cache =============== */
+
+/* Give @n records back to the cache, in bulk where interrupts allow. */
+static void kmg_records_free(struct kmg_record **recs, unsigned int n)
+{
+	if (!irqs_disabled()) {
+		kmem_cache_free_bulk(kmg_record_cache, n, (void **)recs);
+		return;
+	}
+	while (n)
+		kmem_cache_free(kmg_record_cache, recs[--n]);
+}
+
+struct kmg_mag {
+	unsigned int n;
+	struct kmg_record *r[KMG_MAG_SIZE];
+};
+
+static DEFINE_PER_CPU(struct kmg_mag, kmg_mags);
+
+/* A record from this CPU's magazine, or NULL; interrupts off. */
+static struct kmg_record *kmg_mag_pop(void)
+{
+	struct kmg_mag *m = this_cpu_ptr(&kmg_mags);
+
+	return m->n ? m->r[--m->n] : NULL;
+}
+
+/*
+ * Refill this CPU's magazine from the record cache with @gfp, and return
+ * one record, or NULL. Context: any but NMI; interrupts on or off as the
+ * caller's context allows @gfp.
+ */
+static struct kmg_record *kmg_mag_refill(gfp_t gfp)
+{
+	struct kmg_record *batch[KMG_MAG_BATCH];
+	unsigned long flags;
+	struct kmg_mag *m;
+	int n, i;
+
+	/* The bulk call must be made with interrupts on. */
+	n = irqs_disabled() ? 0 :
+	    kmem_cache_alloc_bulk(kmg_record_cache, gfp, ARRAY_SIZE(batch),
+				  (void **)batch);
+	if (!n) {
+		batch[0] = kmem_cache_alloc(kmg_record_cache, gfp);
+		n = batch[0] ? 1 : 0;
+		if (!n)
+			return NULL;
+	}
+	local_irq_save(flags);
+	m = this_cpu_ptr(&kmg_mags);
+	for (i = 1; i < n && m->n < KMG_MAG_SIZE; i++)
+		m->r[m->n++] = batch[i];
+	local_irq_restore(flags);
+	if (i < n)
+		kmg_records_free(batch + i, n - i);
+	return batch[0];
+}
+
+/*
+ * Flags for kmemguard's own record allocation: never more than the caller
+ * allowed (so GFP_NOFS/GFP_NOIO/GFP_ATOMIC callers keep their guarantees),
+ * never from the emergency reserves, never a warning. If it fails the
+ * driver's allocation still succeeds, untracked, and is counted.
+ */
+static gfp_t kmg_record_gfp(gfp_t gfp)
+{
+	return (gfp & (__GFP_RECLAIM | __GFP_IO | __GFP_FS)) |
+	       __GFP_NOWARN | __GFP_NOMEMALLOC;
+}
+
+/* A record dies: back to this CPU's magazine, or to the cache. */
+void kmg_record_put(struct kmg_record *rec)
+{
+	struct kmg_record *spill[KMG_MAG_BATCH];
+	unsigned long flags;
+	struct kmg_mag *m;
+	unsigned int n = 0;
+
+	local_irq_save(flags);
+	m = this_cpu_ptr(&kmg_mags);
+	if (m->n == KMG_MAG_SIZE) {
+		/* Full: hand half of it back, in one go, outside the loop. */
+		while (n < KMG_MAG_BATCH)
+			spill[n++] = m->r[--m->n];
+	}
+	m->r[m->n++] = rec;
+	local_irq_restore(flags);
+	if (n)
+		kmg_records_free(spill, n);
+}
+EXPORT_SYMBOL_IF_KUNIT(kmg_record_put);
+
+/* === Birth ================================================================ */
+
+/**
+ * kmg_record_track() - start tracking a new allocation: a record is born
+ * @site:	the driver's call site
+ * @p:		what the allocator returned, not NULL or ZERO_SIZE_PTR
+ * @size:	requested size
+ * @gfp:	the allocation's GFP flags (as run)
+ * @family:	enum kmg_family: which free is the right one
+ * @order:	page order (KMG_FAM_PAGES)
+ * @owner:	the object's cache (KMG_FAM_CACHE), devres entry (KMG_FAM_DEVM)
+ * @flags:	KMG_REC_*
+ *
+ * Context: any context the wrapped allocator may be called in, but NMI.
+ */
+void kmg_record_track(struct kmg_site *site, const void *p, size_t size,
+		      gfp_t gfp, enum kmg_family family, unsigned int order,
+		      void *owner, unsigned int flags)
+{
+	struct kmg_record *rec, *stale;
+	depot_stack_handle_t stack;
+	enum kmg_context ctx;
+	unsigned long *b, irqflags;
+	u64 when;
+
+	ctx = kmg_current_context();
+	if (unlikely(ctx == KMG_CTX_NMI))
+		return;	/* wrappers.c refuses allocations in NMI */
+	if (unlikely(atomic_read(&kmg_fail_records) > 0) &&
+	    atomic_dec_if_positive(&kmg_fail_records) >= 0) {
+		kmg_count(KMG_COUNT_DEGRADED);	/* control "fail_records=" */
+		return;
+	}
+	stack = kmg_stack_sample(site);
+	if (stack)
+		flags |= KMG_REC_SAMPLED;
+	/* The NMI-safe clock: records are born in any context. */
+	when = ktime_get_mono_fast_ns();
+
+	/*
+	 * The record first, outside the RCU section below: refilling the
+	 * magazine may sleep if the caller's flags allow it.
+	 */
+	local_irq_save(irqflags);
+	rec = kmg_mag_pop();
+	if (unlikely(!rec)) {
+		local_irq_restore(irqflags);
+		rec = kmg_mag_refill(kmg_record_gfp(gfp));
+		if (!rec) {
+			kmg_count(KMG_COUNT_DEGRADED);
+			return;
+		}
+		local_irq_save(irqflags);
+	}
+	rec->addr = (unsigned long)p;
+	rec->site = site;
+	rec->size = size;
+	rec->owner = owner;
+	rec->when = when;
+	rec->stack = stack;
+	rec->gfp = gfp;
+	rec->pid = ctx == KMG_CTX_TASK ? task_pid_nr(current) : 0;
+	rec->family = family;
+	rec->order = order;
+	rec->ctx = ctx;
+	rec->flags = flags;
+
+	rcu_read_lock();
+	if (unlikely(!READ_ONCE(kmg_enabled))) {
+		rcu_read_unlock();
+		local_irq_restore(irqflags);
+		kmg_record_put(rec);
+		return;
+	}
+	b = kmg_bucket(rec->addr);
+	kmg_bucket_lock(b);
+	/*
+	 * A record for this address already. A freed one: the quarantine
+	 * still owns it, but its memory was given back (KASAN) and handed
+	 * out again; it leaves the table. A live one: the object was freed
+	 * behind kmemguard's back (by code that does not include
+	 * kmemguard.h) and handed out again; that record is stale. (Two
+	 * live caches at one address are a merged cache, before 6.5: two
+	 * creations, two records.)
+	 */
+	stale = kmg_chain_find(b, rec->addr);
+	if (unlikely(stale)) {
+		if (stale->flags & KMG_REC_FREED) {
+			kmg_chain_unlink(b, stale);
+			stale->flags |= KMG_REC_DETACHED;
+			stale = NULL;
+		} else if (family == KMG_FAM_CACHE_STRUCT &&
+			   stale->family == KMG_FAM_CACHE_STRUCT) {
+			stale = NULL;
+		} else {
+			kmg_chain_unlink(b, stale);
+		}
+	}
+	kmg_chain_insert(b, rec);
+	kmg_bucket_unlock(b);
+	kmg_site_live_add(site, size);
+	__this_cpu_inc(kmg_counters.c[KMG_COUNT_ALLOCS]);
+	__this_cpu_inc(kmg_counters.c[KMG_COUNT_LIVE]);
+	if (unlikely(stale)) {
+		kmg_site_live_sub(stale->site, stale->size, false);
+		__this_cpu_dec(kmg_counters.c[KMG_COUNT_LIVE]);
+		__this_cpu_inc(kmg_counters.c[KMG_COUNT_STALE]);
+	}
+	rcu_read_unlock();
+	local_irq_restore(irqflags);
+	if (unlikely(stale))
+		kmg_record_put(stale);
+}
+EXPORT_SYMBOL_IF_KUNIT(kmg_record_track);
+
+/* === Frees ================================================================ */
+
+/**
+ * kmg_record_untrack() - stop tracking live object @p, no questions asked
+ * @p: start of the object
+ *
+ * For frees that cannot be wrong (devres releasing its own memory) and for
+ * krealloc(), which may have to put the record back.
+ *
+ * Return: the record, unlinked and owned by the caller (who must pass it to
+ * kmg_record_put() or kmg_record_restore()), or NULL if kmemguard does not
+ * track @p as live.
+ */
+struct kmg_record *kmg_record_untrack(const void *p)
+{
+	unsigned long *b, flags;
+	struct kmg_record *rec;
+
+	if (ZERO_OR_NULL_PTR(p))
+		return NULL;
+	b = kmg_bucket((unsigned long)p);
+	local_irq_save(flags);
+	kmg_bucket_lock(b);
+	rec = kmg_chain_find(b, (unsigned long)p);
+	if (rec && !(rec->flags & KMG_REC_FREED))
+		kmg_chain_unlink(b, rec);
+	else
+		rec = NULL;
+	kmg_bucket_unlock(b);
+	if (rec) {
+		kmg_site_live_sub(rec->site, rec->size, true);
+		__this_cpu_inc(kmg_counters.c[KMG_COUNT_FREES]);
+		__this_cpu_dec(kmg_counters.c[KMG_COUNT_LIVE]);
+	}
+	local_irq_restore(flags);
+	return rec;
+}
+EXPORT_SYMBOL_IF_KUNIT(kmg_record_untrack);
+
+/* Put back a record whose free did not happen (a failed krealloc()). */
+void kmg_record_restore(struct kmg_record *rec)
+{
+	unsigned long *b, flags;
+
+	b = kmg_bucket(rec->addr);
+	local_irq_save(flags);
+	kmg_bucket_lock(b);
+	kmg_chain_insert(b, rec);
+	kmg_bucket_unlock(b);
+	kmg_site_live_add(rec->site, rec->size);
+	/* Neither a new allocation nor a free: undo the counts. */
+	this_cpu_ptr(rec->site->pcpu)->allocs--;
+	this_cpu_ptr(rec->site->pcpu)->frees--;
+	__this_cpu_dec(kmg_counters.c[KMG_COUNT_FREES]);
+	__this_cpu_inc(kmg_counters.c[KMG_COUNT_LIVE]);
+	local_irq_restore(flags);
+}
+EXPORT_SYMBOL_IF_KUNIT(kmg_record_restore);
+
+/*
+ * Under KASAN a freed record stays in the table while KASAN says the memory
+ * is still free: its first byte is poisoned. Once the allocator handed the
+ * address out again (to anyone) it is not.
+ */
+static bool kmg_freed_record_current(const struct kmg_record *rec)
+{
+	if (rec->flags & KMG_REC_HELD)
+		return true;
+	return kmg_kasan_still_freed((void *)rec->addr);
+}
+
+/*
+ * Under generic KASAN, kmalloc and slab memory is not held (KASAN's own
+ * quarantine holds it, and catches use-after-free there); its freed record
+ * stays in the table only while KASAN's shadow says the memory is still free.
+ */
+static bool kmg_kasan_keeps(const struct kmg_record *rec, enum kmg_free_api api)
+{
+	return IS_ENABLED(CONFIG_KASAN_GENERIC) && api != KMG_FREE_RCU &&
+	       (rec->family == KMG_FAM_KMALLOC || rec->family == KMG_FAM_CACHE);
+}
+
+/**
+ * kmg_record_mark_freed() - a checked free of @p
+ * @p:		what the driver passed to a free call
+ * @free_site:	the free's call site
+ * @api:	the free call, which decides whether the memory can be held
+ * @rec:	set to the record that is now freed (KMG_LOOKUP_LIVE)
+ * @copy:	set to the record as it was (KMG_LOOKUP_LIVE, KMG_LOOKUP_FREED)
+ *
+ * A live record becomes a freed one in place, atomically under its bucket
+ * lock, so of two racing frees exactly one sees it live. In the same
+ * critical section it is decided whether the quarantine will hold the
+ * object's memory (KMG_REC_HELD: the record stays in the table, findable by
+ * a second free) or not (the record leaves the table now, KMG_REC_DETACHED,
+ * before the memory goes back): a freed record never claims an address
+ * kmemguard does not hold. The caller hands a record still in the table to
+ * the quarantine, a detached one to kmg_record_put().
+ */
+enum kmg_lookup kmg_record_mark_freed(const void *p, struct kmg_site *free_site,
+				      enum kmg_free_api api,
+				      struct kmg_record **rec,
+				      struct kmg_record *copy)
+{
+	enum kmg_lookup ret = KMG_LOOKUP_NONE;
+	unsigned long *b, flags;
+	struct kmg_record *r;
+
+	b = kmg_bucket((unsigned long)p);
+	if (!kmg_first(b)) {	/* racy peek: an empty chain holds nothing */
+		this_cpu_inc(kmg_counters.c[KMG_COUNT_UNTRACKED_FREES]);
+		return KMG_LOOKUP_NONE;
+	}
+	local_irq_save(flags);
+	kmg_bucket_lock(b);
+	r = kmg_chain_find(b, (unsigned long)p);
+	if (r && (r->flags & KMG_REC_FREED) && !kmg_freed_record_current(r)) {
+		/* Given back and handed out again: it is not ours any more. */
+		kmg_chain_unlink(b, r);
+		r->flags |= KMG_REC_DETACHED;
+		r = NULL;
+	}
+	if (r) {
+		*copy = *r;
+		if (r->flags & KMG_REC_FREED) {
+			ret = KMG_LOOKUP_FREED;
+		} else {
+			ret = KMG_LOOKUP_LIVE;
+			r->free_site = free_site;
+			r->free_stack = 0;
+			r->flags |= KMG_REC_FREED;
+			if (kmg_can_hold(r, api)) {
+				r->flags |= KMG_REC_HELD;
+			} else if (!kmg_kasan_keeps(r, api)) {
+				kmg_chain_unlink(b, r);
+				r->flags |= KMG_REC_DETACHED;
+			}
+			*rec = r;
+		}
+	}
+	kmg_bucket_unlock(b);
+	if (ret == KMG_LOOKUP_LIVE) {
+		kmg_site_live_sub(copy->site, copy->size, true);
+		__this_cpu_inc(kmg_counters.c[KMG_COUNT_FREES]);
+		__this_cpu_dec(kmg_counters.c[KMG_COUNT_LIVE]);
+	} else if (ret == KMG_LOOKUP_NONE) {
+		__this_cpu_inc(kmg_counters.c[KMG_COUNT_UNTRACKED_FREES]);
+	}
+	local_irq_restore(flags);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(kmg_record_mark_freed);
+
+/* A freed record of @p still claims it: copied to @copy. */
+bool kmg_table_find_freed(unsigned long p, struct kmg_record *copy)
+{
+	unsigned long *b = kmg_bucket(p), flags;
+	struct kmg_record *rec;
+	bool found = false;
+
+	if (!kmg_first(b))
+		return false;
+	local_irq_save(flags);
+	kmg_bucket_lock(b);
+	rec = kmg_chain_find(b, p);
+	if (rec && (rec->flags & KMG_REC_FREED) && kmg_freed_record_current(rec)) {
+		*copy = *rec;
+		found = true;
+	}
+	kmg_bucket_unlock(b);
+	local_irq_restore(flags);
+	return found;
+}
+EXPORT_SYMBOL_IF_KUNIT(kmg_table_find_freed);
+
+/*
+ * A freed record leaves the table. With @release (a held record leaving
+ * the quarantine) its memory goes back right here, under the bucket lock,
+ * so that no free of the address can slip in between.
+ */
+static void kmg_record_unlink(struct kmg_record *rec, bool release)
+{
+	unsigned long *b = kmg_bucket(rec->addr), flags;
+
+	local_irq_save(flags);
+	kmg_bucket_lock(b);
+	if (!(rec->flags & KMG_REC_DETACHED))
+		kmg_chain_unlink(b, rec);
+	rec->flags |= KMG_REC_DETACHED;
+	if (release)
+		kmg_fam(rec->family)->release(rec);
+	kmg_bucket_unlock(b);
+	if (release)
+		__this_cpu_inc(kmg_counters.c[KMG_COUNT_HELD_RELEASED]);
+	local_irq_restore(flags);
+}
+
+/* A held record whose memory already went back leaves the table. */
+void kmg_record_released(struct kmg_record *rec)
+{
+	kmg_record_unlink(rec, false);
+	this_cpu_inc(kmg_counters.c[KMG_COUNT_HELD_RELEASED]);
+	kmg_record_put(rec);
+}
+
+/*
+ * quarantine.c: a record leaves the quarantine; held memory goes back with
+ * it. Memory whose release may sleep (vmalloc) goes back first, then the
+ * record leaves (so a second free meanwhile is still recognised); from
+ * atomic context both happen in a work item.
+ */
+void kmg_record_evict(struct kmg_record *rec)
+{
+	const struct kmg_family_ops *fam = kmg_fam(rec->family);
+
+	if ((rec->flags & KMG_REC_HELD) && fam->release_sleeps) {
+		if (!kmg_context_may_sleep()) {
+			kmg_vfree_deferred((void *)rec->addr, rec);
+			return;
+		}
+		fam->release(rec);
+		kmg_record_released(rec);
+		return;
+	}
+	kmg_record_unlink(rec, rec->flags & KMG_REC_HELD);
+	kmg_record_put(rec);
+}
+
+/* === Walks ================================================================ */
+
+/*
+ * Unlink every live record whose site belongs to @mod and return them as a
+ * chain through ->next. Context: process, may sleep.
+ */
+struct kmg_record *kmg_table_extract_module(struct module *mod,
+					    unsigned long *count)
+{
+	struct kmg_record *out = NULL, *rec, *next, **link;
+	unsigned long *b, flags;
+	unsigned int i;
+
+	*count = 0;
+	for (i = 0; i < (1U << kmg_bucket_bits); i++) {
+		b = &kmg_buckets[i];
+		if (!(i & 4095))
+			cond_resched();
+		if (!kmg_first(b))
+			continue;	/* racy peek; the module is gone */
+		local_irq_save(flags);
+		kmg_bucket_lock(b);
+		link = (struct kmg_record **)b;
+		for (rec = kmg_first(b); rec; rec = next) {
+			next = rec->next;
+			if (rec->site->mod == mod && !(rec->flags & KMG_REC_FREED)) {
+				kmg_link_set(link, b, next);
+				kmg_site_live_sub(rec->site, rec->size, false);
+				__this_cpu_dec(kmg_counters.c[KMG_COUNT_LIVE]);
+				rec->next = out;
+				out = rec;
+				(*count)++;
+			} else {
+				link = &rec->next;
+			}
+		}
+		kmg_bucket_unlock(b);
+		local_irq_restore(flags);
+	}
+	return out;
+}
+EXPORT_SYMBOL_IF_KUNIT(kmg_table_extract_module);
+
+/*
+ * Forget every live record (kmemguard was disabled; the quarantine was
+ * flushed first, so no freed record is left). Context: may sleep.
+ */
+void kmg_table_flush(void)
+{
+	struct kmg_record *rec, *next;
+	unsigned long *b, flags;
+	unsigned int i;
+
+	for (i = 0; i < (1U << kmg_bucket_bits); i++) {
+		b = &kmg_buckets[i];
+		if (!(i & 4095))
+			cond_resched();
+		if (!kmg_first(b))
+			continue;
+		local_irq_save(flags);
+		kmg_bucket_lock(b);
+		rec = kmg_first(b);
+		WRITE_ONCE(*b, 1UL);	/* empty chain, still locked */
+		for (; rec; rec = next) {
+			next = rec->next;
+			if (WARN_ON_ONCE(rec->flags & KMG_REC_FREED))
+				continue;	/* its quarantine slot owns it */
+			kmg_site_live_sub(rec->site, rec->size, false);
+			__this_cpu_dec(kmg_counters.c[KMG_COUNT_LIVE]);
+			__this_cpu_inc(kmg_counters.c[KMG_COUNT_DROPPED]);
+			kmg_record_put(rec);
+		}
+		kmg_bucket_unlock(b);
+		local_irq_restore(flags);
+	}
+}
+
+unsigned int kmg_table_buckets(void)
+{
+	return 1U << kmg_bucket_bits;
+}
+
+bool kmg_table_bucket_empty(unsigned int bucket)
+{
+	return !kmg_first(&kmg_buckets[bucket]);
+}
+
+/* Copy the @nth record of @bucket into @copy; false past the chain's end. */
+bool kmg_table_copy(unsigned int bucket, unsigned int nth,
+		    struct kmg_record *copy)
+{
+	unsigned long *b = &kmg_buckets[bucket], flags;
+	struct kmg_record *rec;
+
+	if (!kmg_first(b))
+		return false;
+	local_irq_save(flags);
+	kmg_bucket_lock(b);
+	for (rec = kmg_first(b); rec && nth; rec = rec->next)
+		nth--;
+	if (rec)
+		*copy = *rec;
+	kmg_bucket_unlock(b);
+	local_irq_restore(flags);
+	return rec;
+}
+
+/* The live record that starts at @p, copied to @copy. */
+bool kmg_table_find_exact(unsigned long p, struct kmg_record *copy)
+{
+	unsigned long *b = kmg_bucket(p), flags;
+	struct kmg_record *rec;
+	bool found = false;
+
+	if (!kmg_first(b))
+		return false;
+	local_irq_save(flags);
+	kmg_bucket_lock(b);
+	rec = kmg_chain_find(b, p);
+	if (rec && !(rec->flags & KMG_REC_FREED)) {
+		*copy = *rec;
+		found = true;
+	}
+	kmg_bucket_unlock(b);
+	local_irq_restore(flags);
+	return found;
+}
+
+/*
+ * Is @p inside a live tracked object? Probes the table at the addresses
+ * @step apart from @p down to @p - @span, where such an object could start.
+ * Only for frees of pointers kmemguard does not know where no cheaper test
+ * applies (vmalloc, page and KASAN-padded slab memory).
+ */
+bool kmg_table_find_containing(unsigned long p, unsigned long span,
+			       unsigned long step, struct kmg_record *copy)
+{
+	unsigned long start = ALIGN_DOWN(p, step);
+	unsigned long end = p > span ? p - span : 0;
+
+	for (; start > end; start -= step)
+		if (kmg_table_find_exact(start, copy) && p < start + copy->size)
+			return true;
+	return false;
+}
+
+/*
+ * Is @p, inside a slab page, an interior pointer of a live tracked object?
+ * Without slab debugging or KASAN padding, SLUB lays a cache's objects out
+ * at multiples of their size from the start of the slab, and kmalloc's
+ * power-of-two caches align each object to its size: so for each kmalloc
+ * size class there is one place such an object could start. That is a few
+ * table probes instead of a scan.
+ */
+bool kmg_table_inside_slab_object(const void *p, struct kmg_record *copy)
+{
+	static const unsigned int sizes[] = {
+		8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192 };
+	struct folio *folio = virt_to_folio(p);
+	unsigned long a = (unsigned long)p, base, start;
+	unsigned int i, s;
+
+	base = (unsigned long)folio_address(folio);
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		s = sizes[i];
+		if (s >= folio_size(folio))
+			break;
+		start = is_power_of_2(s) ? a & ~(unsigned long)(s - 1) :
+					   base + (a - base) / s * s;
+		if (start == a)
+			continue;
+		if (kmg_table_find_exact(start, copy) && a < start + copy->size)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Copy up to @max live objects of cache @s into @copies; return how many
+ * there are in all. Context: process, may sleep.
+ */
+unsigned long kmg_table_collect_cache(struct kmem_cache *s,
+				      struct kmg_record *copies,
+				      unsigned long max)
+{
+	unsigned long *b, flags, n = 0;
+	struct kmg_record *rec;
+	unsigned int i;
+
+	for (i = 0; i < (1U << kmg_bucket_bits); i++) {
+		b = &kmg_buckets[i];
+		if (!(i & 4095))
+			cond_resched();
+		if (!kmg_first(b))
+			continue;
+		local_irq_save(flags);
+		kmg_bucket_lock(b);
+		for (rec = kmg_first(b); rec; rec = rec->next) {
+			if (rec->family != KMG_FAM_CACHE || rec->owner != s ||
+			    (rec->flags & KMG_REC_FREED))
+				continue;
+			if (n < max)
+				copies[n] = *rec;
+			n++;
+		}
+		kmg_bucket_unlock(b);
+		local_irq_restore(flags);
+	}
+	return n;
+}
+
+/* === Init and exit ======================================================== */
+
+int kmg_table_init(void)
+{
+	unsigned long want = (totalram_pages() << PAGE_SHIFT) / KMG_BYTES_PER_BUCKET;
+
+	kmg_bucket_bits = clamp_t(unsigned int, order_base_2(want),
+				  KMG_MIN_BUCKET_BITS, KMG_MAX_BUCKET_BITS);
+	kmg_record_cache = kmem_cache_create("kmemguard_record",
+					     sizeof(struct kmg_record), 0,
+					     SLAB_NOLEAKTRACE, NULL);
+	if (!kmg_record_cache)
+		return -ENOMEM;
+	kmg_buckets = kvcalloc(1UL << kmg_bucket_bits, sizeof(*kmg_buckets),
+			       GFP_KERNEL);
+	if (!kmg_buckets) {
+		kmem_cache_destroy(kmg_record_cache);
+		return -ENOMEM;
+	}
+	/* Holds pointers to records only, which kmemleak does not track. */
+	kmemleak_no_scan(kmg_buckets);
+	return 0;
+}
+
+/* Module exit: no tracked module is loaded and the quarantine is empty. */
+void kmg_table_exit(void)
+{
+	int cpu;
+
+	kmg_table_flush();
+	for_each_possible_cpu(cpu) {
+		struct kmg_mag *m = per_cpu_ptr(&kmg_mags, cpu);
+
+		kmg_records_free(m->r, m->n);
+		m->n = 0;
+	}
+	kvfree(kmg_buckets);
+	kmem_cache_destroy(kmg_record_cache);
+}

@@ -1,0 +1,339 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kmemguard site shadows: kmemguard's own copy of each call site it has seen
+ * (allocation or free), with the site's counters and its stack sampling.
+ *
+ * A driver's struct kmemguard_site is static data of the driver's module and
+ * dies with it. Everything kmemguard keeps or prints later refers to the
+ * shadow instead: file, function, line and module name are copied into it
+ * when the site is first seen. A shadow lives until its module went away
+ * and every record that pointed to it was reported or flushed
+ * (core.c: kmg_module_going()), plus an RCU grace period for readers.
+ *
+ * Notes on locking:
+ * - kmg_sites is an RCU list. kmg_sites_lock (raw, irq-safe: sites are first
+ *   seen in any context but NMI) serialises writers: creation, and the
+ *   unlinking of a gone module's shadows. Readers (debugfs "sites", module
+ *   lookups) walk it under rcu_read_lock().
+ * - The driver's descriptor points at its shadow through desc->shadow,
+ *   published once with smp_store_release() under kmg_sites_lock and read
+ *   with READ_ONCE() by the driver's own calls, which keep the module alive.
+ * - Counters are per CPU and written with this_cpu ops (no lock, no shared
+ *   cache line); readers sum them. The peak is folded in from the CPUs at
+ *   each of a site's first KMG_PEAK_EXACT operations, then in steps of
+ *   KMG_PEAK_BATCH bytes (an atomic on the site's line, once per batch, not
+ *   per allocation), and at every read: exact for a rarely used site, and
+ *   within KMG_PEAK_BATCH bytes per CPU for a busy one.
+ * - @gone is written once, by the module notifier, before the
+ *   synchronize_rcu() that waits for operations that may still be using the
+ *   module's shadows.
+ */
+
+#define pr_fmt(fmt) "kmemguard: " fmt
+
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/stacktrace.h>
+#include <linux/string.h>
+
+#include "kmg.h"
+
+/* Allocations of a new site that always get a stack, whatever the sampling. */
+#define KMG_FIRST_STACKS	4
+/* Live bytes a CPU collects before folding them into the site's peak... */
+#define KMG_PEAK_BATCH		4096
+/* ...once a site made this many allocations and frees, each folded at once. */
+#define KMG_PEAK_EXACT		128
+/* Frames of kmemguard's own that may sit above the driver's on a stack. */
+#define KMG_STACK_SKIP_MAX	8
+
+LIST_HEAD(kmg_sites);
+static DEFINE_RAW_SPINLOCK(kmg_sites_lock);
+
+/* Frees whose call site could not be recorded (no memory for its shadow). */
+static DEFINE_PER_CPU(struct kmg_site_pcpu, kmg_site_unknown_pcpu);
+struct kmg_site kmg_site_unknown = {
+	.file		= "?",
+	.func		= "?",
+	.modname	= "?",
+	.pcpu		= &kmg_site_unknown_pcpu,
+};
+
+const char *kmg_site_name(const struct kmg_site *site)
+{
+	return site->modname;
+}
+
+/* === Creation ============================================================ */
+
+/**
+ * kmg_site_create() - the shadow of @desc, made on its first use
+ * @desc:	the driver's call site
+ * @gfp:	how the caller may allocate (the driver's own flags, or
+ *		GFP_NOWAIT for a free)
+ *
+ * Context: any but NMI. Return: the shadow, or NULL if none could be made.
+ */
+struct kmg_site *kmg_site_create(struct kmemguard_site *desc, gfp_t gfp)
+{
+	size_t flen = strlen(desc->file) + 1, fnlen = strlen(desc->func) + 1;
+	struct kmg_site *s, *old;
+	unsigned long flags;
+
+	if (in_nmi())
+		return NULL;
+	/* Never more than the caller allowed, never from the reserves. */
+	gfp = (gfp & (__GFP_RECLAIM | __GFP_IO | __GFP_FS)) | __GFP_NOWARN |
+	      __GFP_NOMEMALLOC;
+	if (!kmg_context_may_sleep())
+		gfp &= ~__GFP_DIRECT_RECLAIM;
+	s = kzalloc(struct_size(s, names, flen + fnlen), gfp);
+	if (!s)
+		return NULL;
+	s->pcpu = alloc_percpu_gfp(struct kmg_site_pcpu, gfp);
+	if (!s->pcpu) {
+		kfree(s);
+		return NULL;
+	}
+	memcpy(s->names, desc->file, flen);
+	memcpy(s->names + flen, desc->func, fnlen);
+	s->file = s->names;
+	s->func = s->names + flen;
+	s->line = desc->line;
+	s->mod = desc->mod;
+	strscpy(s->modname, desc->mod ? desc->mod->name : "kernel",
+		sizeof(s->modname));
+	atomic_set(&s->stacks_left, KMG_FIRST_STACKS);
+	atomic_set(&s->exact_left, KMG_PEAK_EXACT);
+
+	raw_spin_lock_irqsave(&kmg_sites_lock, flags);
+	old = desc->shadow;
+	if (!old) {
+		list_add_tail_rcu(&s->node, &kmg_sites);
+		/* Fully written before the driver's calls can see it. */
+		smp_store_release(&desc->shadow, s);
+	}
+	raw_spin_unlock_irqrestore(&kmg_sites_lock, flags);
+	if (old) {	/* another CPU was first */
+		free_percpu(s->pcpu);
+		kfree(s);
+		return old;
+	}
+	kmg_count(KMG_COUNT_SITES);
+	return s;
+}
+EXPORT_SYMBOL_IF_KUNIT(kmg_site_create);
+
+/* === Counters ============================================================ */
+
+static void kmg_site_peak(struct kmg_site *site, long bytes)
+{
+	long peak = atomic_long_read(&site->peak_bytes);
+
+	while (bytes > peak &&
+	       !atomic_long_try_cmpxchg(&site->peak_bytes, &peak, bytes))
+		;
+}
+
+static void kmg_site_fold(struct kmg_site *site, long delta)
+{
+	kmg_site_peak(site, atomic_long_add_return(delta, &site->folded));
+}
+
+/* Whether this operation folds at once: one of the site's first ones. */
+static bool kmg_site_exact(struct kmg_site *site)
+{
+	return atomic_read(&site->exact_left) > 0 &&
+	       atomic_dec_if_positive(&site->exact_left) >= 0;
+}
+
+/* An object of @site became live. Context: any; interrupts off. */
+void kmg_site_live_add(struct kmg_site *site, size_t size)
+{
+	struct kmg_site_pcpu *c = this_cpu_ptr(site->pcpu);
+
+	c->live++;
+	c->live_bytes += size;
+	c->allocs++;
+	c->unfolded += size;
+	if (unlikely(c->unfolded >= KMG_PEAK_BATCH || kmg_site_exact(site))) {
+		kmg_site_fold(site, c->unfolded);
+		c->unfolded = 0;
+	}
+}
+
+/*
+ * An object of @site stopped being live: freed (@freed), or leaked,
+ * forgotten, replaced. Context: any; interrupts off.
+ */
+void kmg_site_live_sub(struct kmg_site *site, size_t size, bool freed)
+{
+	struct kmg_site_pcpu *c = this_cpu_ptr(site->pcpu);
+
+	c->live--;
+	c->live_bytes -= size;
+	if (freed)
+		c->frees++;
+	c->unfolded -= size;
+	if (unlikely(c->unfolded <= -KMG_PEAK_BATCH || kmg_site_exact(site))) {
+		kmg_site_fold(site, c->unfolded);
+		c->unfolded = 0;
+	}
+}
+
+void kmg_site_failed(struct kmg_site *site)
+{
+	this_cpu_inc(site->pcpu->failed);
+	kmg_count(KMG_COUNT_FAILED);
+}
+EXPORT_SYMBOL_IF_KUNIT(kmg_site_failed);
+
+/* The site's counters summed over all CPUs; the sum also bumps the peak. */
+void kmg_site_sum(struct kmg_site *site, struct kmg_site_sums *sums)
+{
+	int cpu;
+
+	memset(sums, 0, sizeof(*sums));
+	for_each_possible_cpu(cpu) {
+		struct kmg_site_pcpu *c = per_cpu_ptr(site->pcpu, cpu);
+
+		sums->live += READ_ONCE(c->live);
+		sums->live_bytes += READ_ONCE(c->live_bytes);
+		sums->allocs += READ_ONCE(c->allocs);
+		sums->frees += READ_ONCE(c->frees);
+		sums->failed += READ_ONCE(c->failed);
+	}
+	kmg_site_peak(site, sums->live_bytes);
+	sums->peak_bytes = atomic_long_read(&site->peak_bytes);
+}
+EXPORT_SYMBOL_IF_KUNIT(kmg_site_sum);
+
+/* === Stacks ============================================================== */
+
+static DEFINE_PER_CPU(int, kmg_stack_countdown);
+
+/* The current stack, from the driver's frame down; 0 if none is kept. */
+depot_stack_handle_t kmg_stack_save(void)
+{
+#if KMG_HAVE_STACKDEPOT
+	unsigned long entries[32 + KMG_STACK_SKIP_MAX];
+	unsigned int depth = READ_ONCE(kmg_stack_depth);
+	unsigned int n, skip = 0;
+
+	if (!depth || in_nmi())
+		return 0;
+	/* Unwind only as deep as is kept, plus kmemguard's own frames. */
+	n = stack_trace_save(entries, min_t(unsigned int, depth, 32) +
+			     KMG_STACK_SKIP_MAX, 0);
+	while (skip < n && within_module(entries[skip], THIS_MODULE))
+		skip++;
+	n = min(n - skip, depth);
+	if (!n)
+		return 0;
+	return stack_depot_save(entries + skip, n, GFP_NOWAIT | __GFP_NOWARN);
+#else
+	return 0;
+#endif
+}
+
+/*
+ * The allocation stack to keep for a new object of @site, or 0: the first
+ * KMG_FIRST_STACKS allocations of every site get one, then one in
+ * stack_sample allocations on each CPU (a per-CPU countdown, as KFENCE
+ * samples); stack_sample=1 takes every one.
+ */
+depot_stack_handle_t kmg_stack_sample(struct kmg_site *site)
+{
+	unsigned int rate = READ_ONCE(kmg_stack_sample_rate);
+	depot_stack_handle_t h;
+
+	if (atomic_read(&site->stacks_left) > 0 &&
+	    atomic_dec_if_positive(&site->stacks_left) >= 0)
+		goto take;
+	if (!rate)
+		return 0;
+	if (rate > 1 && this_cpu_dec_return(kmg_stack_countdown) > 0)
+		return 0;
+	this_cpu_write(kmg_stack_countdown, rate);
+take:
+	h = kmg_stack_save();
+	if (h && !READ_ONCE(site->first_stack))
+		cmpxchg(&site->first_stack, 0, h);
+	return h;
+}
+
+/* === Modules ============================================================= */
+
+/* Made a tracked call (an allocation or a free), and not gone. */
+bool kmg_module_tracked(struct module *mod)
+{
+	struct kmg_site *s;
+	bool found = false;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(s, &kmg_sites, node) {
+		if (s->mod == mod && !READ_ONCE(s->gone)) {
+			found = true;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return found;
+}
+EXPORT_SYMBOL_IF_KUNIT(kmg_module_tracked);
+
+/*
+ * @mod is going: its shadows get no new records from now on. The caller
+ * waits for a grace period before it flushes their records.
+ */
+void kmg_sites_module_gone(struct module *mod)
+{
+	struct kmg_site *s;
+
+	raw_spin_lock_irq(&kmg_sites_lock);
+	list_for_each_entry(s, &kmg_sites, node)
+		if (s->mod == mod)
+			WRITE_ONCE(s->gone, true);
+	raw_spin_unlock_irq(&kmg_sites_lock);
+}
+
+static void kmg_site_free_rcu(struct rcu_head *head)
+{
+	struct kmg_site *s = container_of(head, struct kmg_site, rcu);
+
+	free_percpu(s->pcpu);
+	kfree(s);
+}
+
+/*
+ * No record points to @mod's shadows any more: unlink them, and free them
+ * once readers that may still be looking at them are done.
+ */
+void kmg_sites_module_release(struct module *mod)
+{
+	struct kmg_site *s, *tmp;
+
+	raw_spin_lock_irq(&kmg_sites_lock);
+	list_for_each_entry_safe(s, tmp, &kmg_sites, node) {
+		if (s->mod != mod || !s->gone)
+			continue;
+		list_del_rcu(&s->node);
+		call_rcu(&s->rcu, kmg_site_free_rcu);
+		this_cpu_dec(kmg_counters.c[KMG_COUNT_SITES]);
+	}
+	raw_spin_unlock_irq(&kmg_sites_lock);
+}
+
+/* kmemguard is unloading: no tracked module is left; free what remains. */
+void kmg_sites_exit(void)
+{
+	struct kmg_site *s, *tmp;
+
+	raw_spin_lock_irq(&kmg_sites_lock);
+	list_for_each_entry_safe(s, tmp, &kmg_sites, node) {
+		list_del_rcu(&s->node);
+		call_rcu(&s->rcu, kmg_site_free_rcu);
+	}
+	raw_spin_unlock_irq(&kmg_sites_lock);
+	rcu_barrier();
+}
