@@ -5,6 +5,8 @@
 #   make demo         boot a stock kernel in QEMU and watch kmemguard catch bugs
 #   make test         every test on every kernel; ends with "N passed, N failed"
 #                     (KERNELS="debug deb6.12 deb6.1", TESTS="leak clean")
+#   make test-fresh   make demo and a small make test in a clean Debian 12 root
+#                     (debootstrap minbase + git + make), as a new user would (ci/fresh)
 #   make check        sparse (C=2) and checkpatch --strict
 #   make bench        kmemguard's cost against the raw calls, in QEMU (ci/bench)
 #   make lint M=DIR   kmemguard's Coccinelle rules, sparse and checkpatch on the
@@ -25,7 +27,7 @@ VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' wrapper/dkms.conf)
 KREL = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
 KUNIT := $(shell grep -qs '^CONFIG_KUNIT=y' $(KDIR)/.config && echo y)
 
-.PHONY: all modules demo test check bench lint install install-dkms clean
+.PHONY: all modules demo test test-fresh check bench lint install install-dkms clean
 
 all: modules
 
@@ -46,6 +48,9 @@ demo:
 
 test:
 	bash ci/test
+
+test-fresh:
+	TESTS=fresh bash ci/test
 
 check:
 	bash ci/check
