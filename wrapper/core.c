@@ -14,7 +14,9 @@
  * - kmg_going_mutex serialises the unload processing of tracked modules
  *   (kmg_module_going()) with each other and with code that holds record
  *   copies across sleeps (kmg_going_lock()), so that no site shadow is
- *   released under them.
+ *   released under them. The unload processing also holds kmg_enable_mutex
+ *   (taken first), so that it never runs between a disable's clearing of
+ *   kmg_enabled and its flush.
  * - Module notifiers run in process context with module_mutex not held;
  *   MODULE_STATE_GOING is delivered after the module's exit function (or
  *   after its init failed). kmemguard's exit unregisters the notifier,
@@ -232,6 +234,12 @@ void kmg_module_going(struct module *mod)
 
 	if (!kmg_module_tracked(mod))
 		return;
+	/*
+	 * Not while a disable is half done: a free made after kmg_enabled went
+	 * false passes through untracked, and only the disable's flush drops
+	 * its record; extracting it before that would call it a leak.
+	 */
+	mutex_lock(&kmg_enable_mutex);
 	kmg_going_lock();
 	kmg_sites_module_gone(mod);
 	kmg_devm_module_gone(mod);
@@ -247,6 +255,7 @@ void kmg_module_going(struct module *mod)
 	kmg_report_leaks(mod, leaked, count);
 	kmg_sites_module_release(mod);
 	kmg_going_unlock();
+	mutex_unlock(&kmg_enable_mutex);
 }
 EXPORT_SYMBOL_IF_KUNIT(kmg_module_going);
 

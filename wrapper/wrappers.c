@@ -112,15 +112,15 @@ static __always_inline void *kmg_alloc_end(struct kmg_alloc *a, void *p,
 
 /*
  * kmemleak keeps the stack of each object's allocation. Called from the
- * exported function itself (a tail of __always_inline helpers), it makes
- * that stack start at the driver's call instead of inside kmemguard.
+ * exported function itself (this is __always_inline), it makes that stack
+ * start at the driver's call instead of inside kmemguard.
  */
-#define KMG_KMEMLEAK_TRACE(a, p)					\
-do {									\
-	if (IS_ENABLED(CONFIG_DEBUG_KMEMLEAK) && (a)->site &&		\
-	    !ZERO_OR_NULL_PTR(p))					\
-		kmemleak_update_trace(p);				\
-} while (0)
+static __always_inline void kmg_kmemleak_trace(const struct kmg_alloc *a,
+					       const void *p)
+{
+	if (IS_ENABLED(CONFIG_DEBUG_KMEMLEAK) && a->site && !ZERO_OR_NULL_PTR(p))
+		kmemleak_update_trace(p);
+}
 
 static __always_inline void *kmg_kmalloc(struct kmg_alloc *a,
 					 struct kmemguard_site *desc,
@@ -152,7 +152,7 @@ void *kmemguard_kmalloc_node(struct kmemguard_site *desc, size_t size,
 	struct kmg_alloc a;
 	void *p = kmg_kmalloc(&a, desc, size, gfp, node);
 
-	KMG_KMEMLEAK_TRACE(&a, p);
+	kmg_kmemleak_trace(&a, p);
 	return p;
 }
 EXPORT_SYMBOL_GPL(kmemguard_kmalloc_node);
@@ -167,7 +167,7 @@ void *kmemguard_kmalloc_array(struct kmemguard_site *desc, size_t n,
 	if (unlikely(check_mul_overflow(n, size, &bytes)))
 		return kmg_overflow(desc);
 	p = kmg_kmalloc(&a, desc, bytes, gfp, NUMA_NO_NODE);
-	KMG_KMEMLEAK_TRACE(&a, p);
+	kmg_kmemleak_trace(&a, p);
 	return p;
 }
 EXPORT_SYMBOL_GPL(kmemguard_kmalloc_array);
@@ -205,7 +205,7 @@ void *kmemguard_krealloc(struct kmemguard_site *desc, const void *p,
 		return kmg_raw_krealloc(p, size, gfp);
 	if (ZERO_OR_NULL_PTR(p)) {
 		ret = kmg_kmalloc(&a, desc, size, gfp, NUMA_NO_NODE);
-		KMG_KMEMLEAK_TRACE(&a, ret);
+		kmg_kmemleak_trace(&a, ret);
 		return ret;
 	}
 	if (!size) {
@@ -253,7 +253,7 @@ void *kmemguard_krealloc(struct kmemguard_site *desc, const void *p,
 	}
 	kmg_record_put(old);
 	kmg_alloc_end(&a, ret, size, KMG_FAM_KMALLOC, 0, NULL, 0);
-	KMG_KMEMLEAK_TRACE(&a, ret);
+	kmg_kmemleak_trace(&a, ret);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(kmemguard_krealloc);
@@ -266,7 +266,7 @@ void *kmemguard_kmemdup(struct kmemguard_site *desc, const void *src,
 
 	if (p)
 		memcpy(p, src, len);
-	KMG_KMEMLEAK_TRACE(&a, p);
+	kmg_kmemleak_trace(&a, p);
 	return p;
 }
 EXPORT_SYMBOL_GPL(kmemguard_kmemdup);
@@ -283,7 +283,7 @@ char *kmemguard_kstrdup(struct kmemguard_site *desc, const char *s, gfp_t gfp)
 	p = kmg_kmalloc(&a, desc, len, gfp, NUMA_NO_NODE);
 	if (p)
 		memcpy(p, s, len);
-	KMG_KMEMLEAK_TRACE(&a, p);
+	kmg_kmemleak_trace(&a, p);
 	return p;
 }
 EXPORT_SYMBOL_GPL(kmemguard_kstrdup);
@@ -303,7 +303,7 @@ char *kmemguard_kstrndup(struct kmemguard_site *desc, const char *s,
 		memcpy(p, s, len);
 		p[len] = '\0';
 	}
-	KMG_KMEMLEAK_TRACE(&a, p);
+	kmg_kmemleak_trace(&a, p);
 	return p;
 }
 EXPORT_SYMBOL_GPL(kmemguard_kstrndup);
@@ -324,7 +324,7 @@ const char *kmemguard_kstrdup_const(struct kmemguard_site *desc,
 	if (p == s)
 		return p;
 	kmg_alloc_end(&a, (void *)p, strlen(s) + 1, KMG_FAM_KMALLOC, 0, NULL, 0);
-	KMG_KMEMLEAK_TRACE(&a, p);
+	kmg_kmemleak_trace(&a, p);
 	return p;
 }
 EXPORT_SYMBOL_GPL(kmemguard_kstrdup_const);
@@ -343,7 +343,7 @@ char *kmemguard_kvasprintf(struct kmemguard_site *desc, gfp_t gfp,
 	p = kmg_kmalloc(&a, desc, len + 1, gfp, NUMA_NO_NODE);
 	if (p)
 		vsnprintf(p, len + 1, fmt, ap);
-	KMG_KMEMLEAK_TRACE(&a, p);
+	kmg_kmemleak_trace(&a, p);
 	return p;
 }
 EXPORT_SYMBOL_GPL(kmemguard_kvasprintf);
@@ -365,7 +365,7 @@ char *kmemguard_kasprintf(struct kmemguard_site *desc, gfp_t gfp,
 		vsnprintf(p, len + 1, fmt, ap);
 		va_end(ap);
 	}
-	KMG_KMEMLEAK_TRACE(&a, p);
+	kmg_kmemleak_trace(&a, p);
 	return p;
 }
 EXPORT_SYMBOL_GPL(kmemguard_kasprintf);
@@ -391,7 +391,7 @@ void *kmemguard_kvmalloc_node(struct kmemguard_site *desc, size_t size,
 	struct kmg_alloc a;
 	void *p = kmg_kvmalloc(&a, desc, size, gfp, node);
 
-	KMG_KMEMLEAK_TRACE(&a, p);
+	kmg_kmemleak_trace(&a, p);
 	return p;
 }
 EXPORT_SYMBOL_GPL(kmemguard_kvmalloc_node);
@@ -406,7 +406,7 @@ void *kmemguard_kvmalloc_array(struct kmemguard_site *desc, size_t n,
 	if (unlikely(check_mul_overflow(n, size, &bytes)))
 		return kmg_overflow(desc);
 	p = kmg_kvmalloc(&a, desc, bytes, gfp, NUMA_NO_NODE);
-	KMG_KMEMLEAK_TRACE(&a, p);
+	kmg_kmemleak_trace(&a, p);
 	return p;
 }
 EXPORT_SYMBOL_GPL(kmemguard_kvmalloc_array);
@@ -429,7 +429,7 @@ void *kmemguard_vmalloc(struct kmemguard_site *desc, unsigned long size,
 	else
 		p = kmg_raw_vmalloc_node(size, node);
 	kmg_alloc_end(&a, p, size, KMG_FAM_VMALLOC, 0, NULL, 0);
-	KMG_KMEMLEAK_TRACE(&a, p);
+	kmg_kmemleak_trace(&a, p);
 	return p;
 }
 EXPORT_SYMBOL_GPL(kmemguard_vmalloc);
@@ -664,7 +664,7 @@ void *kmemguard_kmem_cache_alloc(struct kmemguard_site *desc,
 		return NULL;
 	p = kmg_raw_kmem_cache_alloc(s, a.gfp);
 	kmg_alloc_end(&a, p, kmem_cache_size(s), KMG_FAM_CACHE, 0, s, 0);
-	KMG_KMEMLEAK_TRACE(&a, p);
+	kmg_kmemleak_trace(&a, p);
 	return p;
 }
 EXPORT_SYMBOL_GPL(kmemguard_kmem_cache_alloc);
@@ -848,7 +848,7 @@ void *kmemguard_devm_kmalloc(struct kmemguard_site *desc, struct device *dev,
 	struct kmg_alloc a;
 	void *p = kmg_devm_kmalloc(&a, desc, dev, size, gfp);
 
-	KMG_KMEMLEAK_TRACE(&a, p);
+	kmg_kmemleak_trace(&a, p);
 	return p;
 }
 EXPORT_SYMBOL_GPL(kmemguard_devm_kmalloc);
@@ -864,7 +864,7 @@ void *kmemguard_devm_kmalloc_array(struct kmemguard_site *desc,
 	if (unlikely(check_mul_overflow(n, size, &bytes)))
 		return kmg_overflow(desc);
 	p = kmg_devm_kmalloc(&a, desc, dev, bytes, gfp);
-	KMG_KMEMLEAK_TRACE(&a, p);
+	kmg_kmemleak_trace(&a, p);
 	return p;
 }
 EXPORT_SYMBOL_GPL(kmemguard_devm_kmalloc_array);
