@@ -38,19 +38,6 @@ enum kmg_context kmg_current_context(void)
 }
 
 /*
- * May the current context sleep? The same rule as the kernel's own
- * might_sleep() check: no preemption count (spinlock, rwlock,
- * preempt_disable(), bottom halves off, any interrupt context), interrupts
- * on, outside rcu_read_lock(). Needs a preempt count that sees spinlocks
- * (CONFIG_PREEMPT_COUNT: every supported Debian kernel has it).
- */
-bool kmg_context_may_sleep(void)
-{
-	return !preempt_count() && !irqs_disabled() && !rcu_preempt_depth() &&
-	       !oops_in_progress;
-}
-
-/*
  * On PREEMPT_RT the allocators' own locks are sleeping locks: no
  * allocation at all, GFP_ATOMIC included, may be made with preemption or
  * interrupts truly off (raw_spinlock_t, preempt_disable(), local_irq_*(),
@@ -169,6 +156,21 @@ enum kmg_bug kmg_check_untracked_free(const void *p,
 		heap = PAGE_ALIGNED(addr) && !PageReserved(virt_to_page(p));
 		*found = kmg_table_find_containing(addr, PAGE_SIZE << MAX_PAGE_ORDER,
 						   PAGE_SIZE, inside);
+		/*
+		 * A page of a split_page() allocation has a reference of its
+		 * own: freeing it is right, and the allocation is not one
+		 * object any more. kmemguard stops tracking it.
+		 */
+		if (*found && !(inside->flags & KMG_REC_FREED) &&
+		    inside->family == KMG_FAM_PAGES &&
+		    kmg_pages_split(inside->addr, inside->order)) {
+			struct kmg_record *rec;
+
+			rec = kmg_record_untrack_owned((void *)inside->addr, NULL);
+			if (rec)
+				kmg_record_put(rec);
+			*found = false;
+		}
 		break;
 	case KMG_FREE_VFREE:
 		heap = false;
@@ -200,6 +202,18 @@ enum kmg_bug kmg_check_untracked_free(const void *p,
 	if (*found)
 		return KMG_BUG_INVALID_FREE;
 	return heap ? KMG_BUG_NONE : KMG_BUG_INVALID_FREE;
+}
+
+/*
+ * Was the page allocation at @addr (of order > 0) split into pages of their
+ * own with split_page()? Its tail pages have a reference count then; the
+ * tails of an unsplit allocation have none (a compound one cannot split).
+ */
+bool kmg_pages_split(unsigned long addr, unsigned int order)
+{
+	struct page *page = virt_to_page((void *)addr);
+
+	return order && !PageCompound(page) && page_ref_count(page + 1) != 0;
 }
 
 /*

@@ -108,6 +108,8 @@ int kmg_set_enabled(bool on)
 		synchronize_rcu();
 		kmg_nmi_sync();
 		kmg_quarantine_flush(NULL, NULL);
+		/* Evictions in flight elsewhere (the drain, the shrinker). */
+		synchronize_rcu();
 		kmg_family_sync();
 		kmg_table_flush();
 		kmg_devm_forget_records();
@@ -158,8 +160,13 @@ static int kmg_param_set_range(const char *val, const struct kernel_param *kp)
 		return -EINVAL;
 	}
 	WRITE_ONCE(*r->val, v);
-	if (r->changed && READ_ONCE(kmg_ready))
-		r->changed();
+	if (r->changed) {
+		/* Not once kmemguard's exit began: its state is going away. */
+		mutex_lock(&kmg_enable_mutex);
+		if (kmg_ready)
+			r->changed();
+		mutex_unlock(&kmg_enable_mutex);
+	}
 	return 0;
 }
 
@@ -181,7 +188,7 @@ module_param_cb(stack_depth, &kmg_range_ops, &kmg_stack_depth_range, 0644);
 MODULE_PARM_DESC(stack_depth, "Frames kept per stack, 0..32 (default 16; 0: none)");
 
 static struct kmg_uint_range kmg_stack_sample_range = {
-	&kmg_stack_sample_rate, 0, 1000000 };
+	&kmg_stack_sample_rate, 0, 1000000, kmg_stack_sample_reset };
 module_param_cb(stack_sample, &kmg_range_ops, &kmg_stack_sample_range, 0644);
 MODULE_PARM_DESC(stack_sample, "After a site's first allocations, keep the stack of 1 in N allocations and frees per CPU, 0..1000000 (default 64; 1: every one; 0: the first ones only)");
 
@@ -232,6 +239,8 @@ void kmg_module_going(struct module *mod)
 	struct kmg_record *leaked;
 	unsigned long count;
 
+	/* Frees parked in NMI context may still name @mod's descriptors. */
+	kmg_nmi_sync();
 	if (!kmg_module_tracked(mod))
 		return;
 	/*
@@ -243,7 +252,6 @@ void kmg_module_going(struct module *mod)
 	kmg_going_lock();
 	kmg_sites_module_gone(mod);
 	kmg_devm_module_gone(mod);
-	kmg_nmi_sync();
 	/* Let queued RCU callbacks (call_rcu() frees) run first. */
 	rcu_barrier();
 	leaked = kmg_table_extract_module(mod, &count);
@@ -317,6 +325,10 @@ err_table:
 
 static void __exit kmg_exit(void)
 {
+	/* Parameters stay writable until the module is freed: see the setters. */
+	mutex_lock(&kmg_enable_mutex);
+	kmg_ready = false;
+	mutex_unlock(&kmg_enable_mutex);
 	kmg_debugfs_exit();
 	unregister_module_notifier(&kmg_module_nb);
 	kmg_fault_clear();

@@ -437,7 +437,8 @@ static int kmg_lookup_show(struct seq_file *m, void *v)
 	for (i = 0; i < l->nr; i++) {
 		/* Only an object's start address: kmemleak reports those. */
 		rcu_read_lock();
-		if (kmg_table_find_exact(l->addr[i], &rec))
+		if (kmg_table_find_exact(l->addr[i], &rec) &&
+		    !(rec.flags & KMG_REC_FREED))
 			kmg_print_record(&sink, &rec, false);
 		else
 			seq_printf(m, "0x%lx untracked\n", l->addr[i]);

@@ -8,7 +8,7 @@
  * table instead of switching on the family.
  *
  * No locks: the table is written once at init (kmg_family_init()) and only
- * read afterwards. kmg_vfree_list is a lock-less list (llist).
+ * read afterwards. The deferred vfree() lists are lock-less (llist).
  */
 
 #define pr_fmt(fmt) "kmemguard: " fmt
@@ -29,7 +29,7 @@
 	(KMG_KFREE_CACHE_OBJECT_OK ?					\
 	 F(KFREE) | F(KFREE_CONST) | F(KFREE_SENSITIVE) | F(KVFREE) | F(RCU) : 0)
 
-static void kmg_release_kmalloc(const struct kmg_record *rec)
+void kmg_release_kmalloc(const struct kmg_record *rec)
 {
 	kfree((void *)rec->addr);
 }
@@ -38,40 +38,57 @@ static void kmg_release_kmalloc(const struct kmg_record *rec)
  * vfree() may sleep outside interrupt context (and defers itself inside
  * one). Where kmemguard must give vmalloc memory back from atomic task
  * context (a kfree() of it under a spinlock, completed the right way; a
- * held area leaving the quarantine there) the area goes to a work item,
- * linked through its own first bytes as vfree_atomic() does (which modules
- * cannot call); a record that goes with it leaves the table only after the
- * vfree(), so that a second free meanwhile is still recognised.
+ * held area leaving the quarantine there) the area goes to a work item, as
+ * vfree_atomic() does (which modules cannot call). The list runs through
+ * kmemguard's own memory, never the area itself (which a buggy driver may
+ * still write to): a held area's record (its ->owner word, unused for
+ * vmalloc), which leaves the table only after the vfree(), so that a
+ * second free meanwhile is still recognised; otherwise a small node.
  */
-struct kmg_vdefer {
+struct kmg_vnode {
 	struct llist_node node;
-	struct kmg_record *rec;		/* to unlink after the vfree(), or NULL */
+	void *addr;
 };
 
-static LLIST_HEAD(kmg_vfree_list);
+static LLIST_HEAD(kmg_vfree_recs);	/* held areas, through their records */
+static LLIST_HEAD(kmg_vfree_nodes);	/* other areas, through a kmg_vnode */
 
 static void kmg_vfree_fn(struct work_struct *work)
 {
 	struct llist_node *n, *next;
 	struct kmg_record *rec;
+	struct kmg_vnode *v;
 
-	llist_for_each_safe(n, next, llist_del_all(&kmg_vfree_list)) {
-		rec = container_of(n, struct kmg_vdefer, node)->rec;
-		vfree(n);
-		if (rec)
-			kmg_record_released(rec);
+	llist_for_each_safe(n, next, llist_del_all(&kmg_vfree_recs)) {
+		rec = container_of((void *)n, struct kmg_record, owner);
+		vfree((void *)rec->addr);
+		kmg_record_released(rec);
+	}
+	llist_for_each_safe(n, next, llist_del_all(&kmg_vfree_nodes)) {
+		v = container_of(n, struct kmg_vnode, node);
+		vfree(v->addr);
+		kfree(v);
 	}
 }
 
 static DECLARE_WORK(kmg_vfree_work, kmg_vfree_fn);
 
-/* Give @p, a vmalloc area, back later; then let @rec (if any) go. */
+/* Give @p, a vmalloc area, back later; then let @rec (if any: its record) go. */
 void kmg_vfree_deferred(void *p, struct kmg_record *rec)
 {
-	struct kmg_vdefer *d = p;
+	struct kmg_vnode *v;
 
-	d->rec = rec;
-	if (llist_add(&d->node, &kmg_vfree_list))
+	if (rec) {
+		BUILD_BUG_ON(sizeof(rec->owner) < sizeof(struct llist_node));
+		if (llist_add((struct llist_node *)&rec->owner, &kmg_vfree_recs))
+			schedule_work(&kmg_vfree_work);
+		return;
+	}
+	v = kmalloc(sizeof(*v), GFP_ATOMIC | __GFP_NOWARN);
+	if (!v)
+		return;		/* no memory: left allocated, a leak */
+	v->addr = p;
+	if (llist_add(&v->node, &kmg_vfree_nodes))
 		schedule_work(&kmg_vfree_work);
 }
 
@@ -91,19 +108,63 @@ void kmg_family_sync(void)
 	flush_work(&kmg_vfree_work);
 }
 
-static void kmg_release_pages(const struct kmg_record *rec)
+/*
+ * A free made through kfree_rcu() of memory kvfree() cannot free, done
+ * the right way once a grace period has passed: readers may still look at
+ * it until then. No memory for the callback: left allocated (a leak).
+ */
+struct kmg_rcu_free {
+	struct rcu_head rcu;
+	struct kmg_record rec;		/* a copy: what to free, and how */
+	void *ptr;			/* or kvfree() this */
+};
+
+static void kmg_rcu_free_fn(struct rcu_head *head)
+{
+	struct kmg_rcu_free *f = container_of(head, struct kmg_rcu_free, rcu);
+
+	if (f->ptr)
+		kvfree(f->ptr);
+	else
+		kmg_fam(f->rec.family)->release(&f->rec);
+	kfree(f);
+}
+
+void kmg_release_after_gp(const struct kmg_record *copy)
+{
+	struct kmg_rcu_free *f = kmalloc(sizeof(*f), GFP_ATOMIC | __GFP_NOWARN);
+
+	if (!f)
+		return;
+	f->rec = *copy;
+	f->ptr = NULL;
+	call_rcu(&f->rcu, kmg_rcu_free_fn);
+}
+
+void kmg_kvfree_after_gp(const void *p)
+{
+	struct kmg_rcu_free *f = kmalloc(sizeof(*f), GFP_ATOMIC | __GFP_NOWARN);
+
+	if (!f)
+		return;
+	f->ptr = (void *)p;
+	call_rcu(&f->rcu, kmg_rcu_free_fn);
+}
+
+void kmg_release_pages(const struct kmg_record *rec)
 {
 	free_pages(rec->addr, rec->order);
 }
 
-static void kmg_release_cache(const struct kmg_record *rec)
+void kmg_release_cache(const struct kmg_record *rec)
 {
 	kmem_cache_free(rec->owner, (void *)rec->addr);
 }
 
+/* A destroy takes a mutex: kmemguard does it from its workqueue. */
 static void kmg_release_cache_struct(const struct kmg_record *rec)
 {
-	kmem_cache_destroy((struct kmem_cache *)rec->addr);
+	kmg_cache_destroy_later((struct kmem_cache *)rec->addr);
 }
 
 struct kmg_family_ops kmg_families[KMG_FAM_NR] = {

@@ -32,6 +32,7 @@
 #define KMEMGUARD_INTERNAL
 #include <kmemguard.h>
 #include <linux/atomic.h>
+#include <linux/indirect_call_wrapper.h>
 #include <linux/jump_label.h>
 #include <linux/percpu.h>
 #include <linux/rculist.h>
@@ -100,6 +101,13 @@ extern const char *const kmg_free_api_names[KMG_FREE_NR];
 void kmg_family_init(void);
 void kmg_family_sync(void);
 void kmg_vfree_deferred(void *p, struct kmg_record *rec);
+void kmg_release_after_gp(const struct kmg_record *copy);
+void kmg_kvfree_after_gp(const void *p);
+void kmg_cache_destroy_later(struct kmem_cache *s);
+void kmg_release_kmalloc(const struct kmg_record *rec);
+void kmg_release_cache(const struct kmg_record *rec);
+void kmg_release_pages(const struct kmg_record *rec);
+
 int kmg_fault_class_parse(const char *name);
 
 static inline const struct kmg_family_ops *kmg_fam(unsigned int family)
@@ -208,9 +216,47 @@ struct kmg_site_sums {
 };
 
 void kmg_site_sum(struct kmg_site *site, struct kmg_site_sums *sums);
-void kmg_site_live_add(struct kmg_site *site, size_t size);
-void kmg_site_live_sub(struct kmg_site *site, size_t size, bool freed);
 void kmg_site_failed(struct kmg_site *site);
+void kmg_site_fold_slow(struct kmg_site *site, struct kmg_site_pcpu *c);
+
+/* Live bytes a CPU collects before folding them into the site's peak. */
+#define KMG_PEAK_BATCH		4096
+
+#ifndef __GENKSYMS__
+/* An object of @site became live. Context: any; interrupts off. */
+static __always_inline void kmg_site_live_add(struct kmg_site *site,
+					      size_t size)
+{
+	struct kmg_site_pcpu *c = this_cpu_ptr(site->pcpu);
+
+	c->live++;
+	c->live_bytes += size;
+	c->allocs++;
+	c->unfolded += size;
+	if (unlikely(c->unfolded >= KMG_PEAK_BATCH ||
+		     atomic_read(&site->exact_left) > 0))
+		kmg_site_fold_slow(site, c);
+}
+
+/*
+ * An object of @site stopped being live: freed (@freed), or leaked,
+ * forgotten, replaced. Context: any; interrupts off.
+ */
+static __always_inline void kmg_site_live_sub(struct kmg_site *site,
+					      size_t size, bool freed)
+{
+	struct kmg_site_pcpu *c = this_cpu_ptr(site->pcpu);
+
+	c->live--;
+	c->live_bytes -= size;
+	if (freed)
+		c->frees++;
+	c->unfolded -= size;
+	if (unlikely(c->unfolded <= -KMG_PEAK_BATCH ||
+		     atomic_read(&site->exact_left) > 0))
+		kmg_site_fold_slow(site, c);
+}
+#endif
 bool kmg_module_tracked(struct module *mod);
 void kmg_sites_module_gone(struct module *mod);
 void kmg_sites_module_release(struct module *mod);
@@ -220,8 +266,26 @@ extern struct kmg_site kmg_site_unknown;
 const char *kmg_site_name(const struct kmg_site *site);
 
 /* Stacks: sampled per site (site.c). */
-depot_stack_handle_t kmg_stack_sample(struct kmg_site *site);
+depot_stack_handle_t kmg_stack_sample_slow(struct kmg_site *site);
 depot_stack_handle_t kmg_stack_save(void);
+DECLARE_PER_CPU(int, kmg_stack_countdown);
+void kmg_stack_sample_reset(void);
+
+#ifndef __GENKSYMS__
+/*
+ * The stack to keep for a new allocation (or a free) at @site, or 0: the
+ * first KMG_FIRST_STACKS of every site get one, then one in stack_sample
+ * per CPU (a per-CPU countdown, as KFENCE samples); stack_sample=1 takes
+ * every one. The fast path is a read and a per-CPU decrement.
+ */
+static __always_inline depot_stack_handle_t kmg_stack_sample(struct kmg_site *site)
+{
+	if (likely(atomic_read(&site->stacks_left) <= 0) &&
+	    likely(this_cpu_dec_return(kmg_stack_countdown) > 0))
+		return 0;
+	return kmg_stack_sample_slow(site);
+}
+#endif
 
 /* === Records and the table (record.c) ================================== */
 
@@ -232,6 +296,7 @@ depot_stack_handle_t kmg_stack_save(void);
 #define KMG_REC_DETACHED 0x08	/* freed, no longer in the table */
 #define KMG_REC_REPAIRED 0x10	/* allocated without its blocking flags */
 #define KMG_REC_SAMPLED	 0x20	/* @stack is this object's own stack */
+#define KMG_REC_LOST	 0x40	/* freed, and its memory handed out again */
 
 /**
  * struct kmg_record - one tracked allocation, live or recently freed (64 bytes)
@@ -284,6 +349,13 @@ struct kmg_record {
 	u8 flags;
 };
 
+/* Free @rec's memory the right way; the usual families by a direct call. */
+static __always_inline void kmg_release(const struct kmg_record *rec)
+{
+	INDIRECT_CALL_3(kmg_fam(rec->family)->release, kmg_release_kmalloc,
+			kmg_release_cache, kmg_release_pages, rec);
+}
+
 /* Lookup results of kmg_record_mark_freed(). */
 enum kmg_lookup {
 	KMG_LOOKUP_NONE,	/* not tracked */
@@ -297,14 +369,22 @@ void kmg_record_track(struct kmg_site *site, const void *p, size_t size,
 		      gfp_t gfp, enum kmg_family family, unsigned int order,
 		      void *owner, unsigned int flags);
 struct kmg_record *kmg_record_untrack(const void *p);
+struct kmg_record *kmg_record_untrack_owned(const void *p, const void *owner);
 void kmg_record_restore(struct kmg_record *rec);
 void kmg_record_put(struct kmg_record *rec);
 enum kmg_lookup kmg_record_mark_freed(const void *p, struct kmg_site *free_site,
 				      enum kmg_free_api api,
 				      struct kmg_record **rec,
 				      struct kmg_record *copy);
+enum kmg_lookup __kmg_record_mark_freed(const void *p,
+					struct kmg_site *free_site,
+					enum kmg_free_api api,
+					struct kmg_record **rec,
+					struct kmg_record *copy);
+void __kmg_record_put(struct kmg_record *rec);
 bool kmg_table_find_freed(unsigned long p, struct kmg_record *copy);
 void kmg_record_evict(struct kmg_record *rec);
+void kmg_record_unlink_freed(struct kmg_record *rec);
 void kmg_record_released(struct kmg_record *rec);
 bool kmg_table_find_containing(unsigned long p, unsigned long span,
 			       unsigned long step, struct kmg_record *copy);
@@ -312,7 +392,8 @@ bool kmg_table_find_exact(unsigned long p, struct kmg_record *copy);
 bool kmg_table_inside_slab_object(const void *p, struct kmg_record *copy);
 unsigned long kmg_table_collect_cache(struct kmem_cache *s,
 				      struct kmg_record *copies,
-				      unsigned long max);
+				      unsigned long max,
+				      unsigned long *creations);
 void kmg_table_flush(void);
 struct kmg_record *kmg_table_extract_module(struct module *mod,
 					    unsigned long *count);
@@ -325,6 +406,7 @@ extern atomic_t kmg_fail_records;
 /* === Quarantine (quarantine.c) ========================================= */
 
 void kmg_quarantine_add(struct kmg_record *rec);
+void __kmg_quarantine_add(struct kmg_record *rec);
 typedef bool (*kmg_match_fn)(const struct kmg_record *rec, const void *arg);
 void kmg_quarantine_flush(kmg_match_fn match, const void *arg);
 void kmg_quarantine_trim(void);
@@ -435,7 +517,31 @@ enum kmg_alloc_verdict {
 };
 
 enum kmg_context kmg_current_context(void);
-bool kmg_context_may_sleep(void);
+
+/*
+ * May the current context sleep? The same rule as the kernel's own
+ * might_sleep() check: no preemption count (spinlock, rwlock,
+ * preempt_disable(), bottom halves off, any interrupt context), interrupts
+ * on, outside rcu_read_lock(). Needs a preempt count that sees spinlocks
+ * (CONFIG_PREEMPT_COUNT: every supported Debian kernel has it).
+ */
+static __always_inline bool kmg_context_may_sleep(void)
+{
+	return !preempt_count() && !irqs_disabled() && !rcu_preempt_depth() &&
+	       !oops_in_progress;
+}
+
+/*
+ * The fast check of an allocation's context: true if nothing needs to be
+ * reported or repaired (kmg_check_alloc() decides the rest).
+ */
+static __always_inline bool kmg_alloc_context_ok(gfp_t gfp, bool always_blocks)
+{
+	if (always_blocks || gfpflags_allow_blocking(gfp))
+		return kmg_context_may_sleep();
+	return !IS_ENABLED(CONFIG_PREEMPT_RT) && !READ_ONCE(kmg_hints);
+}
+
 enum kmg_alloc_verdict kmg_check_alloc(struct kmg_site *site, gfp_t *gfp,
 				       bool always_blocks, const char *call);
 enum kmg_bug kmg_free_verdict(const struct kmg_record *rec,
@@ -444,6 +550,7 @@ enum kmg_bug kmg_check_untracked_free(const void *p,
 				      const struct kmg_free_call *call,
 				      struct kmg_record *inside, bool *found);
 bool kmg_kasan_still_freed(const void *p);
+bool kmg_pages_split(unsigned long addr, unsigned int order);
 
 /* === Reports (report.c): one formatter, two sinks ====================== */
 

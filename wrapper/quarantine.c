@@ -20,7 +20,9 @@
  *   pushes in any context (frees happen in hardirq too), the drain, the
  *   shrinker, flushes and trims take it from other CPUs. A record leaves a
  *   ring exactly once, under that lock; whoever took it out evicts it
- *   (record.c: kmg_record_evict()), with the ring lock dropped.
+ *   (record.c: kmg_record_evict()), with the ring lock dropped and inside
+ *   rcu_read_lock(), so that synchronize_rcu() waits for evictions in
+ *   flight.
  * - Lock order: ring lock, then (in the eviction, after the ring lock is
  *   dropped) a bucket lock. Never the other way.
  */
@@ -89,53 +91,93 @@ static struct kmg_record *kmg_qring_pop(struct kmg_qring *q)
 }
 
 /*
- * Take a freed record into this CPU's quarantine. If its memory is held
- * (KMG_REC_HELD), it goes back to the allocator when the record leaves.
- * Context: any but NMI.
+ * Take @rec into ring @q, first taking out (into @victims, at most
+ * KMG_EVICT_BATCH) what must leave to make room: the ring never holds more
+ * than it has slots, nor more than KMG_QUARANTINE_BYTES. Returns how many
+ * came out; *@pushed says whether @rec went in (if not: evict and call
+ * again). Interrupts off.
  */
-void kmg_quarantine_add(struct kmg_record *rec)
+static unsigned int kmg_qring_push(struct kmg_qring *q, struct kmg_record *rec,
+				   struct kmg_record **victims, bool *pushed)
 {
-	unsigned int cap = READ_ONCE(kmg_quarantine_slots), n;
-	struct kmg_record *victims[KMG_EVICT_BATCH];
-	unsigned long flags, size = kmg_held_size(rec);
-	struct kmg_qring *q;
-	bool again;
+	unsigned int cap = READ_ONCE(kmg_quarantine_slots), n = 0;
+	unsigned long size = kmg_held_size(rec);
 
-	kmg_count(KMG_COUNT_QUARANTINED);
-	if (!cap) {
-		kmg_record_evict(rec);
-		return;
+	raw_spin_lock(&q->lock);
+	while (q->count && n < KMG_EVICT_BATCH &&
+	       (q->count >= cap || q->count >= KMG_QUARANTINE_MAX ||
+		q->bytes + size > KMG_QUARANTINE_BYTES))
+		victims[n++] = kmg_qring_pop(q);
+	*pushed = !(q->count >= cap || q->count >= KMG_QUARANTINE_MAX ||
+		    q->bytes + size > KMG_QUARANTINE_BYTES);
+	if (*pushed) {
+		q->slot[(q->head + q->count) % KMG_QUARANTINE_MAX] = rec;
+		q->count++;
+		q->bytes += size;
+		q->last_push = jiffies;
 	}
-	local_irq_save(flags);
-	q = this_cpu_ptr(kmg_qrings);
-	do {
-		n = 0;
-		raw_spin_lock(&q->lock);
-		/* Make room first: the ring never holds more than it has slots. */
-		while (q->count && n < ARRAY_SIZE(victims) &&
-		       (q->count >= cap || q->count >= KMG_QUARANTINE_MAX ||
-			q->bytes + size > KMG_QUARANTINE_BYTES))
-			victims[n++] = kmg_qring_pop(q);
-		again = q->count &&
-			(q->count >= cap || q->count >= KMG_QUARANTINE_MAX ||
-			 q->bytes + size > KMG_QUARANTINE_BYTES);
-		if (!again) {
-			q->slot[(q->head + q->count) % KMG_QUARANTINE_MAX] = rec;
-			q->count++;
-			q->bytes += size;
-			q->last_push = jiffies;
-		}
-		raw_spin_unlock(&q->lock);
-		while (n)
-			kmg_record_evict(victims[--n]);
-	} while (again);
-	local_irq_restore(flags);
-	/* Something is held: make sure the drain will come (a bit test). */
+	raw_spin_unlock(&q->lock);
+	return n;
+}
+
+/* Something is held: make sure the drain will come (a bit test). */
+static void kmg_qdrain_arm(void)
+{
 	if (!delayed_work_pending(&kmg_qdrain_work))
 		queue_delayed_work(system_unbound_wq, &kmg_qdrain_work,
 				   KMG_QUARANTINE_IDLE);
 }
-EXPORT_SYMBOL_IF_KUNIT(kmg_quarantine_add);
+
+/*
+ * Take a freed record into this CPU's quarantine, with interrupts off all
+ * along (the free fast path): evictions give memory back right here, which
+ * only a kernel without PREEMPT_RT allows. If its memory is held
+ * (KMG_REC_HELD), it goes back to the allocator when the record leaves.
+ */
+void __kmg_quarantine_add(struct kmg_record *rec)
+{
+	struct kmg_record *victims[KMG_EVICT_BATCH];
+	unsigned int n;
+	bool pushed;
+
+	__this_cpu_inc(kmg_counters.c[KMG_COUNT_QUARANTINED]);
+	if (unlikely(!READ_ONCE(kmg_quarantine_slots))) {
+		kmg_record_evict(rec);
+		return;
+	}
+	do {
+		n = kmg_qring_push(this_cpu_ptr(kmg_qrings), rec, victims, &pushed);
+		while (n)
+			kmg_record_evict(victims[--n]);
+	} while (!pushed);
+	kmg_qdrain_arm();
+}
+
+/*
+ * The same from any context but NMI: what leaves the ring is given back
+ * with interrupts as the caller had them (PREEMPT_RT).
+ */
+void kmg_quarantine_add(struct kmg_record *rec)
+{
+	struct kmg_record *victims[KMG_EVICT_BATCH];
+	unsigned long flags;
+	unsigned int n;
+	bool pushed;
+
+	this_cpu_inc(kmg_counters.c[KMG_COUNT_QUARANTINED]);
+	if (unlikely(!READ_ONCE(kmg_quarantine_slots))) {
+		kmg_record_evict(rec);
+		return;
+	}
+	do {
+		local_irq_save(flags);
+		n = kmg_qring_push(this_cpu_ptr(kmg_qrings), rec, victims, &pushed);
+		local_irq_restore(flags);
+		while (n)
+			kmg_record_evict(victims[--n]);
+	} while (!pushed);
+	kmg_qdrain_arm();
+}
 
 /*
  * Evict from the ring of @cpu every record @match picks (all if NULL), and,
@@ -166,8 +208,11 @@ static unsigned long kmg_qring_flush(int cpu, kmg_match_fn match,
 		}
 		q->count = kept;
 		raw_spin_unlock_irq(&q->lock);
+		/* (Inside RCU, as every eviction: see kmg_quarantine_flush().) */
+		rcu_read_lock();
 		for (i = 0; i < n; i++)
 			kmg_record_evict(batch[i]);
+		rcu_read_unlock();
 		total += n;
 		cond_resched();
 	} while (n == ARRAY_SIZE(batch));
@@ -177,6 +222,10 @@ static unsigned long kmg_qring_flush(int cpu, kmg_match_fn match,
 /*
  * Evict every quarantined record @match picks (all of them if @match is
  * NULL): a module going away, a cache being destroyed, kmemguard disabled.
+ * Records another CPU took out of a ring just before may still be on
+ * their way out: every eviction runs inside rcu_read_lock() (the free path
+ * is in one; flushes take one), so a caller that needs them all gone calls
+ * synchronize_rcu() and kmg_family_sync() after this.
  * Context: process, may sleep.
  */
 void kmg_quarantine_flush(kmg_match_fn match, const void *arg)

@@ -20,12 +20,16 @@
  *   must spin on PREEMPT_RT too. There is no global lock or shared counter
  *   on the alloc/free path: two operations contend only when their
  *   addresses hash to the same bucket. Nothing is allocated, printed or
- *   waited for while a bucket lock is held; the quarantine releases held
- *   memory under it (kfree(), free_pages(), kmem_cache_free(),
- *   vfree_atomic(): none of them calls back into kmemguard).
+ *   waited for while a bucket lock is held. Without PREEMPT_RT the
+ *   quarantine releases held memory under it (kfree(), free_pages(),
+ *   kmem_cache_free(): none of them calls back into kmemguard), so that no
+ *   free of the address can slip in between; on PREEMPT_RT, where the
+ *   allocators' locks sleep, and for vfree(), the memory goes back first,
+ *   outside the lock, and the record leaves after.
  * - Records come from per-CPU magazines (struct kmg_mag), touched only with
  *   interrupts off on their own CPU, refilled from and drained to the
- *   record cache in batches.
+ *   record cache in batches (never with interrupts off on PREEMPT_RT: what
+ *   a full magazine cannot take then waits on its overflow list).
  * - Every tracked operation runs inside rcu_read_lock() and re-checks
  *   kmg_enabled there: disabling (core.c) and module unload wait with
  *   synchronize_rcu() for operations in flight before they flush.
@@ -111,6 +115,29 @@ static struct kmg_record *kmg_chain_find(unsigned long *b, unsigned long addr)
 	return NULL;
 }
 
+/*
+ * Before 6.5 two creations of same-geometry caches may return one merged
+ * cache: two live records of one address (record.c: kmg_record_track()).
+ * A destroy takes the record of the destroying module if there is one,
+ * else the first live one. @first: the first record of the address.
+ */
+static struct kmg_record *kmg_chain_find_cache(struct kmg_record *first,
+					       const struct kmg_site *free_site)
+{
+	struct kmg_record *rec, *any = NULL;
+
+	for (rec = first; rec; rec = rec->next) {
+		if (rec->addr != first->addr || rec->family != KMG_FAM_CACHE_STRUCT ||
+		    (rec->flags & KMG_REC_FREED))
+			continue;
+		if (rec->site->mod == free_site->mod)
+			return rec;
+		if (!any)
+			any = rec;
+	}
+	return any ?: first;
+}
+
 /* Unlink @rec from its chain, if it is there; bucket lock held. */
 static bool kmg_chain_unlink(unsigned long *b, struct kmg_record *rec)
 {
@@ -144,6 +171,7 @@ static void kmg_records_free(struct kmg_record **recs, unsigned int n)
 struct kmg_mag {
 	unsigned int n;
 	struct kmg_record *r[KMG_MAG_SIZE];
+	struct kmg_record *overflow;	/* through ->next (PREEMPT_RT) */
 };
 
 static DEFINE_PER_CPU(struct kmg_mag, kmg_mags);
@@ -161,6 +189,8 @@ static struct kmg_record *kmg_mag_pop(void)
  * one record, or NULL. Context: any but NMI; interrupts on or off as the
  * caller's context allows @gfp.
  */
+static void kmg_mag_drain_overflow(void);
+
 static struct kmg_record *kmg_mag_refill(gfp_t gfp)
 {
 	struct kmg_record *batch[KMG_MAG_BATCH];
@@ -168,6 +198,8 @@ static struct kmg_record *kmg_mag_refill(gfp_t gfp)
 	struct kmg_mag *m;
 	int n, i;
 
+	if (!irqs_disabled())
+		kmg_mag_drain_overflow();
 	/* The bulk call must be made with interrupts on. */
 	n = irqs_disabled() ? 0 :
 	    kmem_cache_alloc_bulk(kmg_record_cache, gfp, ARRAY_SIZE(batch),
@@ -200,25 +232,52 @@ static gfp_t kmg_record_gfp(gfp_t gfp)
 	       __GFP_NOWARN | __GFP_NOMEMALLOC;
 }
 
-/* A record dies: back to this CPU's magazine, or to the cache. */
-void kmg_record_put(struct kmg_record *rec)
+/* A record dies: back to this CPU's magazine, or to the cache; irqs off. */
+void __kmg_record_put(struct kmg_record *rec)
 {
-	struct kmg_record *spill[KMG_MAG_BATCH];
-	unsigned long flags;
-	struct kmg_mag *m;
-	unsigned int n = 0;
+	struct kmg_mag *m = this_cpu_ptr(&kmg_mags);
 
-	local_irq_save(flags);
-	m = this_cpu_ptr(&kmg_mags);
-	if (m->n == KMG_MAG_SIZE) {
-		/* Full: hand half of it back, in one go, outside the loop. */
-		while (n < KMG_MAG_BATCH)
-			spill[n++] = m->r[--m->n];
+	if (unlikely(m->n == KMG_MAG_SIZE)) {
+		/* Interrupts off: the cache's locks sleep on PREEMPT_RT. */
+		if (IS_ENABLED(CONFIG_PREEMPT_RT)) {
+			rec->next = m->overflow;
+			m->overflow = rec;
+			return;
+		}
+		/* Full: hand half of it back to the cache. */
+		while (m->n > KMG_MAG_SIZE - KMG_MAG_BATCH)
+			kmem_cache_free(kmg_record_cache, m->r[--m->n]);
 	}
 	m->r[m->n++] = rec;
+}
+
+/* Records left on this CPU's overflow list go back; interrupts on. */
+static void kmg_mag_drain_overflow(void)
+{
+	struct kmg_record *rec, *next;
+	unsigned long flags;
+
+	if (!IS_ENABLED(CONFIG_PREEMPT_RT) || !raw_cpu_read(kmg_mags.overflow))
+		return;
+	local_irq_save(flags);
+	rec = this_cpu_read(kmg_mags.overflow);
+	this_cpu_write(kmg_mags.overflow, NULL);
 	local_irq_restore(flags);
-	if (n)
-		kmg_records_free(spill, n);
+	for (; rec; rec = next) {
+		next = rec->next;
+		kmem_cache_free(kmg_record_cache, rec);
+	}
+}
+
+void kmg_record_put(struct kmg_record *rec)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	__kmg_record_put(rec);
+	local_irq_restore(flags);
+	if (!irqs_disabled())
+		kmg_mag_drain_overflow();
 }
 EXPORT_SYMBOL_IF_KUNIT(kmg_record_put);
 
@@ -310,8 +369,9 @@ void kmg_record_track(struct kmg_site *site, const void *p, size_t size,
 	stale = kmg_chain_find(b, rec->addr);
 	if (unlikely(stale)) {
 		if (stale->flags & KMG_REC_FREED) {
+			/* Its memory is someone else's now: never released by us. */
 			kmg_chain_unlink(b, stale);
-			stale->flags |= KMG_REC_DETACHED;
+			stale->flags |= KMG_REC_DETACHED | KMG_REC_LOST;
 			stale = NULL;
 		} else if (family == KMG_FAM_CACHE_STRUCT &&
 			   stale->family == KMG_FAM_CACHE_STRUCT) {
@@ -339,6 +399,36 @@ EXPORT_SYMBOL_IF_KUNIT(kmg_record_track);
 
 /* === Frees ================================================================ */
 
+/*
+ * kmg_record_untrack(), only if the record is @owner's (a devres entry
+ * taking back its own memory, not an object that got the address since);
+ * NULL @owner: anyone's.
+ */
+struct kmg_record *kmg_record_untrack_owned(const void *p, const void *owner)
+{
+	unsigned long *b, flags;
+	struct kmg_record *rec;
+
+	if (ZERO_OR_NULL_PTR(p))
+		return NULL;
+	b = kmg_bucket((unsigned long)p);
+	local_irq_save(flags);
+	kmg_bucket_lock(b);
+	rec = kmg_chain_find(b, (unsigned long)p);
+	if (rec && !(rec->flags & KMG_REC_FREED) && (!owner || rec->owner == owner))
+		kmg_chain_unlink(b, rec);
+	else
+		rec = NULL;
+	kmg_bucket_unlock(b);
+	if (rec) {
+		kmg_site_live_sub(rec->site, rec->size, true);
+		__this_cpu_inc(kmg_counters.c[KMG_COUNT_FREES]);
+		__this_cpu_dec(kmg_counters.c[KMG_COUNT_LIVE]);
+	}
+	local_irq_restore(flags);
+	return rec;
+}
+
 /**
  * kmg_record_untrack() - stop tracking live object @p, no questions asked
  * @p: start of the object
@@ -352,27 +442,7 @@ EXPORT_SYMBOL_IF_KUNIT(kmg_record_track);
  */
 struct kmg_record *kmg_record_untrack(const void *p)
 {
-	unsigned long *b, flags;
-	struct kmg_record *rec;
-
-	if (ZERO_OR_NULL_PTR(p))
-		return NULL;
-	b = kmg_bucket((unsigned long)p);
-	local_irq_save(flags);
-	kmg_bucket_lock(b);
-	rec = kmg_chain_find(b, (unsigned long)p);
-	if (rec && !(rec->flags & KMG_REC_FREED))
-		kmg_chain_unlink(b, rec);
-	else
-		rec = NULL;
-	kmg_bucket_unlock(b);
-	if (rec) {
-		kmg_site_live_sub(rec->site, rec->size, true);
-		__this_cpu_inc(kmg_counters.c[KMG_COUNT_FREES]);
-		__this_cpu_dec(kmg_counters.c[KMG_COUNT_LIVE]);
-	}
-	local_irq_restore(flags);
-	return rec;
+	return kmg_record_untrack_owned(p, NULL);
 }
 EXPORT_SYMBOL_IF_KUNIT(kmg_record_untrack);
 
@@ -403,6 +473,8 @@ EXPORT_SYMBOL_IF_KUNIT(kmg_record_restore);
  */
 static bool kmg_freed_record_current(const struct kmg_record *rec)
 {
+	if (rec->flags & KMG_REC_LOST)
+		return false;
 	if (rec->flags & KMG_REC_HELD)
 		return true;
 	return kmg_kasan_still_freed((void *)rec->addr);
@@ -436,27 +508,29 @@ static bool kmg_kasan_keeps(const struct kmg_record *rec, enum kmg_free_api api)
  * kmemguard does not hold. The caller hands a record still in the table to
  * the quarantine, a detached one to kmg_record_put().
  */
-enum kmg_lookup kmg_record_mark_freed(const void *p, struct kmg_site *free_site,
-				      enum kmg_free_api api,
-				      struct kmg_record **rec,
-				      struct kmg_record *copy)
+enum kmg_lookup __kmg_record_mark_freed(const void *p,
+					struct kmg_site *free_site,
+					enum kmg_free_api api,
+					struct kmg_record **rec,
+					struct kmg_record *copy)
 {
 	enum kmg_lookup ret = KMG_LOOKUP_NONE;
-	unsigned long *b, flags;
 	struct kmg_record *r;
+	unsigned long *b;
 
 	b = kmg_bucket((unsigned long)p);
 	if (!kmg_first(b)) {	/* racy peek: an empty chain holds nothing */
-		this_cpu_inc(kmg_counters.c[KMG_COUNT_UNTRACKED_FREES]);
+		__this_cpu_inc(kmg_counters.c[KMG_COUNT_UNTRACKED_FREES]);
 		return KMG_LOOKUP_NONE;
 	}
-	local_irq_save(flags);
 	kmg_bucket_lock(b);
 	r = kmg_chain_find(b, (unsigned long)p);
+	if (unlikely(r && api == KMG_FREE_CACHE_DESTROY))
+		r = kmg_chain_find_cache(r, free_site);
 	if (r && (r->flags & KMG_REC_FREED) && !kmg_freed_record_current(r)) {
 		/* Given back and handed out again: it is not ours any more. */
 		kmg_chain_unlink(b, r);
-		r->flags |= KMG_REC_DETACHED;
+		r->flags |= KMG_REC_DETACHED | KMG_REC_LOST;
 		r = NULL;
 	}
 	if (r) {
@@ -485,6 +559,19 @@ enum kmg_lookup kmg_record_mark_freed(const void *p, struct kmg_site *free_site,
 	} else if (ret == KMG_LOOKUP_NONE) {
 		__this_cpu_inc(kmg_counters.c[KMG_COUNT_UNTRACKED_FREES]);
 	}
+	return ret;
+}
+
+enum kmg_lookup kmg_record_mark_freed(const void *p, struct kmg_site *free_site,
+				      enum kmg_free_api api,
+				      struct kmg_record **rec,
+				      struct kmg_record *copy)
+{
+	enum kmg_lookup ret;
+	unsigned long flags;
+
+	local_irq_save(flags);
+	ret = __kmg_record_mark_freed(p, free_site, api, rec, copy);
 	local_irq_restore(flags);
 	return ret;
 }
@@ -512,26 +599,42 @@ bool kmg_table_find_freed(unsigned long p, struct kmg_record *copy)
 }
 EXPORT_SYMBOL_IF_KUNIT(kmg_table_find_freed);
 
+/* The quarantine still holds this record's memory: it must give it back. */
+static bool kmg_record_owns_memory(const struct kmg_record *rec)
+{
+	return (rec->flags & (KMG_REC_HELD | KMG_REC_LOST)) == KMG_REC_HELD;
+}
+
 /*
  * A freed record leaves the table. With @release (a held record leaving
- * the quarantine) its memory goes back right here, under the bucket lock,
- * so that no free of the address can slip in between.
+ * the quarantine, without PREEMPT_RT) its memory goes back right here,
+ * under the bucket lock, so that no free of the address can slip in
+ * between; whether it is still ours to give back is read under that lock.
  */
 static void kmg_record_unlink(struct kmg_record *rec, bool release)
 {
 	unsigned long *b = kmg_bucket(rec->addr), flags;
+	bool released = false;
 
 	local_irq_save(flags);
 	kmg_bucket_lock(b);
 	if (!(rec->flags & KMG_REC_DETACHED))
 		kmg_chain_unlink(b, rec);
 	rec->flags |= KMG_REC_DETACHED;
-	if (release)
-		kmg_fam(rec->family)->release(rec);
+	if (release && kmg_record_owns_memory(rec)) {
+		kmg_release(rec);
+		released = true;
+	}
 	kmg_bucket_unlock(b);
-	if (release)
+	if (released)
 		__this_cpu_inc(kmg_counters.c[KMG_COUNT_HELD_RELEASED]);
 	local_irq_restore(flags);
+}
+
+/* A freed record leaves the table; its memory is not kmemguard's to give back. */
+void kmg_record_unlink_freed(struct kmg_record *rec)
+{
+	kmg_record_unlink(rec, false);
 }
 
 /* A held record whose memory already went back leaves the table. */
@@ -544,16 +647,20 @@ void kmg_record_released(struct kmg_record *rec)
 
 /*
  * quarantine.c: a record leaves the quarantine; held memory goes back with
- * it. Memory whose release may sleep (vmalloc) goes back first, then the
- * record leaves (so a second free meanwhile is still recognised); from
- * atomic context both happen in a work item.
+ * it. Where giving it back may sleep (vfree()) or takes sleeping locks
+ * (PREEMPT_RT), it goes back first, outside the bucket lock, and the record
+ * leaves after (so a second free meanwhile is still recognised); vmalloc
+ * memory evicted in atomic context goes through a work item. (The memory is
+ * still ours outside the lock: the allocator cannot have handed it out.)
  */
 void kmg_record_evict(struct kmg_record *rec)
 {
 	const struct kmg_family_ops *fam = kmg_fam(rec->family);
+	unsigned long flags;
 
-	if ((rec->flags & KMG_REC_HELD) && fam->release_sleeps) {
-		if (!kmg_context_may_sleep()) {
+	if (kmg_record_owns_memory(rec) &&
+	    (fam->release_sleeps || IS_ENABLED(CONFIG_PREEMPT_RT))) {
+		if (fam->release_sleeps && !kmg_context_may_sleep()) {
 			kmg_vfree_deferred((void *)rec->addr, rec);
 			return;
 		}
@@ -561,8 +668,10 @@ void kmg_record_evict(struct kmg_record *rec)
 		kmg_record_released(rec);
 		return;
 	}
-	kmg_record_unlink(rec, rec->flags & KMG_REC_HELD);
-	kmg_record_put(rec);
+	kmg_record_unlink(rec, true);
+	local_irq_save(flags);
+	__kmg_record_put(rec);
+	local_irq_restore(flags);
 }
 
 /* === Walks ================================================================ */
@@ -614,7 +723,7 @@ EXPORT_SYMBOL_IF_KUNIT(kmg_table_extract_module);
  */
 void kmg_table_flush(void)
 {
-	struct kmg_record *rec, *next;
+	struct kmg_record *rec, *next, *dead;
 	unsigned long *b, flags;
 	unsigned int i;
 
@@ -624,21 +733,30 @@ void kmg_table_flush(void)
 			cond_resched();
 		if (!kmg_first(b))
 			continue;
+		dead = NULL;
 		local_irq_save(flags);
 		kmg_bucket_lock(b);
 		rec = kmg_first(b);
 		WRITE_ONCE(*b, 1UL);	/* empty chain, still locked */
 		for (; rec; rec = next) {
 			next = rec->next;
-			if (WARN_ON_ONCE(rec->flags & KMG_REC_FREED))
-				continue;	/* its quarantine slot owns it */
+			if (WARN_ON_ONCE(rec->flags & KMG_REC_FREED)) {
+				/* Its quarantine slot owns it. */
+				rec->flags |= KMG_REC_DETACHED;
+				continue;
+			}
 			kmg_site_live_sub(rec->site, rec->size, false);
 			__this_cpu_dec(kmg_counters.c[KMG_COUNT_LIVE]);
 			__this_cpu_inc(kmg_counters.c[KMG_COUNT_DROPPED]);
-			kmg_record_put(rec);
+			rec->next = dead;
+			dead = rec;
 		}
 		kmg_bucket_unlock(b);
 		local_irq_restore(flags);
+		for (rec = dead; rec; rec = next) {
+			next = rec->next;
+			kmg_record_put(rec);
+		}
 	}
 }
 
@@ -672,7 +790,11 @@ bool kmg_table_copy(unsigned int bucket, unsigned int nth,
 	return rec;
 }
 
-/* The live record that starts at @p, copied to @copy. */
+/*
+ * The record that starts at @p, copied to @copy: a live one, or one whose
+ * memory the quarantine holds (then @copy has KMG_REC_FREED set): a
+ * pointer into either is not the allocator's to take.
+ */
 bool kmg_table_find_exact(unsigned long p, struct kmg_record *copy)
 {
 	unsigned long *b = kmg_bucket(p), flags;
@@ -684,7 +806,7 @@ bool kmg_table_find_exact(unsigned long p, struct kmg_record *copy)
 	local_irq_save(flags);
 	kmg_bucket_lock(b);
 	rec = kmg_chain_find(b, p);
-	if (rec && !(rec->flags & KMG_REC_FREED)) {
+	if (rec && (!(rec->flags & KMG_REC_FREED) || kmg_record_owns_memory(rec))) {
 		*copy = *rec;
 		found = true;
 	}
@@ -744,16 +866,20 @@ bool kmg_table_inside_slab_object(const void *p, struct kmg_record *copy)
 
 /*
  * Copy up to @max live objects of cache @s into @copies; return how many
- * there are in all. Context: process, may sleep.
+ * there are in all, and in *@creations how many live creations of @s there
+ * are (more than one: a merged cache, before 6.5). Context: process, may
+ * sleep.
  */
 unsigned long kmg_table_collect_cache(struct kmem_cache *s,
 				      struct kmg_record *copies,
-				      unsigned long max)
+				      unsigned long max,
+				      unsigned long *creations)
 {
 	unsigned long *b, flags, n = 0;
 	struct kmg_record *rec;
 	unsigned int i;
 
+	*creations = 0;
 	for (i = 0; i < (1U << kmg_bucket_bits); i++) {
 		b = &kmg_buckets[i];
 		if (!(i & 4095))
@@ -763,8 +889,12 @@ unsigned long kmg_table_collect_cache(struct kmem_cache *s,
 		local_irq_save(flags);
 		kmg_bucket_lock(b);
 		for (rec = kmg_first(b); rec; rec = rec->next) {
-			if (rec->family != KMG_FAM_CACHE || rec->owner != s ||
-			    (rec->flags & KMG_REC_FREED))
+			if (rec->flags & KMG_REC_FREED)
+				continue;
+			if (rec->family == KMG_FAM_CACHE_STRUCT &&
+			    rec->addr == (unsigned long)s)
+				(*creations)++;
+			if (rec->family != KMG_FAM_CACHE || rec->owner != s)
 				continue;
 			if (n < max)
 				copies[n] = *rec;

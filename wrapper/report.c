@@ -135,6 +135,15 @@ void kmg_print_record(struct kmg_sink *sink, const struct kmg_record *rec,
 		      ptr, rec->size, kmg_fam(rec->family)->name,
 		      rec->flags & KMG_REC_KV ? "(kv)" : "", rec->order,
 		      site->modname);
+	if (rec->flags & KMG_REC_FREED) {
+		/* A freed record keeps the free's site instead of gfp and time. */
+		kmg_printf(sink, "%s site=%s:%u func=%s freed at %s:%u\n", line,
+			   site->file, site->line, site->func,
+			   rec->free_site->file, rec->free_site->line);
+		if (with_stack)
+			kmg_print_stack(sink, rec->stack ?: site->first_stack);
+		return;
+	}
 	n += scnprintf(line + n, sizeof(line) - n, " site=%s:%u func=%s gfp=%pGg%s",
 		       site->file, site->line, site->func, &gfp,
 		       rec->flags & KMG_REC_REPAIRED ? "(repaired)" : "");
@@ -335,9 +344,24 @@ void kmg_report_leaks(struct module *mod, struct kmg_record *leaked,
 static bool kmg_report_allowed(struct kmg_site *site, enum kmg_bug bug,
 			       int *repeats)
 {
+	static unsigned long kmg_tmp_report_time;	/* cmpxchg */
 	unsigned long now = jiffies, last = READ_ONCE(site->report_time);
 
 	atomic_long_inc(&kmg_bug_counts[bug]);
+	/*
+	 * A site with no shadow of its own (NMI: a copy on the stack, new at
+	 * every call) shares one limit: one report per 10 s.
+	 */
+	if (unlikely(!site->pcpu)) {
+		last = READ_ONCE(kmg_tmp_report_time);
+		*repeats = 0;
+		if ((last && time_before(now, last + 10 * HZ)) ||
+		    cmpxchg(&kmg_tmp_report_time, last, now ?: 1) != last) {
+			kmg_count(KMG_COUNT_REPORTS_SUPPRESSED);
+			return false;
+		}
+		return true;
+	}
 	if (last && READ_ONCE(site->report_type) == bug &&
 	    time_before(now, last + 10 * HZ)) {
 		atomic_inc(&site->report_repeats);

@@ -40,9 +40,7 @@
 
 /* Allocations of a new site that always get a stack, whatever the sampling. */
 #define KMG_FIRST_STACKS	4
-/* Live bytes a CPU collects before folding them into the site's peak... */
-#define KMG_PEAK_BATCH		4096
-/* ...once a site made this many allocations and frees, each folded at once. */
+/* A site's first allocations and frees fold into its peak at once. */
 #define KMG_PEAK_EXACT		128
 /* Frames of kmemguard's own that may sit above the driver's on a stack. */
 #define KMG_STACK_SKIP_MAX	8
@@ -140,45 +138,19 @@ static void kmg_site_fold(struct kmg_site *site, long delta)
 	kmg_site_peak(site, atomic_long_add_return(delta, &site->folded));
 }
 
-/* Whether this operation folds at once: one of the site's first ones. */
-static bool kmg_site_exact(struct kmg_site *site)
-{
-	return atomic_read(&site->exact_left) > 0 &&
-	       atomic_dec_if_positive(&site->exact_left) >= 0;
-}
-
-/* An object of @site became live. Context: any; interrupts off. */
-void kmg_site_live_add(struct kmg_site *site, size_t size)
-{
-	struct kmg_site_pcpu *c = this_cpu_ptr(site->pcpu);
-
-	c->live++;
-	c->live_bytes += size;
-	c->allocs++;
-	c->unfolded += size;
-	if (unlikely(c->unfolded >= KMG_PEAK_BATCH || kmg_site_exact(site))) {
-		kmg_site_fold(site, c->unfolded);
-		c->unfolded = 0;
-	}
-}
-
 /*
- * An object of @site stopped being live: freed (@freed), or leaked,
- * forgotten, replaced. Context: any; interrupts off.
+ * The slow half of kmg_site_live_add()/_sub() (kmg.h): this CPU's unfolded
+ * bytes reached a batch, or the site is still in its first operations,
+ * each folded at once. Interrupts off.
  */
-void kmg_site_live_sub(struct kmg_site *site, size_t size, bool freed)
+void kmg_site_fold_slow(struct kmg_site *site, struct kmg_site_pcpu *c)
 {
-	struct kmg_site_pcpu *c = this_cpu_ptr(site->pcpu);
-
-	c->live--;
-	c->live_bytes -= size;
-	if (freed)
-		c->frees++;
-	c->unfolded -= size;
-	if (unlikely(c->unfolded <= -KMG_PEAK_BATCH || kmg_site_exact(site))) {
-		kmg_site_fold(site, c->unfolded);
-		c->unfolded = 0;
-	}
+	if (c->unfolded > -KMG_PEAK_BATCH && c->unfolded < KMG_PEAK_BATCH &&
+	    !(atomic_read(&site->exact_left) > 0 &&
+	      atomic_dec_if_positive(&site->exact_left) >= 0))
+		return;
+	kmg_site_fold(site, c->unfolded);
+	c->unfolded = 0;
 }
 
 void kmg_site_failed(struct kmg_site *site)
@@ -210,8 +182,6 @@ EXPORT_SYMBOL_IF_KUNIT(kmg_site_sum);
 
 /* === Stacks ============================================================== */
 
-static DEFINE_PER_CPU(int, kmg_stack_countdown);
-
 /* The current stack, from the driver's frame down; 0 if none is kept. */
 depot_stack_handle_t kmg_stack_save(void)
 {
@@ -236,26 +206,34 @@ depot_stack_handle_t kmg_stack_save(void)
 #endif
 }
 
+DEFINE_PER_CPU(int, kmg_stack_countdown);
+
+/* stack_sample changed: every CPU counts down from the new rate. */
+void kmg_stack_sample_reset(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		WRITE_ONCE(per_cpu(kmg_stack_countdown, cpu), 0);
+}
+
 /*
- * The allocation stack to keep for a new object of @site, or 0: the first
- * KMG_FIRST_STACKS allocations of every site get one, then one in
- * stack_sample allocations on each CPU (a per-CPU countdown, as KFENCE
- * samples); stack_sample=1 takes every one.
+ * The slow half of kmg_stack_sample() (kmg.h): one of the site's first
+ * KMG_FIRST_STACKS operations, or this CPU's countdown ran out. Takes the
+ * stack, and starts the countdown again at stack_sample (0: never, after a
+ * site's first ones).
  */
-depot_stack_handle_t kmg_stack_sample(struct kmg_site *site)
+depot_stack_handle_t kmg_stack_sample_slow(struct kmg_site *site)
 {
 	unsigned int rate = READ_ONCE(kmg_stack_sample_rate);
 	depot_stack_handle_t h;
 
-	if (atomic_read(&site->stacks_left) > 0 &&
-	    atomic_dec_if_positive(&site->stacks_left) >= 0)
-		goto take;
-	if (!rate)
-		return 0;
-	if (rate > 1 && this_cpu_dec_return(kmg_stack_countdown) > 0)
-		return 0;
-	this_cpu_write(kmg_stack_countdown, rate);
-take:
+	if (!(atomic_read(&site->stacks_left) > 0 &&
+	      atomic_dec_if_positive(&site->stacks_left) >= 0)) {
+		this_cpu_write(kmg_stack_countdown, rate ?: INT_MAX);
+		if (!rate)
+			return 0;
+	}
 	h = kmg_stack_save();
 	if (h && !READ_ONCE(site->first_stack))
 		cmpxchg(&site->first_stack, 0, h);

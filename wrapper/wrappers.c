@@ -78,13 +78,14 @@ static __always_inline bool kmg_alloc_begin(struct kmg_alloc *a,
 		kmg_count(KMG_COUNT_DEGRADED);
 		return true;
 	}
-	v = kmg_check_alloc(a->site, &a->gfp, always_blocks, call);
-	if (unlikely(v != KMG_ALLOC_OK)) {
+	if (unlikely(!kmg_alloc_context_ok(gfp, always_blocks))) {
+		v = kmg_check_alloc(a->site, &a->gfp, always_blocks, call);
 		if (v == KMG_ALLOC_REFUSED) {
 			kmg_site_failed(a->site);
 			return false;
 		}
-		a->flags |= KMG_REC_REPAIRED;
+		if (v == KMG_ALLOC_REPAIRED)
+			a->flags |= KMG_REC_REPAIRED;
 	}
 	if (static_branch_unlikely(&kmg_faults_key) &&
 	    kmg_fault_inject(a->site, family, a->gfp, size)) {
@@ -235,23 +236,30 @@ void *kmemguard_krealloc(struct kmemguard_site *desc, const void *p,
 	} else {
 		bug = kmg_check_untracked_free(p, &call, &copy, &found);
 	}
-	rcu_read_unlock();
-	if (bug) {
+	/* Reported inside the RCU section: the copy names sites. */
+	if (bug)
 		kmg_report_free(bug, a.site, &call, p,
 				bug == KMG_BUG_INVALID_FREE && !found ? NULL : &copy);
+	rcu_read_unlock();
+	if (bug) {
 		kmg_site_failed(a.site);
 		return NULL;
 	}
 	ret = kmg_raw_krealloc(p, size, a.gfp);
 	if (!old)	/* the kernel's memory: the result is not the driver's */
 		return ret;
+	kmg_record_put(old);
 	if (!ret) {
-		/* Failed: the old object is still the driver's. */
-		kmg_record_restore(old);
+		/*
+		 * Failed: the old object is still the driver's. It is tracked
+		 * again at this call (its first site may have gone with its
+		 * module while krealloc() slept).
+		 */
+		kmg_record_track(a.site, p, copy.size, copy.gfp, KMG_FAM_KMALLOC,
+				 0, NULL, copy.flags & KMG_REC_REPAIRED);
 		kmg_site_failed(a.site);
 		return NULL;
 	}
-	kmg_record_put(old);
 	kmg_alloc_end(&a, ret, size, KMG_FAM_KMALLOC, 0, NULL, 0);
 	kmg_kmemleak_trace(&a, ret);
 	return ret;
@@ -598,8 +606,28 @@ static void kmg_destroy_fn(struct work_struct *work)
 						  work);
 
 	kmg_quarantine_flush(kmg_match_cache, w->s);
+	synchronize_rcu();
 	kmem_cache_destroy(w->s);
 	kfree(w);
+}
+
+static void kmg_nmi_refuse_destroy(struct kmemguard_site *desc,
+				   struct kmem_cache *s);
+
+/*
+ * family.c: a cache given back by kmemguard itself (a free of the
+ * struct kmem_cache through another call), where a destroy may not run:
+ * later, from kmemguard's workqueue. No memory: the cache stays (a leak).
+ */
+void kmg_cache_destroy_later(struct kmem_cache *s)
+{
+	struct kmg_destroy_work *w = kmalloc(sizeof(*w), GFP_ATOMIC | __GFP_NOWARN);
+
+	if (!w)
+		return;
+	w->s = s;
+	INIT_WORK(&w->work, kmg_destroy_fn);
+	queue_work(kmg_wq, &w->work);
 }
 
 void kmemguard_kmem_cache_destroy(struct kmemguard_site *desc,
@@ -608,14 +636,19 @@ void kmemguard_kmem_cache_destroy(struct kmemguard_site *desc,
 	static const struct kmg_free_call call = {
 		.api = KMG_FREE_CACHE_DESTROY };
 	struct kmg_destroy_work *w;
+	unsigned long n, shown, creations;
 	struct kmg_record *live;
 	struct kmg_site *site;
-	unsigned long n, shown;
 
 	if (!s)
 		return;
-	if (!kmg_tracking() || in_nmi()) {
+	if (!kmg_tracking()) {
 		kmem_cache_destroy(s);
+		return;
+	}
+	if (unlikely(in_nmi())) {
+		/* It takes a mutex: left as it is (a leak, not a deadlock). */
+		kmg_nmi_refuse_destroy(desc, s);
 		return;
 	}
 	site = kmg_site_of(desc, GFP_NOWAIT) ?: &kmg_site_unknown;
@@ -633,13 +666,17 @@ void kmemguard_kmem_cache_destroy(struct kmemguard_site *desc,
 		}
 		return;
 	}
-	/* Objects the quarantine holds go back to the cache first. */
+	/* Objects the quarantine holds go back to the cache first, all. */
 	kmg_quarantine_flush(kmg_match_cache, s);
+	synchronize_rcu();
 	shown = READ_ONCE(kmg_report_objects);
 	live = kcalloc(shown, sizeof(*live), GFP_KERNEL | __GFP_NOWARN);
 	/* The copies name sites: none may be released until they are printed. */
 	kmg_going_lock();
-	n = kmg_table_collect_cache(s, live, live ? shown : 0);
+	n = kmg_table_collect_cache(s, live, live ? shown : 0, &creations);
+	/* A merged cache (before 6.5): the live objects may be the other's. */
+	if (creations > 1)
+		n = 0;
 	if (n)
 		kmg_report_cache_not_empty(site, s, live, n,
 					   min(n, live ? shown : 0));
@@ -714,7 +751,7 @@ static void kmg_devm_release(struct device *dev, void *res)
 	if (orphan && !--kmg_devm_orphans)
 		schedule_work(&kmg_devm_unpin_work);
 	if (!orphan && !e->stale)
-		rec = kmg_record_untrack(e->obj);
+		rec = kmg_record_untrack_owned(e->obj, e);
 	spin_unlock_irqrestore(&kmg_devm_lock, flags);
 	if (rec)
 		kmg_record_put(rec);
@@ -883,6 +920,16 @@ static bool kmg_free_live(struct kmg_site *site, const void *p,
 {
 	enum kmg_bug bug = kmg_free_verdict(copy, call);
 
+	/*
+	 * split_page() made every page of the allocation a page of its own:
+	 * freeing them one by one is right. kmemguard stops tracking it.
+	 */
+	if (unlikely(bug == KMG_BUG_WRONG_ORDER) && call->order < copy->order &&
+	    kmg_pages_split(copy->addr, copy->order)) {
+		kmg_record_unlink_freed(rec);
+		kmg_record_put(rec);
+		return false;
+	}
 	if (unlikely(bug))
 		kmg_report_free(bug, site, call, p, copy);
 	if (rec->flags & KMG_REC_HELD) {
@@ -896,14 +943,68 @@ static bool kmg_free_live(struct kmg_site *site, const void *p,
 		kmg_quarantine_add(rec);
 		return true;
 	}
-	if (unlikely(bug))
+	if (unlikely(bug) && call->api == KMG_FREE_RCU) {
+		/*
+		 * Readers may still look at it until a grace period ends:
+		 * what kvfree() can free the kernel's queue takes as it is;
+		 * the rest is freed the right way after a grace period.
+		 */
+		if (copy->family == KMG_FAM_KMALLOC || copy->family == KMG_FAM_VMALLOC ||
+		    copy->family == KMG_FAM_CACHE)
+			bug = KMG_BUG_NONE;
+		else if (copy->family != KMG_FAM_DEVM)	/* (devres frees that) */
+			kmg_release_after_gp(copy);
+	} else if (unlikely(bug)) {
 		kmg_fam(copy->family)->release(copy);
+	}
 	if (rec->flags & KMG_REC_DETACHED)
 		kmg_record_put(rec);
 	else
 		kmg_quarantine_add(rec);	/* KASAN's shadow keeps it exact */
 	return bug;
 }
+
+/*
+ * The common free, done with interrupts off from start to end: a live,
+ * right, held object goes into the quarantine. Returns false if anything
+ * else applies (then *@res says what the table found and the caller
+ * finishes with interrupts on).
+ */
+static __always_inline bool kmg_free_fast(struct kmg_site *site, const void *p,
+					  const struct kmg_free_call *call,
+					  struct kmg_record **rec,
+					  struct kmg_record *copy,
+					  enum kmg_lookup *res)
+{
+	depot_stack_handle_t stack;
+	unsigned long flags;
+	bool done = false;
+
+	if (IS_ENABLED(CONFIG_PREEMPT_RT)) {
+		/* Evictions there must give memory back with interrupts on. */
+		*res = kmg_record_mark_freed(p, site, call->api, rec, copy);
+		return false;
+	}
+	local_irq_save(flags);
+	*res = __kmg_record_mark_freed(p, site, call->api, rec, copy);
+	if (likely(*res == KMG_LOOKUP_LIVE) &&
+	    likely(((*rec)->flags & KMG_REC_HELD) &&
+		   call->api != KMG_FREE_KFREE_SENSITIVE &&
+		   !IS_ENABLED(CONFIG_DEBUG_KMEMLEAK) &&
+		   !kmg_free_verdict(copy, call))) {
+		/* Sampled like allocations: a site's first frees, then 1 in N. */
+		stack = kmg_stack_sample(site);
+		if (stack)
+			WRITE_ONCE((*rec)->free_stack, stack);
+		__kmg_quarantine_add(*rec);
+		done = true;
+	}
+	local_irq_restore(flags);
+	return done;
+}
+
+static bool kmg_nmi_free(struct kmemguard_site *desc, const void *p,
+			 const struct kmg_free_call *call);
 
 /**
  * kmg_free() - check a free of @p made at @desc through @call
@@ -913,14 +1014,12 @@ static bool kmg_free_live(struct kmg_site *site, const void *p,
  * freed it the right way (mismatch), holds it in the quarantine, or
  * deferred it (NMI).
  */
-static bool kmg_nmi_free(struct kmemguard_site *desc, const void *p,
-			 const struct kmg_free_call *call);
-
 static bool kmg_free(struct kmemguard_site *desc, const void *p,
 		     const struct kmg_free_call *call)
 {
 	struct kmg_record copy, *rec = NULL;
 	depot_stack_handle_t stack;
+	enum kmg_lookup res;
 	struct kmg_site *site;
 	bool found, handled = false;
 	enum kmg_bug bug;
@@ -935,7 +1034,11 @@ static bool kmg_free(struct kmemguard_site *desc, const void *p,
 		rcu_read_unlock();
 		return true;
 	}
-	switch (kmg_record_mark_freed(p, site, call->api, &rec, &copy)) {
+	if (likely(kmg_free_fast(site, p, call, &rec, &copy, &res))) {
+		rcu_read_unlock();
+		return false;
+	}
+	switch (res) {
 	case KMG_LOOKUP_NONE:
 		bug = kmg_check_untracked_free(p, call, &copy, &found);
 		if (unlikely(bug)) {
@@ -949,7 +1052,6 @@ static bool kmg_free(struct kmemguard_site *desc, const void *p,
 		break;
 	case KMG_LOOKUP_LIVE:
 	default:
-		/* Sampled like allocations: the first frees of a site, then 1 in N. */
 		stack = kmg_stack_sample(site);
 		if (stack)
 			WRITE_ONCE(rec->free_stack, stack);
@@ -1094,6 +1196,16 @@ static struct kmg_site *kmg_nmi_site(struct kmemguard_site *desc,
 	return tmp;
 }
 
+static void kmg_nmi_refuse_destroy(struct kmemguard_site *desc,
+				   struct kmem_cache *s)
+{
+	static const struct kmg_free_call call = {
+		.api = KMG_FREE_CACHE_DESTROY };
+	struct kmg_site tmp;
+
+	kmg_report_nmi_free(kmg_nmi_site(desc, &tmp), &call, s, false);
+}
+
 static noinline bool kmg_alloc_nmi(struct kmemguard_site *desc, gfp_t gfp,
 				   const char *call)
 {
@@ -1118,8 +1230,10 @@ static void kmg_free_plain(const void *p, const struct kmg_free_call *call)
 		kfree_sensitive(p);
 		break;
 	case KMG_FREE_KVFREE:
-	case KMG_FREE_RCU:	/* already past its grace period: an NMI reader? */
 		kvfree(p);
+		break;
+	case KMG_FREE_RCU:
+		kmg_kvfree_after_gp(p);	/* still after a grace period */
 		break;
 	case KMG_FREE_VFREE:
 		vfree(p);	/* defers itself in interrupt context */
@@ -1206,6 +1320,7 @@ int kmg_wrappers_init(void)
 void kmg_wrappers_exit(void)
 {
 	kmg_nmi_sync();
+	rcu_barrier();	/* frees after a grace period may queue a destroy */
 	destroy_workqueue(kmg_wq);	/* drains deferred cache destroys */
 	kmg_devm_exit();
 }
