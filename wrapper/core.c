@@ -45,7 +45,7 @@ static DEFINE_MUTEX(kmg_going_mutex);
  * parameter or debugfs handler, read with READ_ONCE() anywhere, no lock.
  */
 unsigned int kmg_stack_depth = 16;
-unsigned int kmg_stack_sample_rate = 64;
+unsigned int kmg_stack_sample_rate = 1024;
 EXPORT_SYMBOL_IF_KUNIT(kmg_stack_sample_rate);
 unsigned int kmg_report_objects = 4;
 bool kmg_raw_pointers;
@@ -190,7 +190,7 @@ MODULE_PARM_DESC(stack_depth, "Frames kept per stack, 0..32 (default 16; 0: none
 static struct kmg_uint_range kmg_stack_sample_range = {
 	&kmg_stack_sample_rate, 0, 1000000, kmg_stack_sample_reset };
 module_param_cb(stack_sample, &kmg_range_ops, &kmg_stack_sample_range, 0644);
-MODULE_PARM_DESC(stack_sample, "After a site's first allocations, keep the stack of 1 in N allocations and frees per CPU, 0..1000000 (default 64; 1: every one; 0: the first ones only)");
+MODULE_PARM_DESC(stack_sample, "After a site's first allocations, keep the stack of 1 in N allocations per CPU (and of their frees), 0..1000000 (default 1024; 1: every one; 0: the first ones only)");
 
 static struct kmg_uint_range kmg_report_objects_range = {
 	&kmg_report_objects, 1, 10000 };

@@ -230,8 +230,8 @@ static int kmg_stats_show(struct seq_file *m, void *v)
 	int i;
 
 	seq_printf(m, "enabled: %d\n", READ_ONCE(kmg_enabled));
-	/* The clock of "time=" in allocations: a reader's mark. */
-	seq_printf(m, "clock_ns: %llu\n", ktime_get_mono_fast_ns());
+	/* The clock of "time=" in allocations (the tick, in ns): a mark. */
+	seq_printf(m, "clock_ns: %llu\n", jiffies64_to_nsecs(get_jiffies_64()));
 	for (i = 0; i < KMG_COUNT_NR; i++)
 		seq_printf(m, "%s: %ld\n", kmg_counter_names[i],
 			   kmg_counter_read(i));

@@ -39,6 +39,22 @@
 #include <linux/seq_file.h>
 #include "compat.h"
 
+/*
+ * Benchmark builds only (make bench's cost breakdown): parts of the tracked
+ * path switched off at build time, -DKMG_BENCH_SKIP=<mask>, to measure what
+ * each costs. A real build has none of them off.
+ */
+#ifndef KMG_BENCH_SKIP
+#define KMG_BENCH_SKIP 0
+#endif
+#define KMG_SKIP_STACKS		0x01	/* no stack sampling */
+#define KMG_SKIP_CLOCK		0x02	/* no allocation time */
+#define KMG_SKIP_QUARANTINE	0x04	/* nothing held after a free */
+#define KMG_SKIP_COUNTERS	0x08	/* no site or global counters */
+#define KMG_SKIP_CHECKS		0x10	/* no context check, no fault rules */
+#define KMG_SKIP_TABLE		0x20	/* records made and dropped, no table */
+#define KMG_SKIP(part)		(KMG_BENCH_SKIP & KMG_SKIP_##part)
+
 /* === Allocator families (family.c) ===================================== */
 
 /* What kind of memory a record describes; decides which free is right. */
@@ -229,6 +245,8 @@ static __always_inline void kmg_site_live_add(struct kmg_site *site,
 {
 	struct kmg_site_pcpu *c = this_cpu_ptr(site->pcpu);
 
+	if (KMG_SKIP(COUNTERS))
+		return;
 	c->live++;
 	c->live_bytes += size;
 	c->allocs++;
@@ -247,6 +265,8 @@ static __always_inline void kmg_site_live_sub(struct kmg_site *site,
 {
 	struct kmg_site_pcpu *c = this_cpu_ptr(site->pcpu);
 
+	if (KMG_SKIP(COUNTERS))
+		return;
 	c->live--;
 	c->live_bytes -= size;
 	if (freed)
@@ -280,6 +300,8 @@ void kmg_stack_sample_reset(void);
  */
 static __always_inline depot_stack_handle_t kmg_stack_sample(struct kmg_site *site)
 {
+	if (KMG_SKIP(STACKS))
+		return 0;
 	if (likely(atomic_read(&site->stacks_left) <= 0) &&
 	    likely(this_cpu_dec_return(kmg_stack_countdown) > 0))
 		return 0;
@@ -306,7 +328,7 @@ static __always_inline depot_stack_handle_t kmg_stack_sample(struct kmg_site *si
  * @size:	requested size in bytes (immutable)
  * @owner:	the object's cache (KMG_FAM_CACHE), devres tracker
  *		(KMG_FAM_DEVM) (immutable)
- * @when:	CLOCK_MONOTONIC ns at allocation (live records; immutable)
+ * @when:	jiffies_64 at allocation (live records; immutable)
  * @free_site:	site of the first free (freed records; bucket lock)
  * @stack:	allocation stack in the stack depot, 0 if none (immutable)
  * @gfp:	GFP flags of the allocation (live records; immutable)
@@ -449,7 +471,15 @@ extern const char *const kmg_counter_names[KMG_COUNT_NR];
 
 static inline void kmg_count(enum kmg_counter c)
 {
-	this_cpu_inc(kmg_counters.c[c]);
+	if (!KMG_SKIP(COUNTERS))
+		this_cpu_inc(kmg_counters.c[c]);
+}
+
+/* The hot path's counters, interrupts off. */
+static __always_inline void __kmg_count_add(enum kmg_counter c, long n)
+{
+	if (!KMG_SKIP(COUNTERS))
+		__this_cpu_add(kmg_counters.c[c], n);
 }
 
 static inline void kmg_count_add(enum kmg_counter c, long n)
@@ -537,6 +567,8 @@ static __always_inline bool kmg_context_may_sleep(void)
  */
 static __always_inline bool kmg_alloc_context_ok(gfp_t gfp, bool always_blocks)
 {
+	if (KMG_SKIP(CHECKS))
+		return true;
 	if (always_blocks || gfpflags_allow_blocking(gfp))
 		return kmg_context_may_sleep();
 	return !IS_ENABLED(CONFIG_PREEMPT_RT) && !READ_ONCE(kmg_hints);

@@ -71,6 +71,8 @@ static unsigned long kmg_held_size(const struct kmg_record *rec)
 /* May the quarantine keep the memory of @rec, freed through @api? */
 bool kmg_can_hold(const struct kmg_record *rec, enum kmg_free_api api)
 {
+	if (KMG_SKIP(QUARANTINE))
+		return false;
 	if (!kmg_fam(rec->family)->holdable || !READ_ONCE(kmg_quarantine_slots))
 		return false;
 	/* kfree_rcu(): the kernel frees it after a grace period. */

@@ -77,10 +77,14 @@ static void kmg_bucket_lock(unsigned long *b)
 	bit_spin_lock(0, b);
 }
 
+/*
+ * The other bits of the head word (the chain's first record) change only
+ * under the lock, so the release needs no atomic read-modify-write.
+ */
 static void kmg_bucket_unlock(unsigned long *b)
 	__releases(b)
 {
-	bit_spin_unlock(0, b);
+	__bit_spin_unlock(0, b);
 }
 
 static struct kmg_record *kmg_first(unsigned long *b)
@@ -317,8 +321,12 @@ void kmg_record_track(struct kmg_site *site, const void *p, size_t size,
 	stack = kmg_stack_sample(site);
 	if (stack)
 		flags |= KMG_REC_SAMPLED;
-	/* The NMI-safe clock: records are born in any context. */
-	when = ktime_get_mono_fast_ns();
+	/*
+	 * The tick: a plain load (a clock read is a good part of a pair's cost
+	 * in a guest), fine enough for ages and for "since a mark" (the
+	 * kmemguard command's mark waits for the next tick).
+	 */
+	when = KMG_SKIP(CLOCK) ? 0 : get_jiffies_64();
 
 	/*
 	 * The record first, outside the RCU section below: refilling the
@@ -349,10 +357,10 @@ void kmg_record_track(struct kmg_site *site, const void *p, size_t size,
 	rec->flags = flags;
 
 	rcu_read_lock();
-	if (unlikely(!READ_ONCE(kmg_enabled))) {
+	if (unlikely(!READ_ONCE(kmg_enabled)) || KMG_SKIP(TABLE)) {
 		rcu_read_unlock();
+		__kmg_record_put(rec);
 		local_irq_restore(irqflags);
-		kmg_record_put(rec);
 		return;
 	}
 	b = kmg_bucket(rec->addr);
@@ -383,8 +391,8 @@ void kmg_record_track(struct kmg_site *site, const void *p, size_t size,
 	kmg_chain_insert(b, rec);
 	kmg_bucket_unlock(b);
 	kmg_site_live_add(site, size);
-	__this_cpu_inc(kmg_counters.c[KMG_COUNT_ALLOCS]);
-	__this_cpu_inc(kmg_counters.c[KMG_COUNT_LIVE]);
+	__kmg_count_add(KMG_COUNT_ALLOCS, 1);
+	__kmg_count_add(KMG_COUNT_LIVE, 1);
 	if (unlikely(stale)) {
 		kmg_site_live_sub(stale->site, stale->size, false);
 		__this_cpu_dec(kmg_counters.c[KMG_COUNT_LIVE]);
@@ -520,7 +528,7 @@ enum kmg_lookup __kmg_record_mark_freed(const void *p,
 
 	b = kmg_bucket((unsigned long)p);
 	if (!kmg_first(b)) {	/* racy peek: an empty chain holds nothing */
-		__this_cpu_inc(kmg_counters.c[KMG_COUNT_UNTRACKED_FREES]);
+		__kmg_count_add(KMG_COUNT_UNTRACKED_FREES, 1);
 		return KMG_LOOKUP_NONE;
 	}
 	kmg_bucket_lock(b);
@@ -554,10 +562,10 @@ enum kmg_lookup __kmg_record_mark_freed(const void *p,
 	kmg_bucket_unlock(b);
 	if (ret == KMG_LOOKUP_LIVE) {
 		kmg_site_live_sub(copy->site, copy->size, true);
-		__this_cpu_inc(kmg_counters.c[KMG_COUNT_FREES]);
-		__this_cpu_dec(kmg_counters.c[KMG_COUNT_LIVE]);
+		__kmg_count_add(KMG_COUNT_FREES, 1);
+		__kmg_count_add(KMG_COUNT_LIVE, -1);
 	} else if (ret == KMG_LOOKUP_NONE) {
-		__this_cpu_inc(kmg_counters.c[KMG_COUNT_UNTRACKED_FREES]);
+		__kmg_count_add(KMG_COUNT_UNTRACKED_FREES, 1);
 	}
 	return ret;
 }
@@ -611,12 +619,11 @@ static bool kmg_record_owns_memory(const struct kmg_record *rec)
  * under the bucket lock, so that no free of the address can slip in
  * between; whether it is still ours to give back is read under that lock.
  */
-static void kmg_record_unlink(struct kmg_record *rec, bool release)
+static void __kmg_record_unlink(struct kmg_record *rec, bool release)
 {
-	unsigned long *b = kmg_bucket(rec->addr), flags;
+	unsigned long *b = kmg_bucket(rec->addr);
 	bool released = false;
 
-	local_irq_save(flags);
 	kmg_bucket_lock(b);
 	if (!(rec->flags & KMG_REC_DETACHED))
 		kmg_chain_unlink(b, rec);
@@ -627,7 +634,15 @@ static void kmg_record_unlink(struct kmg_record *rec, bool release)
 	}
 	kmg_bucket_unlock(b);
 	if (released)
-		__this_cpu_inc(kmg_counters.c[KMG_COUNT_HELD_RELEASED]);
+		__kmg_count_add(KMG_COUNT_HELD_RELEASED, 1);
+}
+
+static void kmg_record_unlink(struct kmg_record *rec, bool release)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	__kmg_record_unlink(rec, release);
 	local_irq_restore(flags);
 }
 
@@ -668,8 +683,8 @@ void kmg_record_evict(struct kmg_record *rec)
 		kmg_record_released(rec);
 		return;
 	}
-	kmg_record_unlink(rec, true);
 	local_irq_save(flags);
+	__kmg_record_unlink(rec, true);
 	__kmg_record_put(rec);
 	local_irq_restore(flags);
 }

@@ -38,6 +38,8 @@
 
 /* Distinct allocation stacks shown per leaking site. */
 #define KMG_STACKS_SHOWN	4
+/* Reports per 10 s about sites without a shadow (NMI), all together. */
+#define KMG_TMP_REPORTS		8
 
 static DEFINE_MUTEX(kmg_leak_report_mutex);
 static DEFINE_RAW_SPINLOCK(kmg_report_lock);
@@ -122,10 +124,8 @@ void kmg_print_record(struct kmg_sink *sink, const struct kmg_record *rec,
 		      bool with_stack)
 {
 	const struct kmg_site *site = rec->site;
-	u64 now = ktime_get_mono_fast_ns();
-	unsigned int age_ms = (unsigned int)div_u64(now > rec->when ?
-						    now - rec->when : 0,
-						    NSEC_PER_MSEC);
+	u64 now = get_jiffies_64();
+	unsigned int age_ms = jiffies_to_msecs(now > rec->when ? now - rec->when : 0);
 	gfp_t gfp = rec->gfp;
 	char ptr[24], line[320];
 	int n;
@@ -152,7 +152,8 @@ void kmg_print_record(struct kmg_sink *sink, const struct kmg_record *rec,
 		       age_ms / 1000, age_ms % 1000);
 	/* Listings only: the allocation time, for "since a mark" (stats). */
 	if (sink->seq)
-		scnprintf(line + n, sizeof(line) - n, " time=%llu", rec->when);
+		scnprintf(line + n, sizeof(line) - n, " time=%llu",
+			  jiffies64_to_nsecs(rec->when));
 	kmg_printf(sink, "%s\n", line);
 	if (with_stack)
 		kmg_print_stack(sink, rec->stack ?: site->first_stack);
@@ -344,19 +345,22 @@ void kmg_report_leaks(struct module *mod, struct kmg_record *leaked,
 static bool kmg_report_allowed(struct kmg_site *site, enum kmg_bug bug,
 			       int *repeats)
 {
-	static unsigned long kmg_tmp_report_time;	/* cmpxchg */
+	static unsigned long kmg_tmp_window;		/* cmpxchg */
+	static atomic_t kmg_tmp_reports;
 	unsigned long now = jiffies, last = READ_ONCE(site->report_time);
 
 	atomic_long_inc(&kmg_bug_counts[bug]);
 	/*
-	 * A site with no shadow of its own (NMI: a copy on the stack, new at
-	 * every call) shares one limit: one report per 10 s.
+	 * Sites with no shadow of their own (NMI: a copy on the stack, new at
+	 * every call) share one limit: KMG_TMP_REPORTS per 10 s.
 	 */
 	if (unlikely(!site->pcpu)) {
-		last = READ_ONCE(kmg_tmp_report_time);
+		last = READ_ONCE(kmg_tmp_window);
+		if ((!last || time_after_eq(now, last + 10 * HZ)) &&
+		    cmpxchg(&kmg_tmp_window, last, now ?: 1) == last)
+			atomic_set(&kmg_tmp_reports, 0);
 		*repeats = 0;
-		if ((last && time_before(now, last + 10 * HZ)) ||
-		    cmpxchg(&kmg_tmp_report_time, last, now ?: 1) != last) {
+		if (atomic_inc_return(&kmg_tmp_reports) > KMG_TMP_REPORTS) {
 			kmg_count(KMG_COUNT_REPORTS_SUPPRESSED);
 			return false;
 		}

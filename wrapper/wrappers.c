@@ -87,7 +87,7 @@ static __always_inline bool kmg_alloc_begin(struct kmg_alloc *a,
 		if (v == KMG_ALLOC_REPAIRED)
 			a->flags |= KMG_REC_REPAIRED;
 	}
-	if (static_branch_unlikely(&kmg_faults_key) &&
+	if (!KMG_SKIP(CHECKS) && static_branch_unlikely(&kmg_faults_key) &&
 	    kmg_fault_inject(a->site, family, a->gfp, size)) {
 		kmg_site_failed(a->site);
 		return false;
@@ -965,6 +965,18 @@ static bool kmg_free_live(struct kmg_site *site, const void *p,
 }
 
 /*
+ * The stack of an object's first free is kept when its allocation's was
+ * (sampled ones, and a site's first ones): double-free reports then show
+ * both; the others show the allocation site's stack and the free's site.
+ */
+static __always_inline void kmg_free_stack(struct kmg_record *rec,
+					   const struct kmg_record *copy)
+{
+	if (unlikely(copy->flags & KMG_REC_SAMPLED) && !KMG_SKIP(STACKS))
+		WRITE_ONCE(rec->free_stack, kmg_stack_save());
+}
+
+/*
  * The common free, done with interrupts off from start to end: a live,
  * right, held object goes into the quarantine. Returns false if anything
  * else applies (then *@res says what the table found and the caller
@@ -976,7 +988,6 @@ static __always_inline bool kmg_free_fast(struct kmg_site *site, const void *p,
 					  struct kmg_record *copy,
 					  enum kmg_lookup *res)
 {
-	depot_stack_handle_t stack;
 	unsigned long flags;
 	bool done = false;
 
@@ -992,10 +1003,7 @@ static __always_inline bool kmg_free_fast(struct kmg_site *site, const void *p,
 		   call->api != KMG_FREE_KFREE_SENSITIVE &&
 		   !IS_ENABLED(CONFIG_DEBUG_KMEMLEAK) &&
 		   !kmg_free_verdict(copy, call))) {
-		/* Sampled like allocations: a site's first frees, then 1 in N. */
-		stack = kmg_stack_sample(site);
-		if (stack)
-			WRITE_ONCE((*rec)->free_stack, stack);
+		kmg_free_stack(*rec, copy);
 		__kmg_quarantine_add(*rec);
 		done = true;
 	}
@@ -1018,7 +1026,6 @@ static bool kmg_free(struct kmemguard_site *desc, const void *p,
 		     const struct kmg_free_call *call)
 {
 	struct kmg_record copy, *rec = NULL;
-	depot_stack_handle_t stack;
 	enum kmg_lookup res;
 	struct kmg_site *site;
 	bool found, handled = false;
@@ -1031,6 +1038,10 @@ static bool kmg_free(struct kmemguard_site *desc, const void *p,
 	site = kmg_site_of(desc, GFP_NOWAIT) ?: &kmg_site_unknown;
 	rcu_read_lock();
 	if (unlikely(!READ_ONCE(kmg_enabled))) {
+		rcu_read_unlock();
+		return true;
+	}
+	if (KMG_SKIP(TABLE)) {
 		rcu_read_unlock();
 		return true;
 	}
@@ -1052,9 +1063,7 @@ static bool kmg_free(struct kmemguard_site *desc, const void *p,
 		break;
 	case KMG_LOOKUP_LIVE:
 	default:
-		stack = kmg_stack_sample(site);
-		if (stack)
-			WRITE_ONCE(rec->free_stack, stack);
+		kmg_free_stack(rec, &copy);
 		handled = kmg_free_live(site, p, call, rec, &copy);
 		break;
 	}

@@ -19,6 +19,11 @@ struct kmg_bench_ops {
 	/* Allocate @n kmalloc(64) objects into @objs, or free them. */
 	int (*fill)(void **objs, unsigned long n);
 	void (*drain)(void **objs, unsigned long n);
+	/*
+	 * @n kmalloc(64) pairs at call sites nothing else uses: the first
+	 * allocations of a new site, when run once after loading.
+	 */
+	int (*first_pairs)(unsigned long n);
 	void (*exit)(void);
 };
 

@@ -16,8 +16,14 @@
  *                  kthread per online CPU at once (NS: mean per CPU)
  *   samefree, xfree  N objects allocated on CPU 0, freed on CPU 0 or on
  *                  CPU 1 (NS: per free)
+ *   ufree          N kmalloc(64) objects allocated by the raw copy (so
+ *                  kmemguard never saw them), then freed by MODE's copy
+ *                  (NS: per free): a free of an untracked pointer
+ *   firstsite      N kmalloc(64) pairs at call sites no other case uses,
+ *                  no warm-up: once after loading, the cost of a new site
  *
- * Each measurement starts with a warm-up of N/10 operations (at least 10).
+ * Each measurement but firstsite starts with a warm-up of N/10 operations
+ * (at least 10).
  * With leak_on_exit=1 the kept objects are not freed at unload: a test of
  * kmemguard's report for a module that leaks a million objects. They are
  * leaked on purpose, so kmemleak is told not to report them: it would
@@ -99,10 +105,32 @@ static s64 kmg_bench_measure(const struct kmg_bench_case *c, unsigned long n)
 	u64 t, empty;
 	int ret;
 
-	if (!strcmp(c->name, "batch")) {
+	if (!strcmp(c->name, "firstsite")) {
+		t = ktime_get_ns();
+		ret = c->ops->first_pairs(n);
+		t = ktime_get_ns() - t;
+		return ret ?: t;
+	}
+	if (!strcmp(c->name, "batch") || !strcmp(c->name, "ufree")) {
 		objs = kvcalloc(n, sizeof(*objs), GFP_KERNEL);
 		if (!objs)
 			return -ENOMEM;
+	}
+	if (!strcmp(c->name, "ufree")) {
+		/* Allocated by the raw copy: kmemguard never saw them. */
+		ret = kmg_bench_raw_ops.fill(objs, n);
+		if (!ret) {
+			empty = kmg_bench_empty_ns(n);
+			t = ktime_get_ns();
+			c->ops->drain(objs, n);
+			t = ktime_get_ns() - t;
+		} else {
+			kmg_bench_raw_ops.drain(objs, n);
+		}
+		kvfree(objs);
+		if (ret)
+			return ret;
+		return t > empty ? t - empty : 0;
 	}
 	ret = kmg_bench_once(c, max(n / 10, 10UL), objs);
 	if (!ret) {

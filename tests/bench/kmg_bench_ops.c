@@ -108,6 +108,20 @@ static void kmg_bench_drain(void **objs, unsigned long n)
 	}
 }
 
+static int kmg_bench_first_pairs(unsigned long n)
+{
+	void *p;
+
+	while (n--) {
+		p = kmalloc(64, GFP_KERNEL);
+		if (!p)
+			return -ENOMEM;
+		OPTIMIZER_HIDE_VAR(p);
+		kfree(p);
+	}
+	return 0;
+}
+
 static void kmg_bench_exit(void)
 {
 	kmem_cache_destroy(kmg_bench_cache);
@@ -121,5 +135,6 @@ const struct kmg_bench_ops KMG_BENCH_OPS = {
 	.vmalloc_pairs	= kmg_bench_vmalloc_pairs,
 	.fill		= kmg_bench_fill,
 	.drain		= kmg_bench_drain,
+	.first_pairs	= kmg_bench_first_pairs,
 	.exit		= kmg_bench_exit,
 };

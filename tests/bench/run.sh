@@ -6,14 +6,18 @@
 #
 #   run.sh full | smoke | kmemleak
 #
-# Modes: raw (plain calls), tracked (through kmemguard), nostack (tracked
-# with kmemguard.stack_depth=0: no stack unwinding), disabled (through
-# kmemguard with kmemguard.enabled=N: its static key off).
+# Modes: raw (plain calls), tracked (through kmemguard, default settings),
+# allstacks (stack_sample=1: a stack for every allocation and free, as
+# kmemguard did before sampling), nostack (stack_depth=0: no stacks at all),
+# paused (disabled at run time: enabled=N, the wrappers pass through),
+# disabled (kmemguard loaded with enabled=0: its static key off). Then
+# (full) the cost breakdown: kmemguard built with parts switched off
+# (KMG_BENCH_SKIP, kmemguard_skip_MASK.ko), each loaded in turn.
 set -u
 R=/sys/kernel/debug/kmg_bench/run
-EN=/sys/module/kmemguard/parameters/enabled
-SD=/sys/module/kmemguard/parameters/stack_depth
-MODES="raw tracked nostack disabled"
+P=/sys/module/kmemguard/parameters
+M=/kmg/modules
+MODES="raw tracked allstacks nostack paused"
 profile=${1:-smoke}
 
 out() { echo "KMG-BENCH $*" > /dev/kmsg; }
@@ -21,15 +25,31 @@ out() { echo "KMG-BENCH $*" > /dev/kmsg; }
 one() {		# one CASE MODE N
 	calls=tracked
 	[ "$2" = raw ] && calls=raw
-	[ "$2" = disabled ] && echo N > $EN
-	[ "$2" = nostack ] && { depth=$(cat $SD); echo 0 > $SD; }
+	case $2 in
+	paused) echo N > $P/enabled ;;
+	allstacks) ss=$(cat $P/stack_sample); echo 1 > $P/stack_sample ;;
+	nostack) echo 0 > $P/stack_depth ;;
+	esac
 	if echo "$1 $calls $3" > $R 2>/dev/null; then
 		out "sample $1 $2 $(cut -d' ' -f4 $R)"
 	else
 		out "error $1 $2"
 	fi
-	[ "$2" = disabled ] && echo Y > $EN
-	[ "$2" = nostack ] && echo "$depth" > $SD
+	case $2 in
+	paused) echo Y > $P/enabled ;;
+	allstacks) echo "$ss" > $P/stack_sample ;;
+	nostack) echo 16 > $P/stack_depth ;;
+	esac
+}
+
+# load KMEMGUARD_KO [PARAM...]: kmemguard (a variant) and the benchmark
+# module again, fresh: new call sites.
+load() {
+	ko=$1
+	shift
+	rmmod kmg_bench 2>/dev/null
+	rmmod kmemguard 2>/dev/null
+	kmg-insmod $M/$ko "$@" && kmg-insmod $M/kmg_bench.ko || out "error load $ko $*"
 }
 
 # uptime in centiseconds
@@ -39,11 +59,36 @@ slab_bytes() {	# bytes held in kmemguard's record cache
 	awk '$1 == "kmemguard_record" { print $2 * $4 }' /proc/slabinfo
 }
 
+# The cost breakdown: each variant switches off one more part; the
+# variants take turns within each round, so that a busy host shifts them
+# all alike.
+breakdown() {	# breakdown ROUNDS
+	local r=0 v c m
+	while [ $r -lt $1 ]; do
+		for v in 0 1 3 7 15 31 63; do
+			[ -f $M/kmemguard_skip_$v.ko ] || { out "error breakdown $v missing"; continue; }
+			load kmemguard_skip_$v.ko
+			for c in kmalloc:64 cache; do
+				for m in raw tracked; do
+					if echo "$c $m $n" > $R 2>/dev/null; then
+						out "breakdown $v $c $m $(cut -d' ' -f4 $R)"
+					else
+						out "error breakdown $v $c $m"
+					fi
+				done
+			done
+		done
+		r=$((r + 1))
+	done
+}
+
+PAIRS="kmalloc:8 kmalloc:64 kmalloc:256 kmalloc:1024 kmalloc:4096 cache"
 case $profile in
 full) rounds=5 n=20000 big=1000000 mem=100000 ;;
 smoke) rounds=1 n=200 big=2000 mem=2000 ;;
 kmemleak) rounds=5 n=300 ;;
-*) echo "usage: run.sh full|smoke|kmemleak" >&2; exit 2 ;;
+breakdown) rounds=7 n=20000 ;;
+*) echo "usage: run.sh full|smoke|kmemleak|breakdown" >&2; exit 2 ;;
 esac
 out "begin $profile $(uname -r) cpus=$(grep -c ^processor /proc/cpuinfo)"
 
@@ -52,7 +97,7 @@ if [ "$profile" = kmemleak ]; then
 	grep -q 'kmemleak=off' /proc/cmdline && kl=off
 	r=0
 	while [ $r -lt $rounds ]; do
-		for m in $MODES; do one kmalloc:64 $m $n; done
+		for m in raw tracked; do one kmalloc:64 $m $n; done
 		r=$((r + 1))
 	done
 	out "kmemleak $kl"
@@ -60,9 +105,23 @@ if [ "$profile" = kmemleak ]; then
 	exit 0
 fi
 
+# Only the cost breakdown (for working on the tracked path).
+if [ "$profile" = breakdown ]; then
+	breakdown 7
+	load kmemguard.ko
+	out end
+	exit 0
+fi
+
+# A new site's first allocations: the first thing after loading.
+load kmemguard.ko
+one firstsite tracked 16
+load kmemguard.ko
+one firstsite raw 16
+
 r=0
 while [ $r -lt $rounds ]; do
-	for c in kmalloc:8 kmalloc:64 kmalloc:256 kmalloc:1024 kmalloc:4096 cache; do
+	for c in $PAIRS; do
 		for m in $MODES; do one $c $m $n; done
 	done
 	for m in $MODES; do
@@ -71,6 +130,7 @@ while [ $r -lt $rounds ]; do
 		one vmalloc:4096 $m $((n / 10))
 		one vmalloc:65536 $m $((n / 40))
 		one batch $m 10000
+		one ufree $m $n
 		one solo $m $n
 		one smp $m $n
 		one samefree $m $n
@@ -107,4 +167,27 @@ if echo "fill tracked $big" > $R; then
 else
 	out "error fill $big"
 fi
+
+# Loaded with enabled=0: the header's static key sends every call straight
+# to the kernel.
+load kmemguard.ko enabled=0
+r=0
+while [ $r -lt $rounds ]; do
+	for c in $PAIRS pages:0 vmalloc:4096; do
+		n1=$n
+		[ $c = pages:0 ] && n1=$((n / 2))
+		[ $c = vmalloc:4096 ] && n1=$((n / 10))
+		for m in raw disabled; do
+			if echo "$c $( [ $m = raw ] && echo raw || echo tracked) $n1" > $R 2>/dev/null; then
+				out "sample $c $m $(cut -d' ' -f4 $R)"
+			else
+				out "error $c $m"
+			fi
+		done
+	done
+	r=$((r + 1))
+done
+
+[ "$profile" = full ] && breakdown 3
+load kmemguard.ko
 out end

@@ -1,6 +1,7 @@
 # kernels: deb6.12 deb6.1
 # A short smoke run of the benchmark (`make bench` runs the full one): every
-# case completes in every mode. Times are never asserted here; the host
+# case completes in every mode (the run loads kmemguard again, with
+# enabled=0 for the "disabled" column, and leaves it loaded as it was). Times are never asserted here; the host
 # prints the table from the console log (ci/bench-report).
 
 test_bench_smoke() {
@@ -10,12 +11,19 @@ test_bench_smoke() {
 	d=$(kmg_dmesg)
 	echo "$d" | grep 'KMG-BENCH error' && kmg_fail "a benchmark case failed"
 	for c in kmalloc:8 kmalloc:4096 cache pages:0 pages:3 vmalloc:4096 vmalloc:65536 \
-		batch solo smp samefree xfree; do
-		for m in raw tracked nostack disabled; do
+		batch ufree solo smp samefree xfree; do
+		for m in raw tracked allstacks nostack paused; do
 			echo "$d" | grep -q "KMG-BENCH sample $c $m [0-9]*\.[0-9]$" ||
 				kmg_fail "no sample of $c $m"
 		done
 	done
+	# Loaded with enabled=0, and a new site's first calls.
+	for c in kmalloc:64 cache pages:0 vmalloc:4096; do
+		echo "$d" | grep -q "KMG-BENCH sample $c disabled [0-9]*\.[0-9]$" ||
+			kmg_fail "no sample of $c disabled"
+	done
+	echo "$d" | grep -q "KMG-BENCH sample firstsite tracked [0-9]*\.[0-9]$" ||
+		kmg_fail "no firstsite sample"
 	echo "$d" | grep -q 'KMG-BENCH memory objects=2000 record_cache_bytes=[0-9]* ' ||
 		kmg_fail "no memory line"
 	echo "$d" | grep -q 'KMG-BENCH bigtable objects=2000 listing_lines=200[0-9] ' ||
