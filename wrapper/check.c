@@ -25,18 +25,6 @@
 
 /* === Calling context ===================================================== */
 
-/* The context an operation runs in, as a record keeps it. */
-enum kmg_context kmg_current_context(void)
-{
-	if (in_nmi())
-		return KMG_CTX_NMI;
-	if (in_hardirq())
-		return KMG_CTX_HARDIRQ;
-	if (in_serving_softirq())
-		return KMG_CTX_SOFTIRQ;
-	return KMG_CTX_TASK;
-}
-
 /*
  * On PREEMPT_RT the allocators' own locks are sleeping locks: no
  * allocation at all, GFP_ATOMIC included, may be made with preemption or

@@ -233,12 +233,13 @@ const char *const kmg_free_api_names[KMG_FREE_NR] = {
 };
 
 /*
- * What the quarantine may hold after a free: kmalloc, slab-cache, page and
- * vmalloc memory (the latter given back through kmg_vfree_deferred() where
- * vfree() could sleep). With KASAN, slab and kmalloc memory go back at
- * once: KASAN's own quarantine catches use-after-free there, and holding
- * the memory would hide it. Pages and vmalloc areas, which KASAN does not
- * quarantine, are held there too.
+ * What the quarantine may hold after a free: kmalloc, slab-cache and page
+ * memory. With KASAN, slab and kmalloc memory go back at once: KASAN's own
+ * quarantine catches use-after-free there, and holding the memory would
+ * hide it. Pages, which KASAN does not quarantine, are held there too.
+ * vmalloc memory is never held: a vmalloc area is unmapped the moment it is
+ * freed, which is all a second vfree() needs to be recognised (record.c:
+ * kmg_keeps_unheld()); holding areas would cost the vmalloc allocator dear.
  */
 void kmg_family_init(void)
 {
@@ -247,7 +248,6 @@ void kmg_family_init(void)
 	kmg_families[KMG_FAM_KMALLOC].holdable = !kasan;
 	kmg_families[KMG_FAM_CACHE].holdable = !kasan;
 	kmg_families[KMG_FAM_PAGES].holdable = true;
-	kmg_families[KMG_FAM_VMALLOC].holdable = true;
 }
 
 /* family= of a fault rule: one of the families that have a fault name. */

@@ -23,8 +23,9 @@
  * site.c), which records point to, and which is freed one RCU grace period
  * after its module went away and every record that pointed to it was
  * reported or flushed. Every tracked operation runs inside an RCU read-side
- * critical section, so module unload, disabling and parameter changes can
- * wait for operations in flight with synchronize_rcu().
+ * critical section (rcu_read_lock(), or interrupts off), so module unload,
+ * disabling and parameter changes can wait for operations in flight with
+ * synchronize_rcu().
  */
 #ifndef _KMG_H
 #define _KMG_H
@@ -406,6 +407,7 @@ enum kmg_lookup __kmg_record_mark_freed(const void *p,
 void __kmg_record_put(struct kmg_record *rec);
 bool kmg_table_find_freed(unsigned long p, struct kmg_record *copy);
 void kmg_record_evict(struct kmg_record *rec);
+void __kmg_record_evict(struct kmg_record *rec);
 void kmg_record_unlink_freed(struct kmg_record *rec);
 void kmg_record_released(struct kmg_record *rec);
 bool kmg_table_find_containing(unsigned long p, unsigned long span,
@@ -435,7 +437,6 @@ void kmg_quarantine_trim(void);
 unsigned long kmg_quarantine_held_bytes(void);
 int kmg_quarantine_init(void);
 void kmg_quarantine_exit(void);
-bool kmg_can_hold(const struct kmg_record *rec, enum kmg_free_api api);
 
 /* === Counters (core.c) ================================================= */
 
@@ -504,6 +505,25 @@ extern bool kmg_hints;
 extern unsigned int kmg_quarantine_slots;
 int kmg_set_enabled(bool on);
 
+/* The largest object the quarantine holds the memory of. */
+#define KMG_QUARANTINE_OBJECT	(64 * 1024)
+
+#ifndef __GENKSYMS__
+/* May the quarantine keep the memory of @rec, freed through @api? */
+static __always_inline bool kmg_can_hold(const struct kmg_record *rec,
+					 enum kmg_free_api api)
+{
+	if (KMG_SKIP(QUARANTINE))
+		return false;
+	if (!kmg_fam(rec->family)->holdable || !READ_ONCE(kmg_quarantine_slots))
+		return false;
+	/* kfree_rcu(): the kernel frees it after a grace period. */
+	if (api == KMG_FREE_RCU)
+		return false;
+	return rec->size <= KMG_QUARANTINE_OBJECT;
+}
+#endif
+
 /*
  * Loaded with enabled=0, the static key is off and the wrappers cost a
  * no-op jump. Disabling at run time only clears kmg_enabled (one word the
@@ -546,7 +566,17 @@ enum kmg_alloc_verdict {
 	KMG_ALLOC_DEFERRED,	/* (a destroy) done later, where it may sleep */
 };
 
-enum kmg_context kmg_current_context(void);
+/* The context an operation runs in, as a record keeps it. */
+static __always_inline enum kmg_context kmg_current_context(void)
+{
+	if (in_nmi())
+		return KMG_CTX_NMI;
+	if (in_hardirq())
+		return KMG_CTX_HARDIRQ;
+	if (in_serving_softirq())
+		return KMG_CTX_SOFTIRQ;
+	return KMG_CTX_TASK;
+}
 
 /*
  * May the current context sleep? The same rule as the kernel's own

@@ -37,7 +37,6 @@
 
 #define KMG_QUARANTINE_MAX	1024		/* slots per CPU, at most */
 #define KMG_QUARANTINE_BYTES	(256 * 1024)	/* memory held per CPU */
-#define KMG_QUARANTINE_OBJECT	(64 * 1024)	/* largest object held */
 #define KMG_QUARANTINE_IDLE	(5 * HZ)	/* then an idle ring is drained */
 #define KMG_EVICT_BATCH		8
 
@@ -68,17 +67,12 @@ static unsigned long kmg_held_size(const struct kmg_record *rec)
 	return rec->flags & KMG_REC_HELD ? rec->size : 0;
 }
 
-/* May the quarantine keep the memory of @rec, freed through @api? */
-bool kmg_can_hold(const struct kmg_record *rec, enum kmg_free_api api)
+/* Something is held: make sure the drain will come (a bit test). */
+static void kmg_qdrain_arm(void)
 {
-	if (KMG_SKIP(QUARANTINE))
-		return false;
-	if (!kmg_fam(rec->family)->holdable || !READ_ONCE(kmg_quarantine_slots))
-		return false;
-	/* kfree_rcu(): the kernel frees it after a grace period. */
-	if (api == KMG_FREE_RCU)
-		return false;
-	return rec->size <= KMG_QUARANTINE_OBJECT;
+	if (!delayed_work_pending(&kmg_qdrain_work))
+		queue_delayed_work(system_unbound_wq, &kmg_qdrain_work,
+				   KMG_QUARANTINE_IDLE);
 }
 
 /* Take the oldest record out of @q; ring lock held, @q not empty. */
@@ -117,17 +111,12 @@ static unsigned int kmg_qring_push(struct kmg_qring *q, struct kmg_record *rec,
 		q->count++;
 		q->bytes += size;
 		q->last_push = jiffies;
+		/* The ring was empty: make sure the drain will come. */
+		if (q->count == 1)
+			kmg_qdrain_arm();
 	}
 	raw_spin_unlock(&q->lock);
 	return n;
-}
-
-/* Something is held: make sure the drain will come (a bit test). */
-static void kmg_qdrain_arm(void)
-{
-	if (!delayed_work_pending(&kmg_qdrain_work))
-		queue_delayed_work(system_unbound_wq, &kmg_qdrain_work,
-				   KMG_QUARANTINE_IDLE);
 }
 
 /*
@@ -150,9 +139,8 @@ void __kmg_quarantine_add(struct kmg_record *rec)
 	do {
 		n = kmg_qring_push(this_cpu_ptr(kmg_qrings), rec, victims, &pushed);
 		while (n)
-			kmg_record_evict(victims[--n]);
+			__kmg_record_evict(victims[--n]);
 	} while (!pushed);
-	kmg_qdrain_arm();
 }
 
 /*
@@ -178,7 +166,6 @@ void kmg_quarantine_add(struct kmg_record *rec)
 		while (n)
 			kmg_record_evict(victims[--n]);
 	} while (!pushed);
-	kmg_qdrain_arm();
 }
 
 /*

@@ -30,9 +30,11 @@
  *   interrupts off on their own CPU, refilled from and drained to the
  *   record cache in batches (never with interrupts off on PREEMPT_RT: what
  *   a full magazine cannot take then waits on its overflow list).
- * - Every tracked operation runs inside rcu_read_lock() and re-checks
- *   kmg_enabled there: disabling (core.c) and module unload wait with
- *   synchronize_rcu() for operations in flight before they flush.
+ * - Every tracked operation runs inside an RCU read-side critical section
+ *   (rcu_read_lock(), or interrupts off, which synchronize_rcu() waits for
+ *   as well) and re-checks kmg_enabled there: disabling (core.c) and module
+ *   unload wait with synchronize_rcu() for operations in flight before
+ *   they flush.
  * - Lock order: a bucket lock is taken alone, or inside a quarantine ring's
  *   lock (eviction); never two bucket locks at once.
  */
@@ -356,9 +358,12 @@ void kmg_record_track(struct kmg_site *site, const void *p, size_t size,
 	rec->ctx = ctx;
 	rec->flags = flags;
 
-	rcu_read_lock();
+	/*
+	 * Interrupts are off from here to the insert: that is an RCU
+	 * read-side critical section too, which a disable's or a module
+	 * unload's synchronize_rcu() waits for.
+	 */
 	if (unlikely(!READ_ONCE(kmg_enabled)) || KMG_SKIP(TABLE)) {
-		rcu_read_unlock();
 		__kmg_record_put(rec);
 		local_irq_restore(irqflags);
 		return;
@@ -398,7 +403,6 @@ void kmg_record_track(struct kmg_site *site, const void *p, size_t size,
 		__this_cpu_dec(kmg_counters.c[KMG_COUNT_LIVE]);
 		__this_cpu_inc(kmg_counters.c[KMG_COUNT_STALE]);
 	}
-	rcu_read_unlock();
 	local_irq_restore(irqflags);
 	if (unlikely(stale))
 		kmg_record_put(stale);
@@ -475,28 +479,33 @@ void kmg_record_restore(struct kmg_record *rec)
 EXPORT_SYMBOL_IF_KUNIT(kmg_record_restore);
 
 /*
- * Under KASAN a freed record stays in the table while KASAN says the memory
- * is still free: its first byte is poisoned. Once the allocator handed the
- * address out again (to anyone) it is not.
+ * A freed record whose memory the quarantine does not hold stays in the
+ * table only while it can be told that the memory is still free:
+ * - a vmalloc area: vfree() unmaps it at once, and a new vmalloc() there
+ *   maps it again (so no record claims an area someone else now owns,
+ *   and vmalloc memory need not be held to recognise a double vfree());
+ * - under generic KASAN, kmalloc and slab memory (KASAN's own quarantine
+ *   holds it, and catches use-after-free there): KASAN's shadow says so.
  */
+static bool kmg_keeps_unheld(const struct kmg_record *rec, enum kmg_free_api api)
+{
+	if (api == KMG_FREE_RCU)
+		return false;	/* the kernel frees it whenever it likes */
+	if (rec->family == KMG_FAM_VMALLOC)
+		return true;
+	return IS_ENABLED(CONFIG_KASAN_GENERIC) &&
+	       (rec->family == KMG_FAM_KMALLOC || rec->family == KMG_FAM_CACHE);
+}
+
 static bool kmg_freed_record_current(const struct kmg_record *rec)
 {
 	if (rec->flags & KMG_REC_LOST)
 		return false;
 	if (rec->flags & KMG_REC_HELD)
 		return true;
+	if (rec->family == KMG_FAM_VMALLOC)
+		return !vmalloc_to_page((void *)rec->addr);
 	return kmg_kasan_still_freed((void *)rec->addr);
-}
-
-/*
- * Under generic KASAN, kmalloc and slab memory is not held (KASAN's own
- * quarantine holds it, and catches use-after-free there); its freed record
- * stays in the table only while KASAN's shadow says the memory is still free.
- */
-static bool kmg_kasan_keeps(const struct kmg_record *rec, enum kmg_free_api api)
-{
-	return IS_ENABLED(CONFIG_KASAN_GENERIC) && api != KMG_FREE_RCU &&
-	       (rec->family == KMG_FAM_KMALLOC || rec->family == KMG_FAM_CACHE);
 }
 
 /**
@@ -552,7 +561,7 @@ enum kmg_lookup __kmg_record_mark_freed(const void *p,
 			r->flags |= KMG_REC_FREED;
 			if (kmg_can_hold(r, api)) {
 				r->flags |= KMG_REC_HELD;
-			} else if (!kmg_kasan_keeps(r, api)) {
+			} else if (!kmg_keeps_unheld(r, api)) {
 				kmg_chain_unlink(b, r);
 				r->flags |= KMG_REC_DETACHED;
 			}
@@ -687,6 +696,21 @@ void kmg_record_evict(struct kmg_record *rec)
 	__kmg_record_unlink(rec, true);
 	__kmg_record_put(rec);
 	local_irq_restore(flags);
+}
+
+/*
+ * kmg_record_evict() with interrupts already off (the free fast path,
+ * never on PREEMPT_RT): no second save and restore of the flags.
+ */
+void __kmg_record_evict(struct kmg_record *rec)
+{
+	if (unlikely(kmg_record_owns_memory(rec) &&
+		     kmg_fam(rec->family)->release_sleeps)) {
+		kmg_vfree_deferred((void *)rec->addr, rec);
+		return;
+	}
+	__kmg_record_unlink(rec, true);
+	__kmg_record_put(rec);
 }
 
 /* === Walks ================================================================ */

@@ -21,6 +21,10 @@
  *                  (NS: per free): a free of an untracked pointer
  *   firstsite      N kmalloc(64) pairs at call sites no other case uses,
  *                  no warm-up: once after loading, the cost of a new site
+ *   irqoff, atomic, call   N local_irq_save()/restore() pairs, N atomic
+ *                  test_and_set_bit()/clear_bit() pairs, N calls of an
+ *                  empty function: what the machine charges for the
+ *                  primitives the tracked path is made of
  *
  * Each measurement but firstsite starts with a warm-up of N/10 operations
  * (at least 10).
@@ -98,6 +102,29 @@ static u64 kmg_bench_empty_ns(unsigned long n)
 	return ktime_get_ns() - t;
 }
 
+static noinline void kmg_bench_nothing(unsigned long *word)
+{
+	barrier();
+}
+
+/* @n of one primitive: 'i' interrupts off and on, 'a' an atomic pair, 'c' a call. */
+static void kmg_bench_primitive(char what, unsigned long n)
+{
+	unsigned long flags, word = 0, i;
+
+	for (i = 0; i < n; i++) {
+		if (what == 'i') {
+			local_irq_save(flags);
+			local_irq_restore(flags);
+		} else if (what == 'a') {
+			test_and_set_bit(0, &word);
+			clear_bit(0, &word);
+		} else {
+			kmg_bench_nothing(&word);
+		}
+	}
+}
+
 /* ns for @n operations of @c after a warm-up; or a negative errno. */
 static s64 kmg_bench_measure(const struct kmg_bench_case *c, unsigned long n)
 {
@@ -105,6 +132,14 @@ static s64 kmg_bench_measure(const struct kmg_bench_case *c, unsigned long n)
 	u64 t, empty;
 	int ret;
 
+	if (!strcmp(c->name, "irqoff") || !strcmp(c->name, "atomic") ||
+	    !strcmp(c->name, "call")) {
+		empty = kmg_bench_empty_ns(n);
+		t = ktime_get_ns();
+		kmg_bench_primitive(c->name[0], n);
+		t = ktime_get_ns() - t;
+		return t > empty ? t - empty : 0;
+	}
 	if (!strcmp(c->name, "firstsite")) {
 		t = ktime_get_ns();
 		ret = c->ops->first_pairs(n);

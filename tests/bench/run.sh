@@ -88,6 +88,7 @@ full) rounds=5 n=20000 big=1000000 mem=100000 ;;
 smoke) rounds=1 n=200 big=2000 mem=2000 ;;
 kmemleak) rounds=5 n=300 ;;
 breakdown) rounds=7 n=20000 ;;
+qdepth) rounds=7 n=20000 ;;
 *) echo "usage: run.sh full|smoke|kmemleak|breakdown" >&2; exit 2 ;;
 esac
 out "begin $profile $(uname -r) cpus=$(grep -c ^processor /proc/cpuinfo)"
@@ -101,6 +102,26 @@ if [ "$profile" = kmemleak ]; then
 		r=$((r + 1))
 	done
 	out "kmemleak $kl"
+	out end
+	exit 0
+fi
+
+# The pair's cost by quarantine depth (for working on the tracked path).
+if [ "$profile" = qdepth ]; then
+	r=0
+	while [ $r -lt $rounds ]; do
+		for q in 0 16 64 256; do
+			echo $q > $P/quarantine
+			for c in kmalloc:64 cache; do
+				one $c tracked $n
+				out "qdepth $q $c $(cut -d' ' -f4 $R)"
+			done
+		done
+		one kmalloc:64 raw $n
+		one cache raw $n
+		r=$((r + 1))
+	done
+	echo 256 > $P/quarantine
 	out end
 	exit 0
 fi
@@ -124,6 +145,7 @@ while [ $r -lt $rounds ]; do
 	for c in $PAIRS; do
 		for m in $MODES; do one $c $m $n; done
 	done
+	for c in irqoff atomic call; do one $c raw $n; done
 	for m in $MODES; do
 		one pages:0 $m $((n / 2))
 		one pages:3 $m $((n / 10))

@@ -158,6 +158,18 @@ kmg_expect_no_reports() {
 	[ "$n" = 0 ] || kmg_fail "expected no kmemguard report, got $n"
 }
 
+# kmemleak's documented false negatives: a stale copy of a pointer, say in
+# a freed task stack that a new task now uses (freed stacks are cached and
+# reused as they are), hides an object until it is overwritten. Between
+# scans, run short tasks that write over cached stacks.
+kmg_churn_stacks() {
+	local i=0
+	while [ $i -lt 30 ]; do
+		cat /proc/self/stat /proc/self/maps > /dev/null
+		i=$((i + 1))
+	done
+}
+
 # Checks after all tests: the kernel stayed healthy the whole run.
 kmg_final_checks() {
 	KMG_CUR=final.kernel-log-clean

@@ -135,13 +135,14 @@ test_kmemleak_annotated() {
 	# tries, until every one of those lines is there. (Counting annotated
 	# lines is not enough: the cache object is annotated too.)
 	sleep 6
-	for i in 1 2 3 4 5; do
+	for i in 1 2 3 4 5 6 7 8; do
 		kmemguard kmemleak > /tmp/out 2> /tmp/err || true
 		missing=
 		for line in $lines; do
 			grep -q "^  kmemguard: kmg_leak\.c:$line " /tmp/out || missing="$missing $line"
 		done
 		[ -z "$missing" ] && break
+		kmg_churn_stacks
 	done
 	kmemguard --json kmemleak --no-scan > /tmp/json 2>/dev/null || true
 	kmg_rmmod_leaky kmg_leak

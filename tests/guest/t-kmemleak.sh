@@ -61,9 +61,10 @@ test_leaks_still_visible_to_kmemleak() {
 	# scans) can hide an object for a scan or two: kmemleak's documented
 	# false negatives. Scan again, a bounded number of times.
 	sleep 6		# kmemleak reports objects older than 5 s only
-	for i in 1 2 3 4 5; do
+	for i in 1 2 3 4 5 6 7 8; do
 		kmg_kmemleak_scan
 		[ -z "$(kmg_kmemleak_missing)" ] && break
+		kmg_churn_stacks
 	done
 	cat /tmp/kl.mine	# shown on failure
 	missing=$(kmg_kmemleak_missing)
