@@ -23,8 +23,9 @@
  *   walking past it, and a free parked in NMI context naming it, never see
  *   freed memory. A kernel caller's site lives until exit.
  * - A site is made in any context but NMI (and, on PREEMPT_RT, but where
- *   nothing may allocate); there, and when memory or the cap runs out, the
- *   free runs under kmg_indirect_fallback, which names no function.
+ *   nothing may allocate); there, when memory or the cap runs out, and for
+ *   code of a module kmemguard has no site of yet, the free runs under
+ *   kmg_indirect_fallback, which names no function.
  */
 
 #define pr_fmt(fmt) "kmemguard: " fmt
@@ -82,12 +83,20 @@ static struct kmemguard_site *kmg_indirect_make(unsigned long ip)
 {
 	struct hlist_head *head = &kmg_indirect_table[hash_long(ip, KMG_INDIRECT_BITS)];
 	struct kmg_indirect *e, *old;
+	struct module *mod;
 	unsigned long flags;
 	size_t flen, fnlen;
 	bool added = false;
 	char *sym, *p;
 
 	if (in_nmi() || (IS_ENABLED(CONFIG_PREEMPT_RT) && !preemptible()))
+		return &kmg_indirect_fallback;
+	mod = kmg_indirect_module(ip);
+	/*
+	 * Module code of a module kmemguard has no site of yet: a site keyed
+	 * by this address could outlive the module and name another one.
+	 */
+	if (!mod && is_vmalloc_or_module_addr((void *)ip))
 		return &kmg_indirect_fallback;
 	sym = kmalloc(KSYM_SYMBOL_LEN, GFP_ATOMIC | __GFP_NOWARN);
 	if (!sym)
@@ -110,7 +119,7 @@ static struct kmemguard_site *kmg_indirect_make(unsigned long ip)
 	e->ip = ip;
 	e->desc.file = e->names;
 	e->desc.func = e->names + flen;
-	e->desc.mod = kmg_indirect_module(ip);
+	e->desc.mod = mod;
 
 	raw_spin_lock_irqsave(&kmg_indirect_lock, flags);
 	hlist_for_each_entry(old, head, node) {
