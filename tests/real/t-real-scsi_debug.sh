@@ -19,6 +19,10 @@ test_scsi_debug() {
 	echo "$l" | awk '$1 != 0 || $4 == 0 { exit 1 }' || kmg_fail "resp_mode_sense: $l"
 	grep -q ' scsi_debug resp_mode_sense+0x[0-9a-f]*/0x[0-9a-f]*:0 resp_mode_sense$' $KMG_DBG/sites ||
 		kmg_fail "no __free(kfree) site in resp_mode_sense"
+	# Both lines in the console log, as the README shows them.
+	grep ' scsi_debug .*resp_mode_sense$' $KMG_DBG/sites | while IFS= read -r l; do
+		kmg_log "KMG-REAL-SITE $l"
+	done
 	# A second host, then both gone, through the driver's sysfs knobs.
 	echo 1 > /sys/bus/pseudo/drivers/scsi_debug/add_host
 	sleep 1
