@@ -5,6 +5,9 @@
 #   make demo         boot a stock kernel in QEMU and watch kmemguard catch bugs
 #   make test         every test on every kernel; ends with "N passed, N failed"
 #                     (KERNELS="debug deb6.12 deb6.1", TESTS="leak clean")
+#   make test-real    every real driver of tests/real (built with kmemguard from
+#                     linux-source-6.12, exercised in a Debian 6.12 guest) and the
+#                     whole compile sweep (~2 min of drivers, ~70 of sweep)
 #   make test-fresh   make demo and a small make test in a clean Debian 12 root
 #                     (debootstrap minbase + git + make), as a new user would (ci/fresh)
 #   make check        sparse (C=2) and checkpatch --strict
@@ -27,7 +30,7 @@ VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' wrapper/dkms.conf)
 KREL = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
 KUNIT := $(shell grep -qs '^CONFIG_KUNIT=y' $(KDIR)/.config && echo y)
 
-.PHONY: all modules demo test test-fresh check bench lint install install-dkms clean
+.PHONY: all modules demo test test-real test-fresh check bench lint install install-dkms clean
 
 all: modules
 
@@ -36,6 +39,8 @@ modules:
 	$(MAKE) -C $(KDIR) M=$(KMG_TOP)/samples modules
 	$(MAKE) -C $(KDIR) M=$(KMG_TOP)/samples/mk modules
 	$(MAKE) -C $(KDIR) M=$(KMG_TOP)/samples/tutorial modules
+	$(MAKE) -C $(KDIR) M=$(KMG_TOP)/samples/idioms modules
+	$(MAKE) -C $(KDIR) M=$(KMG_TOP)/samples/cmdline $$(sh $(KMG_TOP)/wrapper/kmemguard kbuild-flags) modules
 	$(MAKE) -C $(KDIR) M=$(KMG_TOP)/tests/bench modules
 	$(MAKE) -C $(KDIR) M=$(KMG_TOP)/tests/stress modules
 	$(MAKE) -C $(KDIR) M=$(KMG_TOP)/tests/lifetime modules
@@ -48,6 +53,9 @@ demo:
 
 test:
 	bash ci/test
+
+test-real:
+	TESTS=real KERNELS=deb6.12 REAL_UNITS=all REAL_SWEEP=all bash ci/test
 
 test-fresh:
 	TESTS=fresh bash ci/test
@@ -75,18 +83,27 @@ install:
 	install -m 644 wrapper/cocci/*.cocci $(DESTDIR)$(PREFIX)/share/kmemguard/cocci/
 	install -m 644 wrapper/kmemguard.mk wrapper/Module.symvers \
 		$(DESTDIR)$(PREFIX)/share/kmemguard/$(KREL)/
+	install -d $(DESTDIR)$(PREFIX)/share/kmemguard/$(KREL)/include/kmemguard \
+		$(DESTDIR)$(PREFIX)/share/kmemguard/$(KREL)/include/override/linux/device
 	install -m 644 wrapper/include/kmemguard.h \
 		$(DESTDIR)$(PREFIX)/share/kmemguard/$(KREL)/include/
+	install -m 644 wrapper/include/kmemguard/*.h \
+		$(DESTDIR)$(PREFIX)/share/kmemguard/$(KREL)/include/kmemguard/
+	install -m 644 wrapper/include/override/linux/*.h \
+		$(DESTDIR)$(PREFIX)/share/kmemguard/$(KREL)/include/override/linux/
+	install -m 644 wrapper/include/override/linux/device/*.h \
+		$(DESTDIR)$(PREFIX)/share/kmemguard/$(KREL)/include/override/linux/device/
 
 install-dkms:
-	install -d $(DESTDIR)/usr/src/kmemguard-$(VERSION)/include
+	install -d $(DESTDIR)/usr/src/kmemguard-$(VERSION)/include/kmemguard
 	install -m 644 wrapper/Kbuild wrapper/dkms.conf wrapper/kmemguard.mk \
 		$(filter-out %.mod.c,$(wildcard wrapper/*.c)) wrapper/*.h \
 		$(DESTDIR)/usr/src/kmemguard-$(VERSION)/
 	install -m 644 wrapper/include/kmemguard.h $(DESTDIR)/usr/src/kmemguard-$(VERSION)/include/
+	install -m 644 wrapper/include/kmemguard/*.h $(DESTDIR)/usr/src/kmemguard-$(VERSION)/include/kmemguard/
 
 clean:
-	for d in wrapper samples samples/mk samples/tutorial tests/bench tests/stress tests/lifetime tests/kunit; do \
+	for d in wrapper samples samples/mk samples/tutorial samples/idioms samples/cmdline tests/bench tests/stress tests/lifetime tests/kunit; do \
 		[ -d $$d ] && $(MAKE) -C $(KDIR) M=$(KMG_TOP)/$$d clean || true; \
 	done
 	rm -rf build

@@ -9,7 +9,11 @@
  *
  * ctx=spinlock|irqsave|rwlock|raw_spinlock|rcu|bh|preempt|irqs_off|timer|
  *     tasklet|hardirq|vmalloc_lock|kvmalloc_lock, or process: no atomic context at all (there
- *     ok=1's GFP_ATOMIC is needless, which kmemguard.hints=1 points out)
+ *     ok=1's GFP_ATOMIC is needless, which kmemguard.hints=1 points out);
+ *     vmalloc_bh|vmalloc_timer: vmalloc() with bottom halves disabled, in a
+ *     timer callback (kmemguard: NULL, no kernel BUG); destroy_lock:
+ *     kmem_cache_destroy() under a spinlock (kmemguard: deferred)
+ * keep=1 keeps the (repaired) allocation until unload, for the listings.
  */
 #include <linux/completion.h>
 #include <linux/interrupt.h>
@@ -32,10 +36,16 @@ static bool nowait;
 module_param(nowait, bool, 0444);
 MODULE_PARM_DESC(nowait, "with ok=1: GFP_NOWAIT instead of GFP_ATOMIC");
 
+static bool keep;
+module_param(keep, bool, 0444);
+MODULE_PARM_DESC(keep, "keep the allocation until unload");
+
 static DEFINE_SPINLOCK(kmg_atomic_lock);
 static DEFINE_RAW_SPINLOCK(kmg_atomic_raw_lock);
 static DEFINE_RWLOCK(kmg_atomic_rwlock);
 static DECLARE_COMPLETION(kmg_atomic_done);
+static void *kmg_atomic_kept;
+static void *kmg_atomic_vmalloced;
 
 static void kmg_atomic_alloc(void)
 {
@@ -47,7 +57,17 @@ static void kmg_atomic_alloc(void)
 		p = kmalloc(64, GFP_ATOMIC); /* KMG: needless-atomic */
 	else
 		p = kmalloc(64, GFP_KERNEL); /* KMG: sleep-in-atomic */
-	kfree(p);
+	if (keep)
+		kmg_atomic_kept = p;
+	else
+		kfree(p);
+}
+
+static void kmg_atomic_vmalloc_timer_fn(struct timer_list *t)
+{
+	if (!ok)
+		kmg_atomic_vmalloced = vmalloc(PAGE_SIZE); /* KMG: sleep-in-atomic-vmalloc-timer */
+	complete(&kmg_atomic_done);
 }
 
 static void kmg_atomic_timer_fn(struct timer_list *t)
@@ -133,6 +153,39 @@ static int __init kmg_atomic_init(void)
 			p = vmalloc(PAGE_SIZE); /* KMG: sleep-in-atomic-vmalloc */
 		spin_unlock(&kmg_atomic_lock);
 		vfree(p);
+	} else if (!strcmp(ctx, "vmalloc_bh")) {
+		local_bh_disable();
+		if (ok)
+			p = NULL;	/* no atomic vmalloc(): allocate before */
+		else
+			p = vmalloc(PAGE_SIZE); /* KMG: sleep-in-atomic-vmalloc-bh */
+		local_bh_enable();
+		if (p)
+			pr_err("kmg_atomic: vmalloc() with bottom halves disabled returned memory\n");
+		vfree(p);
+	} else if (!strcmp(ctx, "vmalloc_timer")) {
+		timer_setup_on_stack(&timer, kmg_atomic_vmalloc_timer_fn, 0);
+		mod_timer(&timer, jiffies + 1);
+		wait_for_completion(&kmg_atomic_done);
+		del_timer_sync(&timer);
+		destroy_timer_on_stack(&timer);
+		if (kmg_atomic_vmalloced)
+			pr_err("kmg_atomic: vmalloc() in a timer returned memory\n");
+		vfree(kmg_atomic_vmalloced);
+	} else if (!strcmp(ctx, "destroy_lock")) {
+		struct kmem_cache *c = kmem_cache_create("kmg_atomic", 40, 0, 0, NULL);
+
+		if (!c)
+			return -ENOMEM;
+		p = kmem_cache_alloc(c, GFP_KERNEL);
+		kmem_cache_free(c, p);
+		if (ok) {
+			kmem_cache_destroy(c);
+		} else {
+			spin_lock(&kmg_atomic_lock);
+			kmem_cache_destroy(c); /* KMG: sleep-in-atomic-destroy */
+			spin_unlock(&kmg_atomic_lock);
+		}
 	} else if (!strcmp(ctx, "kvmalloc_lock")) {
 		spin_lock(&kmg_atomic_lock);
 		if (ok)
@@ -149,6 +202,7 @@ static int __init kmg_atomic_init(void)
 
 static void __exit kmg_atomic_exit(void)
 {
+	kfree(kmg_atomic_kept);
 }
 
 module_init(kmg_atomic_init);

@@ -299,9 +299,12 @@ static int __init kmg_init(void)
 	if (stack_depot_init())
 		pr_warn("no stack depot: records keep no stacks\n");
 #endif
-	ret = register_module_notifier(&kmg_module_nb);
+	ret = kmg_indirect_init();
 	if (ret)
 		goto err_wrappers;
+	ret = register_module_notifier(&kmg_module_nb);
+	if (ret)
+		goto err_indirect;
 	kmg_debugfs_init();
 
 	mutex_lock(&kmg_enable_mutex);
@@ -314,6 +317,8 @@ static int __init kmg_init(void)
 		kmg_stack_sample_rate, kmg_enabled ? "enabled" : "disabled");
 	return 0;
 
+err_indirect:
+	kmg_indirect_exit();
 err_wrappers:
 	kmg_wrappers_exit();
 err_quarantine:
@@ -333,6 +338,7 @@ static void __exit kmg_exit(void)
 	unregister_module_notifier(&kmg_module_nb);
 	kmg_fault_clear();
 	kmg_wrappers_exit();
+	kmg_indirect_exit();
 	kmg_quarantine_exit();
 	kmg_family_sync();
 	kmg_table_exit();

@@ -720,6 +720,11 @@ void kmg_devm_module_gone(struct module *mod);
 void kmg_devm_forget_records(void);
 void kmg_devm_release_memory(const struct kmg_record *rec);
 
+/* === Frees through function pointers and __free() (indirect.c) ========= */
+
+int kmg_indirect_init(void);
+void kmg_indirect_exit(void);
+
 /* === debugfs (debugfs.c) =============================================== */
 
 void kmg_debugfs_init(void);

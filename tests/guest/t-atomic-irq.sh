@@ -18,3 +18,21 @@ test_interrupt_context_correct() {
 	kmg_atomic_correct timer tasklet hardirq
 	kmg_expect_no_reports
 }
+
+test_vmalloc_in_timer_refused() {
+	kmg_expect_bug sleep-in-atomic kmg_atomic sleep-in-atomic-vmalloc-timer ctx=vmalloc_timer
+	grep -q 'in softirq' /tmp/kmg-last-report || kmg_fail "reason not given"
+	grep -q 'kmemguard: refused: NULL returned' /tmp/kmg-last-report || kmg_fail "not refused"
+	if grep -q 'returned memory' /tmp/kmg-last-report; then kmg_fail "vmalloc() ran"; fi
+	return 0
+}
+
+test_repaired_allocation_listed_so() {
+	l=$(kmg_lines kmg_atomic.c sleep-in-atomic)
+	kmg_expect_warn kmg_insmod kmg_atomic ctx=timer keep=1
+	grep "site=kmg_atomic.c:$l " $KMG_DBG/allocations > /tmp/repaired || kmg_fail "allocation not listed"
+	grep -q 'gfp=[^ ]*(repaired) ' /tmp/repaired || kmg_fail "not flagged (repaired): $(cat /tmp/repaired)"
+	grep -q 'gfp=GFP_KERNEL(repaired)' /tmp/repaired && kmg_fail "listed with its blocking flags"
+	rmmod kmg_atomic
+	[ "$(kmg_count_reports)" = 1 ] || kmg_fail "expected one report"
+}

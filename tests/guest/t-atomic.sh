@@ -13,7 +13,8 @@ kmg_sleep_case() {
 	grep -q "$reason" /tmp/kmg-last-report || kmg_fail "$ctx: reason '$reason' not given"
 	grep -q 'with gfp=GFP_KERNEL at' /tmp/kmg-last-report || kmg_fail "$ctx: GFP flags not in words"
 	case $marker in
-	*-vmalloc) want='kmemguard: refused: NULL returned' ;;
+	*-vmalloc*) want='kmemguard: refused: NULL returned' ;;
+	*-destroy) want='kmemguard: deferred to a work item' ;;
 	*) want='kmemguard: run without its blocking flags, as gfp=' ;;
 	esac
 	grep -q "$want" /tmp/kmg-last-report || kmg_fail "$ctx: not repaired ($want)"
@@ -34,6 +35,19 @@ test_process_context_variants() {
 	kmg_sleep_case irqs_off 'interrupts disabled'
 	kmg_sleep_case vmalloc_lock 'preemption disabled' sleep-in-atomic-vmalloc
 	kmg_sleep_case kvmalloc_lock 'preemption disabled' sleep-in-atomic-kvmalloc
+}
+
+test_vmalloc_with_bottom_halves_disabled() {
+	kmg_sleep_case vmalloc_bh 'bottom halves disabled' sleep-in-atomic-vmalloc-bh
+	if kmg_dmesg | grep -q 'returned memory'; then kmg_fail "vmalloc() ran"; fi
+	return 0
+}
+
+test_cache_destroy_in_atomic_context_deferred() {
+	kmg_sleep_case destroy_lock 'preemption disabled' sleep-in-atomic-destroy
+	if kmg_dmesg | grep -qE 'cache-not-empty|memory-leak'; then kmg_fail "the deferred destroy went wrong"; fi
+	kmg_atomic_correct destroy_lock
+	[ "$(kmg_stat 'live objects')" = 0 ] || kmg_fail "objects still live"
 }
 
 test_correct_atomic_allocations_are_clean() {

@@ -27,7 +27,9 @@ installed() {
 	for f in "$root/lib/modules/$KREL/updates/kmemguard.ko"* "$bin/kmemguard" \
 		"$bin/kmemguard-hunt" "$bin/kmemguard-lint" "$share/cocci/atomic-section.cocci" \
 		"$share/$KREL/kmemguard.mk" "$share/$KREL/Module.symvers" \
-		"$share/$KREL/include/kmemguard.h"; do
+		"$share/$KREL/include/kmemguard.h" "$share/$KREL/include/kmemguard/wrap.h" \
+		"$share/$KREL/include/override/linux/slab.h" \
+		"$share/$KREL/include/override/linux/device/devres.h"; do
 		[ -e "$f" ] || { echo "missing: $f"; return 1; }
 	done
 	# The module is built for KDIR's kernel, exactly.
@@ -57,6 +59,22 @@ EOK
 		modinfo -F depends "$d/kmg_mk.ko" | grep -qw kmemguard
 }
 check driver-builds-against-install driver_builds
+
+# The same driver opted in from the make command line by the installed
+# command (`kmemguard kbuild-flags`), no file changed: it is tracked too.
+driver_builds_cmdline() {
+	local d=$work/driver-cmdline
+	mkdir -p "$d"
+	cp "$TOP_DIR/samples/mk/kmg_mk.c" "$d/"
+	echo 'obj-m := kmg_mk.o' > "$d/Kbuild"
+	# shellcheck disable=SC2046
+	make -C "$KDIR" M="$d" $("$root/usr/local/bin/kmemguard" kbuild-flags) modules > "$d/build.log" 2>&1 ||
+		{ cat "$d/build.log"; return 1; }
+	! grep -E 'warning|undefined' "$d/build.log" &&
+		modinfo -F depends "$d/kmg_mk.ko" | grep -qw kmemguard &&
+		nm -u "$d/kmg_mk.o" | grep -q ' kmemguard_kmalloc_node$'
+}
+check driver-builds-cmdline-against-install driver_builds_cmdline
 
 # DKMS builds the installed source for each kernel, in private trees.
 dkms_builds() {	# dkms_builds KERNEL

@@ -1,0 +1,69 @@
+# What the kernel may do behind a driver's back, and what kmemguard must get
+# right about it: caches it would merge, addresses it reuses after a free
+# kmemguard does not hold, strings of its own .rodata; and krealloc()'s old
+# pointer, __GFP_NOFAIL under fault rules.
+
+test_same_size_caches_clean() {
+	kmg_insmod kmg_merge
+	rmmod kmg_merge
+	kmg_expect_no_reports
+	if [ "$KMG_KERNEL" != deb6.1 ]; then
+		# SLAB_NO_MERGE (6.5+): two caches.
+		kmg_dmesg | grep -q '^kmg_merge: two distinct caches$' || kmg_fail "caches merged"
+	fi
+	[ "$(kmg_stat 'live objects')" = 0 ] || kmg_fail "objects still live"
+}
+
+test_same_size_caches_wrong_one() {
+	# Before 6.5 the two may be one cache: nothing to tell apart.
+	[ "$KMG_KERNEL" != deb6.1 ] || return 0
+	kmg_expect_bug wrong-cache kmg_merge wrong-cache-merge bug=wrong_cache
+	grep -q 'freed to its own cache' /tmp/kmg-last-report || kmg_fail "not freed to its own cache"
+	[ "$(kmg_stat 'live objects')" = 0 ] || kmg_fail "objects still live"
+}
+
+test_reused_address_is_the_kernels() {
+	untracked=$(kmg_stat 'frees of untracked pointers')
+	kmg_insmod kmg_reuse
+	rmmod kmg_reuse
+	kmg_expect_no_reports
+	d=$(kmg_dmesg)
+	echo "$d" | grep '^kmg_reuse: '
+	# The kernel's 40 objects were freed (through kmemguard, untracked).
+	[ "$(kmg_stat 'frees of untracked pointers')" -ge $((untracked + 40)) ] ||
+		kmg_fail "the kernel's objects were not all freed"
+	# The test means something only if the address did come back (it does
+	# at once on the stock and debug kernels; PREEMPT_RT's page allocator
+	# hands the pages out elsewhere).
+	n=$(echo "$d" | sed -n 's/^kmg_reuse: .* reused \([0-9]*\) of .*/\1/p' | awk '{ n += $1 } END { print n + 0 }')
+	[ "$n" -ge 1 ] || [ "$KMG_KERNEL" = rt6.12 ] || kmg_fail "no address was reused: the test proved nothing"
+	[ "$(kmg_stat 'live objects')" = 0 ] || kmg_fail "objects still live"
+}
+
+test_kfree_const_of_kernel_rodata() {
+	kmg_insmod kmg_rodata
+	rmmod kmg_rodata
+	kmg_expect_no_reports
+	kmg_dmesg | grep -q '^kmg_rodata: kernel .rodata kept, module literal copied$' ||
+		kmg_fail "kstrdup_const() did not behave"
+	[ "$(kmg_stat 'live objects')" = 0 ] || kmg_fail "objects still live"
+}
+
+test_krealloc_checks_old_pointer() {
+	for c in freed:double-free vmalloc:mismatched-free interior:invalid-free; do
+		b=${c%%:*} type=${c#*:}
+		kmg_expect_bug "$type" kmg_krealloc "krealloc-$b" bug="$b"
+		grep -q "^kmg_krealloc: $b: krealloc returned NULL$" /tmp/kmg-last-report ||
+			kmg_fail "$b: krealloc() did not return NULL"
+	done
+	[ "$(kmg_stat 'live objects')" = 0 ] || kmg_fail "objects still live"
+}
+
+test_nofail_is_never_failed() {
+	echo 'module=kmg_nofail family=kmalloc every=1' > $KMG_DBG/faults
+	kmg_insmod kmg_nofail || { echo clear > $KMG_DBG/faults; kmg_fail "a __GFP_NOFAIL allocation failed"; }
+	rmmod kmg_nofail
+	echo clear > $KMG_DBG/faults
+	kmg_dmesg | grep -q '^kmg_nofail: plain NULL, __GFP_NOFAIL memory$' || kmg_fail "rule did not apply as expected"
+	kmg_expect_no_reports
+}

@@ -1,0 +1,50 @@
+# Helpers of tests/real (sourced after ci/lib.sh; bash).
+# shellcheck shell=bash
+
+REAL_DIR=$TOP_DIR/tests/real
+REAL_OUT=$OUT_DIR/real
+
+# real_source: Debian's linux-source-6.12, unpacked into the cache (the same
+# tree ci/build-kernel builds the debug kernel from); prints its path.
+real_source() {
+	local src=$CACHE_DIR/src-$DEBUG_SRC_VERSION
+	if [ ! -f "$src/.kmg-unpacked" ]; then
+		[ -f /usr/src/linux-source-6.12.tar.xz ] || die "no /usr/src/linux-source-6.12.tar.xz (ci/install-deps)"
+		msg "unpacking $DEBUG_SRC_PKG into $src"
+		rm -rf "$src" && mkdir -p "$src"
+		tar -xf /usr/src/linux-source-6.12.tar.xz -C "$src" --strip-components=1
+		touch "$src/.kmg-unpacked"
+	fi
+	echo "$src"
+}
+
+# real_stock_modules: the stock 6.12 image's own modules (lib/modules of
+# linux-image-<abi>-unsigned, exactly the build the headers match), unpacked
+# into the image's cache directory; prints their directory.
+real_stock_modules() {
+	local dir=$CACHE_DIR/images/$DEB612_ABI tmp
+	if [ ! -f "$dir/.kmg-modules" ]; then
+		msg "fetching the modules of linux-image-$DEB612_ABI-unsigned $DEB612_VERSION"
+		tmp=$(mktemp -d)
+		chmod 755 "$tmp"
+		chown _apt "$tmp" 2>/dev/null || true
+		(cd "$tmp" && apt-get download -qq "linux-image-$DEB612_ABI-unsigned=$DEB612_VERSION") ||
+			{ apt-get update -qq; (cd "$tmp" && apt-get download -qq "linux-image-$DEB612_ABI-unsigned=$DEB612_VERSION"); } ||
+			die "cannot download linux-image-$DEB612_ABI-unsigned=$DEB612_VERSION"
+		mkdir -p "$dir"
+		rm -rf "$dir/lib/modules"
+		dpkg-deb --fsys-tarfile "$tmp"/*.deb | tar -x -C "$dir" ./lib/modules ./boot
+		rm -rf "$tmp"
+		touch "$dir/.kmg-modules"
+	fi
+	echo "$dir/lib/modules/$DEB612_ABI"
+}
+
+# real_units [UNIT...]: "UNIT SOURCES OBJS" lines of drivers.conf, all or
+# those named.
+real_units() {
+	local u
+	sed 's/#.*//' "$REAL_DIR/drivers.conf" | awk 'NF' | while read -r u rest; do
+		if [ $# = 0 ] || [[ " $* " == *" $u "* ]]; then echo "$u $rest"; fi
+	done
+}

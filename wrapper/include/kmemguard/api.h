@@ -1,0 +1,195 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kmemguard's interface to drivers: the call-site descriptor, the exported
+ * entry points, and the macros that capture a call site. Included by
+ * <kmemguard.h> and by the override headers (override/linux/slab.h and the others) once the
+ * kernel's own header has been parsed; it includes nothing a driver would
+ * not have included already, so that it never changes what the driver's
+ * own first lines (pr_fmt, dev_fmt, DEBUG) mean.
+ */
+#ifndef _KMEMGUARD_API_H
+#define _KMEMGUARD_API_H
+
+#include <linux/types.h>
+
+struct kmg_site;
+struct module;
+struct page;
+struct device;
+struct kmem_cache;
+struct kmem_cache_args;
+
+/**
+ * struct kmemguard_site - one allocation or free call site of a driver
+ * @file:	source file, as the compiler saw it (immutable)
+ * @func:	enclosing function (immutable)
+ * @mod:	module the call is compiled into (immutable)
+ * @line:	source line (immutable)
+ * @shadow:	kmemguard's own copy of this site, made on its first use and
+ *		set once (kmemguard's sites lock)
+ *
+ * One static instance per call site, in the calling module's data, as
+ * alloc_tag's: it lives exactly as long as that module. It is read only by
+ * the driver's own calls; everything kmemguard keeps or prints later lives
+ * in the shadow, which kmemguard owns.
+ */
+struct kmemguard_site {
+	const char *file;
+	const char *func;
+	struct module *mod;
+	unsigned int line;
+	struct kmg_site *shadow;
+};
+
+/* Exported entry points (wrapper/wrappers.c). */
+void *kmemguard_kmalloc_node(struct kmemguard_site *site, size_t size,
+			     gfp_t gfp, int node);
+void *kmemguard_kmalloc_array(struct kmemguard_site *site, size_t n,
+			      size_t size, gfp_t gfp);
+void *kmemguard_krealloc(struct kmemguard_site *site, const void *p,
+			 size_t size, gfp_t gfp);
+void *kmemguard_kmemdup(struct kmemguard_site *site, const void *src,
+			size_t len, gfp_t gfp);
+char *kmemguard_kstrdup(struct kmemguard_site *site, const char *s,
+			gfp_t gfp);
+char *kmemguard_kstrndup(struct kmemguard_site *site, const char *s,
+			 size_t max, gfp_t gfp);
+const char *kmemguard_kstrdup_const(struct kmemguard_site *site,
+				    const char *s, gfp_t gfp);
+/* va_list is __builtin_va_list: no header needed for it here. */
+__printf(3, 0) char *kmemguard_kvasprintf(struct kmemguard_site *site,
+					  gfp_t gfp, const char *fmt,
+					  __builtin_va_list ap);
+__printf(3, 4) char *kmemguard_kasprintf(struct kmemguard_site *site,
+					 gfp_t gfp, const char *fmt, ...);
+void *kmemguard_kvmalloc_node(struct kmemguard_site *site, size_t size,
+			      gfp_t gfp, int node);
+void *kmemguard_kvmalloc_array(struct kmemguard_site *site, size_t n,
+			       size_t size, gfp_t gfp);
+void kmemguard_kfree(struct kmemguard_site *site, const void *p);
+void kmemguard_kfree_sensitive(struct kmemguard_site *site, const void *p);
+void kmemguard_kfree_const(struct kmemguard_site *site, const void *p);
+void kmemguard_kvfree(struct kmemguard_site *site, const void *p);
+void *kmemguard_kvfree_rcu_queued(struct kmemguard_site *site, const void *p);
+
+void *kmemguard_vmalloc(struct kmemguard_site *site, unsigned long size,
+			gfp_t gfp, int node, bool user);
+void kmemguard_vfree(struct kmemguard_site *site, const void *p);
+
+unsigned long kmemguard_get_free_pages(struct kmemguard_site *site,
+				       gfp_t gfp, unsigned int order);
+struct page *kmemguard_alloc_pages(struct kmemguard_site *site, gfp_t gfp,
+				   unsigned int order);
+void kmemguard_free_pages(struct kmemguard_site *site, unsigned long addr,
+			  unsigned int order);
+void kmemguard___free_pages(struct kmemguard_site *site, struct page *page,
+			    unsigned int order);
+
+struct kmem_cache *kmemguard_kmem_cache_create(struct kmemguard_site *site,
+					       const char *name,
+					       unsigned int size,
+					       unsigned int align,
+					       slab_flags_t flags,
+					       void (*ctor)(void *));
+struct kmem_cache *kmemguard_kmem_cache_create_usercopy(struct kmemguard_site *site,
+							const char *name,
+							unsigned int size,
+							unsigned int align,
+							slab_flags_t flags,
+							unsigned int useroffset,
+							unsigned int usersize,
+							void (*ctor)(void *));
+struct kmem_cache *kmemguard_kmem_cache_create_args(struct kmemguard_site *site,
+						    const char *name,
+						    unsigned int size,
+						    struct kmem_cache_args *args,
+						    slab_flags_t flags);
+struct kmem_cache *kmemguard_kmem_cache_default_args(struct kmemguard_site *site,
+						     const char *name,
+						     unsigned int size,
+						     struct kmem_cache_args *args,
+						     slab_flags_t flags);
+void kmemguard_kmem_cache_destroy(struct kmemguard_site *site,
+				  struct kmem_cache *s);
+void *kmemguard_kmem_cache_alloc(struct kmemguard_site *site,
+				 struct kmem_cache *s, gfp_t gfp);
+void kmemguard_kmem_cache_free(struct kmemguard_site *site,
+			       struct kmem_cache *s, void *p);
+
+void *kmemguard_devm_kmalloc(struct kmemguard_site *site, struct device *dev,
+			     size_t size, gfp_t gfp);
+void *kmemguard_devm_kmalloc_array(struct kmemguard_site *site,
+				   struct device *dev, size_t n, size_t size,
+				   gfp_t gfp);
+void kmemguard_devm_kfree(struct kmemguard_site *site, struct device *dev,
+			  const void *p);
+
+/*
+ * Frees with no call site of their own (wrapper/indirect.c): what kfree,
+ * kvfree, kfree_sensitive, kfree_const and vfree mean when a driver uses
+ * them as a value (a function pointer: devm actions, destructors, cleanup
+ * tables) and what __free(kfree) and the like run at the end of a scope.
+ * Same checks as the direct calls; reports name the calling function.
+ */
+void kmemguard_kfree_ptr(const void *p);
+void kmemguard_kvfree_ptr(const void *p);
+void kmemguard_kfree_sensitive_ptr(const void *p);
+void kmemguard_kfree_const_ptr(const void *p);
+void kmemguard_vfree_ptr(const void *p);
+
+#if !defined(KMEMGUARD_DISABLE) && !defined(KMEMGUARD_INTERNAL)
+
+#ifdef MODULE
+extern struct module __this_module;
+#define __KMG_THIS_MODULE	(&__this_module)
+#else
+#define __KMG_THIS_MODULE	((struct module *)0)
+#endif
+
+/* The call site, as a static descriptor in the calling module. */
+#define __KMG_SITE ({							\
+	static struct kmemguard_site __kmg_site = {			\
+		.file = __FILE__,					\
+		.func = __func__,					\
+		.line = __LINE__,					\
+		.mod = __KMG_THIS_MODULE,				\
+	};								\
+	&__kmg_site;							\
+})
+
+/*
+ * Whose call is it? A call written in the driver's own code (its .c file,
+ * or a header of its own) is tracked; a call inside the inline function of
+ * a kernel header belongs to the kernel (which may free that memory
+ * itself) and is passed straight to the allocator. kmemguard.mk and
+ * `kmemguard kbuild-flags` tell kernel headers by where they live: under
+ * the kernel build tree's include directories (__KMG_SRCTREE,
+ * __KMG_OBJTREE, __KMG_SRCARCH, as the compiler spells them after kbuild's
+ * -fmacro-prefix-map). Without them (the header included by hand) only
+ * calls in the file being compiled are tracked. Folded at build time.
+ */
+#define __kmg_file_under(dir)						\
+	(__builtin_strncmp(__FILE__, dir, sizeof(dir) - 1) == 0)
+#ifdef __KMG_SRCTREE
+#define __KMG_KERNEL_HEADER						\
+	(__kmg_file_under("include/") ||				\
+	 __kmg_file_under("arch/" __KMG_SRCARCH "/include/") ||	\
+	 __kmg_file_under(__KMG_SRCTREE "include/") ||			\
+	 __kmg_file_under(__KMG_SRCTREE "arch/" __KMG_SRCARCH "/include/") || \
+	 __kmg_file_under(__KMG_OBJTREE "include/") ||			\
+	 __kmg_file_under(__KMG_OBJTREE "arch/" __KMG_SRCARCH "/include/"))
+#else
+#define __KMG_KERNEL_HEADER	1
+#endif
+#define __KMG_DRIVER_CODE						\
+	(!__builtin_strcmp(__FILE__, __BASE_FILE__) || !__KMG_KERNEL_HEADER)
+#define __KMG_CALLER	(__KMG_DRIVER_CODE ? __KMG_SITE : NULL)
+
+/* A pointer the kernel's ERR_PTR()/NULL conventions say is no object. */
+static inline bool __kmg_no_object(const void *p)
+{
+	return !p || (unsigned long)p >= (unsigned long)-4095;
+}
+
+#endif /* !KMEMGUARD_DISABLE && !KMEMGUARD_INTERNAL */
+#endif /* _KMEMGUARD_API_H */

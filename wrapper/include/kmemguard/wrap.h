@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kmemguard's macros, family by family: each family is switched on once the
+ * kernel header that declares its calls has been parsed completely (its
+ * __KMG_READY_* is defined), and never before: a macro defined earlier
+ * would rewrite the kernel's own declarations. Included (again and again,
+ * no include guard) by <kmemguard.h> and by every override header; a family
+ * already on is left alone.
+ *
+ * Frees that can be used as values (kfree, kvfree, kfree_sensitive,
+ * kfree_const, vfree) are object-like macros naming kmemguard's exported
+ * function of the same signature, which is also a function-like macro: a
+ * direct call `kfree(p)` becomes kmemguard_kfree_ptr(p), then
+ * kmemguard_kfree(<site>, p) with its call site; `kfree` as a value (a
+ * function pointer) stays kmemguard_kfree_ptr, the exported function.
+ * __free(kfree) and friends run kmemguard's cleanup functions instead of
+ * the kernel's (whose bodies were compiled before the macros existed).
+ */
+#include "api.h"
+
+#if !defined(KMEMGUARD_DISABLE) && !defined(KMEMGUARD_INTERNAL)
+
+/*
+ * Since 6.10 the allocation APIs are alloc_hooks() macros over *_noprof
+ * functions, so that memory allocation profiling charges the caller's line.
+ * Keeping alloc_hooks() at the driver's call site and calling *_noprof in
+ * kmemguard keeps /proc/allocinfo blaming the driver, not kmemguard. Decided
+ * again at each inclusion: alloc_hooks, once defined, stays defined.
+ */
+#ifdef alloc_hooks
+#undef __KMG_HOOK
+#define __KMG_HOOK(call)	alloc_hooks(call)
+#elif !defined(__KMG_HOOK)
+#define __KMG_HOOK(call)	(call)
+#endif
+
+/* A scope-based cleanup function (__free()) that frees through @fn. */
+#define __KMG_DEFINE_FREE(name, fn)					\
+static inline void __kmg_free_##name(void *p)				\
+{									\
+	void *obj = *(void **)p;					\
+									\
+	if (!__kmg_no_object(obj))					\
+		(fn)(obj);						\
+}
+
+/* === <linux/slab.h>: kmalloc, kvmalloc, krealloc, slab caches ========== */
+#if defined(__KMG_READY_SLAB) && !defined(__KMG_ON_SLAB)
+#define __KMG_ON_SLAB
+
+#undef kmalloc
+#define kmalloc(size, gfp)						\
+	__KMG_HOOK(kmemguard_kmalloc_node(__KMG_CALLER, size, gfp, NUMA_NO_NODE))
+#undef kzalloc
+#define kzalloc(size, gfp)	kmalloc(size, (gfp) | __GFP_ZERO)
+#undef kmalloc_node
+#define kmalloc_node(size, gfp, node)					\
+	__KMG_HOOK(kmemguard_kmalloc_node(__KMG_CALLER, size, gfp, node))
+#undef kzalloc_node
+#define kzalloc_node(size, gfp, node)	kmalloc_node(size, (gfp) | __GFP_ZERO, node)
+#undef kmalloc_array
+#define kmalloc_array(n, size, gfp)					\
+	__KMG_HOOK(kmemguard_kmalloc_array(__KMG_CALLER, n, size, gfp))
+#undef kcalloc
+#define kcalloc(n, size, gfp)	kmalloc_array(n, size, (gfp) | __GFP_ZERO)
+#undef krealloc
+#define krealloc(p, size, gfp)						\
+	__KMG_HOOK(kmemguard_krealloc(__KMG_CALLER, p, size, gfp))
+
+#undef kvmalloc
+#define kvmalloc(size, gfp)	kvmalloc_node(size, gfp, NUMA_NO_NODE)
+#undef kvzalloc
+#define kvzalloc(size, gfp)	kvmalloc(size, (gfp) | __GFP_ZERO)
+#undef kvmalloc_node
+#define kvmalloc_node(size, gfp, node)					\
+	__KMG_HOOK(kmemguard_kvmalloc_node(__KMG_CALLER, size, gfp, node))
+#undef kvmalloc_array
+#define kvmalloc_array(n, size, gfp)					\
+	__KMG_HOOK(kmemguard_kvmalloc_array(__KMG_CALLER, n, size, gfp))
+#undef kvcalloc
+#define kvcalloc(n, size, gfp)	kvmalloc_array(n, size, (gfp) | __GFP_ZERO)
+
+#undef kfree
+#define kfree			kmemguard_kfree_ptr
+#define kmemguard_kfree_ptr(p)	kmemguard_kfree(__KMG_SITE, p)
+#undef kfree_sensitive
+#define kfree_sensitive		kmemguard_kfree_sensitive_ptr
+#define kmemguard_kfree_sensitive_ptr(p)				\
+	kmemguard_kfree_sensitive(__KMG_SITE, p)
+#undef kvfree
+#define kvfree			kmemguard_kvfree_ptr
+#define kmemguard_kvfree_ptr(p)	kmemguard_kvfree(__KMG_SITE, p)
+__KMG_DEFINE_FREE(kfree, kmemguard_kfree_ptr)
+__KMG_DEFINE_FREE(kvfree, kmemguard_kvfree_ptr)
+__KMG_DEFINE_FREE(kfree_sensitive, kmemguard_kfree_sensitive_ptr)
+#define __free_kfree		__kmg_free_kfree
+#define __free_kvfree		__kmg_free_kvfree
+#define __free_kfree_sensitive	__kmg_free_kfree_sensitive
+
+/*
+ * Slab caches: the cache itself is tracked too, so a lost one is a leak;
+ * kmemguard creates it unmergeable where the kernel allows (6.5+).
+ */
+#ifdef kmem_cache_create
+/* 6.12: kmem_cache_create() picks its variant with _Generic. */
+#undef kmem_cache_create
+#define kmem_cache_create(name, size, args, ...)			\
+	_Generic((args),						\
+		 struct kmem_cache_args *: kmemguard_kmem_cache_create_args, \
+		 void *: kmemguard_kmem_cache_default_args,		\
+		 default: kmemguard_kmem_cache_create)(__KMG_CALLER,	\
+				name, size, args, __VA_ARGS__)
+#undef KMEM_CACHE
+#define KMEM_CACHE(__struct, __flags)					\
+	kmemguard_kmem_cache_create_args(__KMG_CALLER, #__struct,	\
+		sizeof(struct __struct),				\
+		&(struct kmem_cache_args) {				\
+			.align	= __alignof__(struct __struct),		\
+		}, (__flags))
+#undef KMEM_CACHE_USERCOPY
+#define KMEM_CACHE_USERCOPY(__struct, __flags, __field)			\
+	kmemguard_kmem_cache_create_args(__KMG_CALLER, #__struct,	\
+		sizeof(struct __struct),				\
+		&(struct kmem_cache_args) {				\
+			.align		= __alignof__(struct __struct),	\
+			.useroffset	= offsetof(struct __struct, __field), \
+			.usersize	= sizeof_field(struct __struct, __field), \
+		}, (__flags))
+#else
+/* Before 6.12 KMEM_CACHE() expands to kmem_cache_create(): one wrapper. */
+#define kmem_cache_create(name, size, align, flags, ctor)		\
+	kmemguard_kmem_cache_create(__KMG_CALLER, name, size, align, flags, ctor)
+#endif
+#define kmem_cache_create_usercopy(name, size, align, flags, uoff, usize, ctor) \
+	kmemguard_kmem_cache_create_usercopy(__KMG_CALLER, name, size, align, \
+					     flags, uoff, usize, ctor)
+#define kmem_cache_destroy(s)	kmemguard_kmem_cache_destroy(__KMG_SITE, s)
+#undef kmem_cache_alloc
+#define kmem_cache_alloc(s, gfp)					\
+	__KMG_HOOK(kmemguard_kmem_cache_alloc(__KMG_CALLER, s, gfp))
+#undef kmem_cache_zalloc
+#define kmem_cache_zalloc(s, gfp)	kmem_cache_alloc(s, (gfp) | __GFP_ZERO)
+#define kmem_cache_free(s, p)	kmemguard_kmem_cache_free(__KMG_SITE, s, p)
+#endif /* slab */
+
+/* === <linux/string.h>: kstrdup, kmemdup, kfree_const =================== */
+#if defined(__KMG_READY_STRING) && !defined(__KMG_ON_STRING)
+#define __KMG_ON_STRING
+#undef kmemdup
+#define kmemdup(src, len, gfp)						\
+	__KMG_HOOK(kmemguard_kmemdup(__KMG_CALLER, src, len, gfp))
+#define kstrdup(s, gfp)							\
+	__KMG_HOOK(kmemguard_kstrdup(__KMG_CALLER, s, gfp))
+#define kstrndup(s, max, gfp)						\
+	__KMG_HOOK(kmemguard_kstrndup(__KMG_CALLER, s, max, gfp))
+#define kstrdup_const(s, gfp)						\
+	__KMG_HOOK(kmemguard_kstrdup_const(__KMG_CALLER, s, gfp))
+#define kfree_const		kmemguard_kfree_const_ptr
+#define kmemguard_kfree_const_ptr(p)	kmemguard_kfree_const(__KMG_SITE, p)
+__KMG_DEFINE_FREE(kfree_const, kmemguard_kfree_const_ptr)
+#define __free_kfree_const	__kmg_free_kfree_const
+#endif /* string */
+
+/* === <linux/sprintf.h> (6.1: <linux/kernel.h>): kasprintf ============== */
+#if defined(__KMG_READY_SPRINTF) && !defined(__KMG_ON_SPRINTF)
+#define __KMG_ON_SPRINTF
+#define kvasprintf(gfp, fmt, ap)					\
+	__KMG_HOOK(kmemguard_kvasprintf(__KMG_CALLER, gfp, fmt, ap))
+#define kasprintf(gfp, fmt, ...)					\
+	__KMG_HOOK(kmemguard_kasprintf(__KMG_CALLER, gfp, fmt, ##__VA_ARGS__))
+#endif /* sprintf */
+
+/* === <linux/vmalloc.h> ================================================== */
+#if defined(__KMG_READY_VMALLOC) && !defined(__KMG_ON_VMALLOC)
+#define __KMG_ON_VMALLOC
+#undef vmalloc
+#define vmalloc(size)							\
+	__KMG_HOOK(kmemguard_vmalloc(__KMG_CALLER, size, GFP_KERNEL,	\
+				     NUMA_NO_NODE, false))
+#undef vzalloc
+#define vzalloc(size)							\
+	__KMG_HOOK(kmemguard_vmalloc(__KMG_CALLER, size,		\
+				     GFP_KERNEL | __GFP_ZERO,		\
+				     NUMA_NO_NODE, false))
+#undef vmalloc_node
+#define vmalloc_node(size, node)					\
+	__KMG_HOOK(kmemguard_vmalloc(__KMG_CALLER, size, GFP_KERNEL,	\
+				     node, false))
+#undef vmalloc_user
+#define vmalloc_user(size)						\
+	__KMG_HOOK(kmemguard_vmalloc(__KMG_CALLER, size,		\
+				     GFP_KERNEL | __GFP_ZERO,		\
+				     NUMA_NO_NODE, true))
+#define vfree			kmemguard_vfree_ptr
+#define kmemguard_vfree_ptr(p)	kmemguard_vfree(__KMG_SITE, p)
+__KMG_DEFINE_FREE(vfree, kmemguard_vfree_ptr)
+#define __free_vfree		__kmg_free_vfree
+#endif /* vmalloc */
+
+/* === <linux/gfp.h>: the page allocator ================================= */
+#if defined(__KMG_READY_GFP) && !defined(__KMG_ON_GFP)
+#define __KMG_ON_GFP
+/* __get_free_page(), alloc_page(), free_page(), __free_page() expand to these. */
+#undef __get_free_pages
+#define __get_free_pages(gfp, order)					\
+	__KMG_HOOK(kmemguard_get_free_pages(__KMG_CALLER, gfp, order))
+#undef get_zeroed_page
+#define get_zeroed_page(gfp)	__get_free_pages((gfp) | __GFP_ZERO, 0)
+#undef alloc_pages
+#define alloc_pages(gfp, order)						\
+	__KMG_HOOK(kmemguard_alloc_pages(__KMG_CALLER, gfp, order))
+#define free_pages(addr, order)						\
+	kmemguard_free_pages(__KMG_SITE, (unsigned long)(addr), order)
+#define __free_pages(page, order)					\
+	kmemguard___free_pages(__KMG_SITE, page, order)
+#endif /* gfp */
+
+/* === <linux/device/devres.h> (6.1: <linux/device.h>): devm_kmalloc ===== */
+#if defined(__KMG_READY_DEVRES) && !defined(__KMG_ON_DEVRES)
+#define __KMG_ON_DEVRES
+/* Device-managed memory: untracked when devres releases it. */
+#define devm_kmalloc(dev, size, gfp)					\
+	kmemguard_devm_kmalloc(__KMG_CALLER, dev, size, gfp)
+#define devm_kzalloc(dev, size, gfp)	devm_kmalloc(dev, size, (gfp) | __GFP_ZERO)
+#define devm_kmalloc_array(dev, n, size, gfp)				\
+	kmemguard_devm_kmalloc_array(__KMG_CALLER, dev, n, size, gfp)
+#define devm_kcalloc(dev, n, size, gfp)					\
+	devm_kmalloc_array(dev, n, size, (gfp) | __GFP_ZERO)
+#define devm_kfree(dev, p)	kmemguard_devm_kfree(__KMG_SITE, dev, p)
+#endif /* devres */
+
+/* === <linux/rcupdate.h>: kfree_rcu() and friends ======================= */
+#if defined(__KMG_READY_RCU) && !defined(__KMG_ON_RCU)
+#define __KMG_ON_RCU
+/*
+ * The object stops being tracked when it is queued (the driver gave it up
+ * then); the kernel frees it after the grace period. A free kmemguard
+ * refused (double, invalid) comes back NULL: not queued. The kernel's
+ * kvfree_rcu_arg_*() evaluate their pointer argument once.
+ */
+#define __KMG_RCU_QUEUED(ptr)						\
+	((typeof(ptr))kmemguard_kvfree_rcu_queued(__KMG_SITE, ptr))
+#undef kfree_rcu
+#define kfree_rcu(ptr, rhf)	kvfree_rcu_arg_2(__KMG_RCU_QUEUED(ptr), rhf)
+#undef kvfree_rcu
+#define kvfree_rcu(ptr, rhf)	kvfree_rcu_arg_2(__KMG_RCU_QUEUED(ptr), rhf)
+#undef kfree_rcu_mightsleep
+#define kfree_rcu_mightsleep(ptr)	kvfree_rcu_arg_1(__KMG_RCU_QUEUED(ptr))
+#undef kvfree_rcu_mightsleep
+#define kvfree_rcu_mightsleep(ptr)	kvfree_rcu_arg_1(__KMG_RCU_QUEUED(ptr))
+#endif /* rcu */
+
+#endif /* !KMEMGUARD_DISABLE && !KMEMGUARD_INTERNAL */
