@@ -144,4 +144,18 @@ typedef u32 depot_stack_handle_t;
  */
 #include <kunit/visibility.h>
 
+/*
+ * Is this address in the module area or in vmalloc space? The kernel's
+ * is_vmalloc_or_module_addr() is exported only since 6.2; the module area
+ * is the arch's MODULES_VADDR..MODULES_END (x86_64 has both).
+ */
+static inline bool kmg_vmalloc_or_module_addr(unsigned long addr)
+{
+#if defined(CONFIG_MODULES) && defined(MODULES_VADDR)
+	if (addr >= MODULES_VADDR && addr < MODULES_END)
+		return true;
+#endif
+	return is_vmalloc_addr((const void *)addr);
+}
+
 #endif /* _KMG_COMPAT_H */

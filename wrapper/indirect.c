@@ -96,7 +96,7 @@ static struct kmemguard_site *kmg_indirect_make(unsigned long ip)
 	 * Module code of a module kmemguard has no site of yet: a site keyed
 	 * by this address could outlive the module and name another one.
 	 */
-	if (!mod && is_vmalloc_or_module_addr((void *)ip))
+	if (!mod && kmg_vmalloc_or_module_addr(ip))
 		return &kmg_indirect_fallback;
 	sym = kmalloc(KSYM_SYMBOL_LEN, GFP_ATOMIC | __GFP_NOWARN);
 	if (!sym)
