@@ -236,6 +236,29 @@ void kmg_quarantine_trim(void)
 }
 EXPORT_SYMBOL_IF_KUNIT(kmg_quarantine_trim);
 
+/*
+ * redzone.c's on-demand check: run @fn on the records of @cpu's ring from
+ * the *@pos-th (oldest first) on, under the ring lock, until it returns
+ * true; then *@pos is the next one's place and the result is true. While
+ * a record is in a ring its held memory is the quarantine's: no eviction
+ * can give it back under the lock.
+ */
+bool kmg_quarantine_scan(int cpu, unsigned int *pos, kmg_scan_fn fn, void *arg)
+{
+	struct kmg_qring *q = per_cpu_ptr(kmg_qrings, cpu);
+	unsigned int i;
+	bool hit = false;
+
+	raw_spin_lock_irq(&q->lock);
+	for (i = *pos; i < q->count && !hit; i++)
+		if (fn(q->slot[(q->head + i) % KMG_QUARANTINE_MAX], arg)) {
+			hit = true;
+			*pos = i + 1;
+		}
+	raw_spin_unlock_irq(&q->lock);
+	return hit;
+}
+
 unsigned long kmg_quarantine_held_bytes(void)
 {
 	unsigned long bytes = 0;

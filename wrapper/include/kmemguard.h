@@ -140,6 +140,7 @@ void *kmemguard_devm_kmalloc_array(struct kmemguard_site *site,
 				   gfp_t gfp);
 void kmemguard_devm_kfree(struct kmemguard_site *site, struct device *dev,
 			  const void *p);
+size_t kmemguard_ksize(const void *p);	/* redzones (#18), redzone.c */
 
 #if !defined(KMEMGUARD_DISABLE) && !defined(KMEMGUARD_INTERNAL)
 
@@ -330,6 +331,13 @@ void kmemguard_devm_kfree(struct kmemguard_site *site, struct device *dev,
 #define devm_kcalloc(dev, n, size, gfp)					\
 	devm_kmalloc_array(dev, n, size, (gfp) | __GFP_ZERO)
 #define devm_kfree(dev, p)	kmemguard_devm_kfree(__KMG_SITE, dev, p)
+
+/*
+ * Redzones (#18, wrapper/redzone.c): a driver may use what ksize() says
+ * (KASAN's rule), so kmemguard must hear of it: the redzone of that object
+ * then starts there. Any other pointer gets the kernel's ksize().
+ */
+#define ksize(p)		kmemguard_ksize(p)
 
 #endif /* !KMEMGUARD_DISABLE && !KMEMGUARD_INTERNAL */
 #endif /* _KMEMGUARD_H */
