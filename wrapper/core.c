@@ -78,7 +78,7 @@ const char *const kmg_counter_names[KMG_COUNT_NR] = {
 	[KMG_COUNT_RZ_OBJECTS]		= "objects with redzones",
 	[KMG_COUNT_RZ_CHECKED]		= "redzone and poison checks",
 	[KMG_COUNT_GUARDED]		= "guarded objects",
-	[KMG_COUNT_GUARD_MISSED]	= "guarded allocations not guarded (pool full)",
+	[KMG_COUNT_GUARD_MISSED]	= "guarded allocations not guarded (pool full, too big)",
 };
 
 long kmg_counter_read(enum kmg_counter c)

@@ -41,12 +41,13 @@
  *   record from the table under its bucket lock. kmemguard itself never
  *   reads an unmapped slot page, so the fault cannot come from a CPU that
  *   holds that bucket lock.
- * - TLB: an unmapped page is flushed from this CPU's TLB at once, and from
- *   the others' with an IPI where the free may send one (not in interrupt
- *   context, interrupts on); after a free with interrupts off, a CPU that
- *   used the object in its last moments may keep a stale entry for a
- *   while, and an access from there does not fault (KFENCE only ever
- *   flushes the local TLB).
+ * - TLB: an unmapped page is flushed from this CPU's TLB at once, and the
+ *   other CPUs are sent an IPI that flushes theirs, without waiting for it
+ *   (a free must stay cheap), where the free may send one: in task
+ *   context with interrupts on. A CPU that used the object in its last
+ *   moments may keep a stale entry until that IPI lands, or, after a free
+ *   with interrupts off, for a while; an access from there does not fault.
+ *   (KFENCE only ever flushes the local TLB.)
  */
 
 #define pr_fmt(fmt) "kmemguard: " fmt
@@ -153,12 +154,11 @@ static void kmg_guard_flush_cpu(void *unused)
 /* A page was unmapped: no CPU may keep using a stale translation of it. */
 static void kmg_guard_flush(void)
 {
-	if (!in_interrupt() && !irqs_disabled()) {
-		on_each_cpu(kmg_guard_flush_cpu, NULL, 1);
-		return;
-	}
 	preempt_disable();
 	__flush_tlb_all();
+	/* smp_call_function() wants task context and interrupts on. */
+	if (in_task() && !irqs_disabled())
+		smp_call_function(kmg_guard_flush_cpu, NULL, 0);
 	preempt_enable();
 }
 
@@ -275,8 +275,9 @@ static struct kmg_gslot *kmg_gslot_live(const void *p)
  * the guard pool must never reach the allocator's free calls.
  *
  * Return: 0 if @p is not in the pool; 1 if it was a live guarded object,
- * now given back; -1 if it is in the pool but no live object starts there
- * (nothing done).
+ * now given back; -1 if it is in the pool but no live object starts there,
+ * or in NMI context, where the pool's lock cannot be taken (nothing done:
+ * kept, a leak).
  */
 int kmg_guard_passthrough(const void *p, enum kmg_free_api api)
 {
@@ -284,7 +285,7 @@ int kmg_guard_passthrough(const void *p, enum kmg_free_api api)
 
 	if (!kmg_guard_addr(p))
 		return 0;
-	if (!kmg_gslot_live(p))
+	if (in_nmi() || !kmg_gslot_live(p))
 		return -1;
 	if (api == KMG_FREE_RCU) {
 		/* Readers may still look at it until a grace period ends. */

@@ -444,6 +444,7 @@ typedef bool (*kmg_scan_fn)(struct kmg_record *rec, void *arg);
 bool kmg_table_scan(unsigned int bucket, unsigned int *nth, kmg_scan_fn fn,
 		    void *arg);
 bool kmg_table_set_rz(const void *p, u8 set, struct kmg_record *copy);
+void kmg_record_unpoison(struct kmg_record *rec);
 extern atomic_t kmg_fail_records;
 
 /* === Quarantine (quarantine.c) ========================================= */

@@ -898,6 +898,21 @@ bool kmg_table_set_rz(const void *p, u8 set, struct kmg_record *copy)
 }
 
 /*
+ * redzone.c: @rec, freed and held (in the table), was not poisoned after
+ * all: its eviction must not check it.
+ */
+void kmg_record_unpoison(struct kmg_record *rec)
+{
+	unsigned long *b = kmg_bucket(rec->addr), flags;
+
+	local_irq_save(flags);
+	kmg_bucket_lock(b);
+	rec->flags &= ~KMG_REC_POISON;
+	kmg_bucket_unlock(b);
+	local_irq_restore(flags);
+}
+
+/*
  * The record that starts at @p, copied to @copy: a live one, or one whose
  * memory the quarantine holds (then @copy has KMG_REC_FREED set): a
  * pointer into either is not the allocator's to take.

@@ -810,16 +810,28 @@ static bool kmg_rz_check_held(const struct kmg_record *rec,
 	return true;
 }
 
-/* The object was freed: its redzone is checked, its memory poisoned. */
-static void kmg_rz_poison(const void *p, const struct kmg_record *copy,
-			  enum kmg_free_api api)
+/*
+ * The object of @rec was freed, the quarantine holds it: poison it. Not
+ * the objects of a cache with a constructor or SLAB_TYPESAFE_BY_RCU (they
+ * must keep their contents), nor pages someone else still has a reference
+ * to (a driver may free its reference to a page it gave to, say, an skb):
+ * those are not checked when they leave the quarantine either.
+ */
+static void kmg_rz_poison(const void *p, struct kmg_record *rec,
+			  const struct kmg_record *copy, enum kmg_free_api api)
 {
 	unsigned long end = kmg_rz_end(copy);
 
-	if (copy->family == KMG_FAM_PAGES || !(copy->rz & KMG_RZ_NOPOISON))
+	if (copy->family == KMG_FAM_PAGES) {
+		if (page_ref_count(virt_to_page(p)) == 1)
+			memset((void *)p, KMG_POISON_BYTE, end);
+		else
+			kmg_record_unpoison(rec);
+	} else if (!(copy->rz & KMG_RZ_NOPOISON)) {
 		memset((void *)p, KMG_POISON_BYTE, end);
-	else if (api == KMG_FREE_KFREE_SENSITIVE)
+	} else if (api == KMG_FREE_KFREE_SENSITIVE) {
 		memzero_explicit((void *)p, end);
+	}
 }
 
 /**
@@ -856,7 +868,7 @@ bool kmg_rz_free(struct kmg_site *site, const void *p,
 	if (held && guarded) {
 		kmg_guard_hold(p);
 	} else if (held) {
-		kmg_rz_poison(p, copy, call->api);
+		kmg_rz_poison(p, rec, copy, call->api);
 		/* Held memory is nobody's: kmemleak must not call it a leak. */
 		if (copy->family != KMG_FAM_PAGES)
 			kmemleak_ignore(p);
@@ -1008,13 +1020,15 @@ size_t kmemguard_ksize(const void *p)
 }
 EXPORT_SYMBOL_GPL(kmemguard_ksize);
 
-/* Does krealloc() of @p need kmemguard (a live object with redzones)? */
+/*
+ * Does krealloc() of @p need kmemguard (a live kmalloc object with
+ * redzones)? Anything else takes krealloc()'s usual way, and its checks.
+ */
 bool kmg_rz_krealloc_owned(const void *p, struct kmg_record *copy)
 {
-	if (kmg_table_find_exact((unsigned long)p, copy) &&
-	    !(copy->flags & KMG_REC_FREED))
-		return copy->flags & KMG_REC_POISON;
-	return false;
+	return kmg_table_find_exact((unsigned long)p, copy) &&
+	       (copy->flags & (KMG_REC_FREED | KMG_REC_POISON)) == KMG_REC_POISON &&
+	       copy->family == KMG_FAM_KMALLOC;
 }
 
 /* === Init and exit ======================================================== */
