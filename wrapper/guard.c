@@ -145,21 +145,36 @@ static struct kmg_gslot *kmg_gslot_of(const void *p)
 
 /* === TLB ================================================================= */
 
-static void kmg_guard_flush_cpu(void *unused)
+/*
+ * This CPU forgets the translation of @info, a page of the pool. Without
+ * PTI kernel mappings are global and INVLPG drops them from every address
+ * space; with PTI each address space has its own (flush_tlb_one_kernel()
+ * marks the others for a flush, through per-CPU state modules cannot
+ * reach), so everything goes.
+ */
+static void kmg_guard_flush_cpu(void *info)
 {
-	/* Every entry, every PCID: with PTI each address space has its own. */
-	__flush_tlb_all();
+	if (boot_cpu_has(X86_FEATURE_PTI))
+		__flush_tlb_all();
+	else
+		__flush_tlb_one_user((unsigned long)info);
 }
 
-/* A page was unmapped: no CPU may keep using a stale translation of it. */
-static void kmg_guard_flush(void)
+/* The page at @addr was unmapped: no CPU may keep a stale translation. */
+static void kmg_guard_flush(unsigned long addr)
 {
 	preempt_disable();
-	__flush_tlb_all();
+	kmg_guard_flush_cpu((void *)addr);
 	/* smp_call_function() wants task context and interrupts on. */
 	if (in_task() && !irqs_disabled())
-		smp_call_function(kmg_guard_flush_cpu, NULL, 0);
+		smp_call_function(kmg_guard_flush_cpu, (void *)addr, 0);
 	preempt_enable();
+}
+
+/* The whole pool, once, at its setup: every CPU, waiting for them. */
+static void kmg_guard_flush_all_cpu(void *unused)
+{
+	__flush_tlb_all();
 }
 
 /* === Slots =============================================================== */
@@ -213,7 +228,7 @@ static void kmg_gslot_unmap(struct kmg_gslot *slot, unsigned int i)
 
 	memset((void *)page, KMG_POISON_BYTE, PAGE_SIZE);
 	pte_clear(&init_mm, page, slot->pte);
-	kmg_guard_flush();
+	kmg_guard_flush(page);
 }
 
 /* A freed guarded object goes into the quarantine: its page is unmapped. */
@@ -508,7 +523,7 @@ int kmg_guard_setup(void)
 		pr_warn("guard pool: page tables not as expected: no guarded objects\n");
 		goto fail;
 	}
-	kmg_guard_flush();
+	on_each_cpu(kmg_guard_flush_all_cpu, NULL, 1);
 	for (i = 0; i < n; i++)
 		fifo[i] = i;
 	kvfree(map);

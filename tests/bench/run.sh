@@ -15,7 +15,9 @@
 # (KMG_BENCH_SKIP, kmemguard_skip_MASK.ko), each loaded in turn. Last,
 # redzones: rzbase (tracked, as shipped: the redzone static key off), rzoff
 # (the key on for another module, the site's own byte off), redzone
-# (redzone=kmg_bench), guarded (guard=kmg_bench, kmalloc only: the
+# (redzone=kmg_bench), rznostk (the same with stack_depth=0: the redzones
+# without the two stacks each object keeps), guarded (guard=kmg_bench,
+# kmalloc only: the
 # benchmark's cache is made before the rule; with quarantine=128, so that
 # the 256 slots of the guard pool never run out: every object guarded).
 set -u
@@ -37,6 +39,7 @@ one() {		# one CASE MODE N
 	nostack) echo 0 > $P/stack_depth ;;
 	rzoff) echo redzone=kmg_none > $C ;;
 	redzone) echo redzone=kmg_bench > $C ;;
+	rznostk) echo 0 > $P/stack_depth; echo redzone=kmg_bench > $C ;;
 	guarded) echo 128 > $P/quarantine; echo guard=kmg_bench > $C ;;
 	esac
 	if echo "$1 $calls $3" > $R 2>/dev/null; then
@@ -49,6 +52,7 @@ one() {		# one CASE MODE N
 	allstacks) echo "$ss" > $P/stack_sample ;;
 	nostack) echo 16 > $P/stack_depth ;;
 	rzoff | redzone) echo redzone=none > $C ;;
+	rznostk) echo redzone=none > $C; echo 16 > $P/stack_depth ;;
 	guarded) echo redzone=none > $C; echo 256 > $P/quarantine ;;
 	esac
 }
@@ -62,7 +66,7 @@ redzones() {	# redzones ROUNDS
 	local r=0 c m n1
 	while [ $r -lt $1 ]; do
 		load kmemguard.ko
-		for m in rzraw rzbase rzoff redzone; do
+		for m in rzraw rzbase rzoff redzone rznostk; do
 			for c in $RZPAIRS; do
 				n1=$n
 				[ $c = pages:0 ] && n1=$((n / 2))

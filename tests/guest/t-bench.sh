@@ -26,7 +26,7 @@ test_bench_smoke() {
 		kmg_fail "no firstsite sample"
 	# Redzones and guarded objects (#18).
 	for c in kmalloc:64 kmalloc:256 kmalloc:4096 cache pages:0 vmalloc:4096; do
-		for m in rzraw rzbase rzoff redzone; do
+		for m in rzraw rzbase rzoff redzone rznostk; do
 			echo "$d" | grep -q "KMG-BENCH sample $c $m [0-9]*\.[0-9]$" ||
 				kmg_fail "no sample of $c $m"
 		done
