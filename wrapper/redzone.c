@@ -473,6 +473,7 @@ struct kmg_rz_cache {
 };
 
 static struct hlist_head kmg_rz_caches[1 << KMG_RZ_CACHE_BITS];
+static unsigned int kmg_rz_caches_nr;	/* kmg_rz_mutex; READ_ONCE() to skip */
 
 static struct kmg_rz_cache *kmg_rz_cache_find(struct kmem_cache *s)
 {
@@ -531,6 +532,7 @@ void kmg_rz_cache_created(struct kmg_site *site, struct kmem_cache *s,
 	rcu_read_unlock();
 	hlist_add_head_rcu(&c->node,
 			   &kmg_rz_caches[hash_ptr(s, KMG_RZ_CACHE_BITS)]);
+	WRITE_ONCE(kmg_rz_caches_nr, kmg_rz_caches_nr + 1);
 	mutex_unlock(&kmg_rz_mutex);
 }
 
@@ -546,17 +548,22 @@ void kmg_rz_cache_destroyed(struct kmem_cache *s)
 	rcu_read_unlock();
 	if (c) {
 		hlist_del_rcu(&c->node);
+		WRITE_ONCE(kmg_rz_caches_nr, kmg_rz_caches_nr - 1);
 		kfree_rcu(c, rcu);
 	}
 	mutex_unlock(&kmg_rz_mutex);
 }
 
-/* The size the driver asked for, of cache @s whose object size is @size. */
+/*
+ * The size the driver asked for, of cache @s whose object size is @size.
+ * Every tracked kmem_cache_alloc() asks once a rule was set: no lookup
+ * while kmemguard made no cache bigger.
+ */
 size_t kmg_rz_cache_size(struct kmem_cache *s, size_t size)
 {
 	struct kmg_rz_cache *c;
 
-	if (!static_branch_unlikely(&kmg_rz_key))
+	if (!static_branch_unlikely(&kmg_rz_key) || !READ_ONCE(kmg_rz_caches_nr))
 		return size;
 	rcu_read_lock();
 	c = kmg_rz_cache_find(s);

@@ -57,16 +57,18 @@ one() {		# one CASE MODE N
 	esac
 }
 
-# Redzones and guarded objects, last: each round loads kmemguard afresh,
-# so that rzbase (tracked) runs with the redzone static key still off, as
-# shipped; rzoff, redzone and guarded then switch it on. rzraw: raw calls
-# in the same round.
+# Redzones and guarded objects, last. rzbase (tracked) and rzoff each run
+# on kmemguard loaded afresh, in turns first, so that rzbase has the
+# redzone static key off, as shipped; rzoff, redzone and guarded switch it
+# on. rzraw: raw calls in the same round.
 RZPAIRS="kmalloc:64 kmalloc:256 kmalloc:4096 cache pages:0 vmalloc:4096"
 redzones() {	# redzones ROUNDS
 	local r=0 c m n1
 	while [ $r -lt $1 ]; do
-		load kmemguard.ko
-		for m in rzraw rzbase rzoff redzone rznostk; do
+		# rzbase and rzoff each on a fresh load, in turns first.
+		for m in $([ $((r % 2)) = 0 ] && echo rzbase rzoff || echo rzoff rzbase) \
+			rzraw redzone rznostk; do
+			case $m in rzbase | rzoff) load kmemguard.ko ;; esac
 			for c in $RZPAIRS; do
 				n1=$n
 				[ $c = pages:0 ] && n1=$((n / 2))
