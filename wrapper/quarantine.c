@@ -91,7 +91,9 @@ static struct kmg_record *kmg_qring_pop(struct kmg_qring *q)
  * KMG_EVICT_BATCH) what must leave to make room: the ring never holds more
  * than it has slots, nor more than KMG_QUARANTINE_BYTES. Returns how many
  * came out; *@pushed says whether @rec went in (if not: evict and call
- * again). Interrupts off.
+ * again; none out and not in: the ring is empty and `quarantine` was set
+ * to 0 since the caller looked, so @rec cannot go in at all). Interrupts
+ * off.
  */
 static unsigned int kmg_qring_push(struct kmg_qring *q, struct kmg_record *rec,
 				   struct kmg_record **victims, bool *pushed)
@@ -138,6 +140,11 @@ void __kmg_quarantine_add(struct kmg_record *rec)
 	}
 	do {
 		n = kmg_qring_push(this_cpu_ptr(kmg_qrings), rec, victims, &pushed);
+		if (unlikely(!pushed && !n)) {
+			/* quarantine=0 meanwhile, the ring empty: it never goes in. */
+			__kmg_record_evict(rec);
+			return;
+		}
 		while (n)
 			__kmg_record_evict(victims[--n]);
 	} while (!pushed);
@@ -163,6 +170,11 @@ void kmg_quarantine_add(struct kmg_record *rec)
 		local_irq_save(flags);
 		n = kmg_qring_push(this_cpu_ptr(kmg_qrings), rec, victims, &pushed);
 		local_irq_restore(flags);
+		if (unlikely(!pushed && !n)) {
+			/* quarantine=0 meanwhile, the ring empty: it never goes in. */
+			kmg_record_evict(rec);
+			return;
+		}
 		while (n)
 			kmg_record_evict(victims[--n]);
 	} while (!pushed);
