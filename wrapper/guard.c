@@ -157,7 +157,7 @@ static void kmg_guard_flush_cpu(void *info)
 	if (boot_cpu_has(X86_FEATURE_PTI))
 		__flush_tlb_all();
 	else
-		__flush_tlb_one_user((unsigned long)info);
+		kmg_flush_tlb_one((unsigned long)info);
 }
 
 /* The page at @addr was unmapped: no CPU may keep a stale translation. */
