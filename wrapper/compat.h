@@ -151,17 +151,6 @@ typedef u32 depot_stack_handle_t;
 #endif
 
 /*
- * One page out of this CPU's TLB (guard.c): the paravirt operation, which
- * modules can call; a kernel without CONFIG_PARAVIRT exports nothing
- * narrower than the whole TLB to modules.
- */
-#ifdef CONFIG_PARAVIRT
-#define kmg_flush_tlb_one(addr)	__flush_tlb_one_user(addr)
-#else
-#define kmg_flush_tlb_one(addr)	__flush_tlb_all()
-#endif
-
-/*
  * Internals the KUnit suite (tests/kunit) calls are exported to it alone,
  * in the kernel's EXPORTED_FOR_KUNIT_TESTING namespace, and only when the
  * kernel has KUnit.

@@ -146,6 +146,20 @@ static struct kmg_gslot *kmg_gslot_of(const void *p)
 /* === TLB ================================================================= */
 
 /*
+ * One page out of this CPU's TLB: the paravirt operation, which modules
+ * can call (every Debian kernel has CONFIG_PARAVIRT); without it the
+ * kernel exports nothing narrower than the whole TLB to modules.
+ */
+static void kmg_flush_tlb_one(unsigned long addr)
+{
+#ifdef CONFIG_PARAVIRT
+	__flush_tlb_one_user(addr);
+#else
+	__flush_tlb_all();
+#endif
+}
+
+/*
  * This CPU forgets the translation of @info, a page of the pool. Without
  * PTI kernel mappings are global and INVLPG drops them from every address
  * space; with PTI each address space has its own (flush_tlb_one_kernel()
