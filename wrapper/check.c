@@ -124,6 +124,11 @@ enum kmg_bug kmg_check_untracked_free(const void *p,
 	*found = false;
 	if (call->api == KMG_FREE_CACHE_DESTROY || call->api == KMG_FREE_DEVM)
 		return KMG_BUG_NONE;	/* no memory of the driver's own */
+	/* guard.c: the guard pool's memory is never the allocator's. */
+	if (unlikely(kmg_guard_addr(p))) {
+		*found = kmg_guard_find(p, inside);
+		return KMG_BUG_INVALID_FREE;
+	}
 	if (is_vmalloc_addr(p)) {
 		if (object_is_on_stack(p))
 			return KMG_BUG_INVALID_FREE;

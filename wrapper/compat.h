@@ -66,6 +66,19 @@
 #endif
 
 /*
+ * A cache kmemguard made bigger for redzones (redzone.c) must never be
+ * merged: kmemguard keys the size the driver asked for by the cache. Before
+ * 6.5, SLAB_NOLEAKTRACE keeps a cache apart without changing its layout
+ * (kmemleak then does not track its objects; no stock kernel has kmemleak,
+ * and redzones are off where KASAN is).
+ */
+#ifdef SLAB_NO_MERGE
+#define KMG_SLAB_RZ_NO_MERGE SLAB_NO_MERGE
+#else
+#define KMG_SLAB_RZ_NO_MERGE SLAB_NOLEAKTRACE
+#endif
+
+/*
  * Shrinkers are allocated by the kernel since 6.7 (shrinker_alloc(),
  * SHRINKER_ALLOCATED); before, the caller owns the struct.
  */

@@ -75,6 +75,10 @@ const char *const kmg_counter_names[KMG_COUNT_NR] = {
 	[KMG_COUNT_NMI_DEFERRED]	= "frees deferred from NMI",
 	[KMG_COUNT_SITES]		= "sites",
 	[KMG_COUNT_DROPPED]		= "records dropped (disabled)",
+	[KMG_COUNT_RZ_OBJECTS]		= "objects with redzones",
+	[KMG_COUNT_RZ_CHECKED]		= "redzone and poison checks",
+	[KMG_COUNT_GUARDED]		= "guarded objects",
+	[KMG_COUNT_GUARD_MISSED]	= "guarded allocations not guarded (pool full, too big)",
 };
 
 long kmg_counter_read(enum kmg_counter c)
@@ -260,6 +264,8 @@ void kmg_module_going(struct module *mod)
 	/* Evictions racing the flush may have deferred a vfree(): wait. */
 	synchronize_rcu();
 	kmg_family_sync();
+	/* redzone.c: the leaked objects' redzones, before the leak report. */
+	kmg_rz_check_leaked(leaked);
 	kmg_report_leaks(mod, leaked, count);
 	kmg_sites_module_release(mod);
 	kmg_going_unlock();
@@ -302,9 +308,13 @@ static int __init kmg_init(void)
 	ret = kmg_indirect_init();
 	if (ret)
 		goto err_wrappers;
+	/* Redzone and guard rules given at load (redzone.c). */
+	ret = kmg_rz_init();
+	if (ret)
+		goto err_rz;
 	ret = register_module_notifier(&kmg_module_nb);
 	if (ret)
-		goto err_indirect;
+		goto err_rz;
 	kmg_debugfs_init();
 
 	mutex_lock(&kmg_enable_mutex);
@@ -317,7 +327,8 @@ static int __init kmg_init(void)
 		kmg_stack_sample_rate, kmg_enabled ? "enabled" : "disabled");
 	return 0;
 
-err_indirect:
+err_rz:
+	kmg_rz_exit();
 	kmg_indirect_exit();
 err_wrappers:
 	kmg_wrappers_exit();
@@ -341,6 +352,7 @@ static void __exit kmg_exit(void)
 	kmg_indirect_exit();
 	kmg_quarantine_exit();
 	kmg_family_sync();
+	kmg_rz_exit();	/* the quarantine gave every guarded object back */
 	kmg_table_exit();
 	kmg_sites_exit();
 }

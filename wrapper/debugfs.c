@@ -237,6 +237,7 @@ static int kmg_stats_show(struct seq_file *m, void *v)
 			   kmg_counter_read(i));
 	seq_printf(m, "held bytes: %lu\n", kmg_quarantine_held_bytes());
 	seq_printf(m, "table buckets: %u\n", kmg_table_buckets());
+	kmg_rz_stats_show(m);		/* redzone.c: the last "check" */
 	for (i = KMG_BUG_NONE + 1; i < KMG_BUG_NR; i++)
 		seq_printf(m, "reports %s: %ld\n", kmg_bug_names[i],
 			   atomic_long_read(&kmg_bug_counts[i]));
@@ -254,6 +255,7 @@ static int kmg_control_show(struct seq_file *m, void *v)
 	seq_printf(m, "raw_pointers=%d\n", READ_ONCE(kmg_raw_pointers));
 	seq_printf(m, "filter=%s\n", kmg_filter_module);
 	seq_printf(m, "fail_records=%d\n", atomic_read(&kmg_fail_records));
+	kmg_rz_control_show(m);		/* redzone.c */
 	mutex_unlock(&kmg_control_mutex);
 	return 0;
 }
@@ -275,7 +277,12 @@ static int kmg_control_apply(char *cmd)
 {
 	unsigned int val;
 	bool on;
+	int ret;
 
+	/* redzone.c: redzone=, guard=, check. */
+	ret = kmg_rz_control(cmd);
+	if (ret != -ENOENT)
+		return ret;
 	if (!strcmp(cmd, "enable"))
 		return kmg_set_enabled(true);
 	if (!strcmp(cmd, "disable"))
@@ -313,7 +320,7 @@ static int kmg_control_apply(char *cmd)
 		strscpy(kmg_filter_module, cmd + 7, sizeof(kmg_filter_module));
 		return 0;
 	}
-	pr_warn("control: unknown command (enable, disable, report_objects=N, raw_pointers=0|1, filter=MODULE, fail_records=N)\n");
+	pr_warn("control: unknown command (enable, disable, report_objects=N, raw_pointers=0|1, filter=MODULE, fail_records=N, redzone=MODULE|all|none, guard=MODULE[:FILE:LINE]|none, check)\n");
 	return -EINVAL;
 }
 

@@ -31,7 +31,11 @@
 
 void kmg_release_kmalloc(const struct kmg_record *rec)
 {
-	kfree((void *)rec->addr);
+	/* guard.c: a guarded object goes back to the pool. */
+	if (unlikely(kmg_guard_addr((void *)rec->addr)))
+		kmg_guard_release((void *)rec->addr);
+	else
+		kfree((void *)rec->addr);
 }
 
 /*
@@ -158,7 +162,11 @@ void kmg_release_pages(const struct kmg_record *rec)
 
 void kmg_release_cache(const struct kmg_record *rec)
 {
-	kmem_cache_free(rec->owner, (void *)rec->addr);
+	/* guard.c: a guarded object goes back to the pool. */
+	if (unlikely(kmg_guard_addr((void *)rec->addr)))
+		kmg_guard_release((void *)rec->addr);
+	else
+		kmem_cache_free(rec->owner, (void *)rec->addr);
 }
 
 /* A destroy takes a mutex: kmemguard does it from its workqueue. */

@@ -14,6 +14,9 @@
  *   report.c      the one report formatter (printk and seq_file sinks)
  *   debugfs.c     /sys/kernel/debug/kmemguard/
  *   fault.c       fault rules: fail chosen allocations on purpose
+ *   redzone.c     redzones and poison: which sites, the patterns, the checks
+ *   guard.c       guarded objects: the pool of pages between unmapped ones,
+ *                 and the page fault that names the object
  *   core.c        module init/exit, parameters, the module notifier
  *
  * Lifetimes in one paragraph: a driver's static struct kmemguard_site lives
@@ -168,6 +171,8 @@ struct kmg_site_pcpu {
  * @gone:	set (once) when the module went away; then no new record
  *		points here, and the shadow is freed after the module's
  *		records are flushed (kmg_sites_module_gone())
+ * @rz_mode:	enum kmg_rz_mode: redzones or a guarded object for what is
+ *		allocated here (redzone.c; written under kmg_sites_lock)
  * @pcpu:	counters (this_cpu ops on the hot path)
  * @folded:	live bytes folded in from the CPUs' @unfolded (atomic)
  * @peak_bytes:	highest live byte count seen at a fold or a read (atomic)
@@ -195,6 +200,7 @@ struct kmg_site {
 	struct list_head node;
 	struct module *mod;
 	bool gone;
+	u8 rz_mode;
 	struct kmg_site_pcpu __percpu *pcpu;
 	atomic_long_t folded;
 	atomic_long_t peak_bytes;
@@ -282,6 +288,7 @@ bool kmg_module_tracked(struct module *mod);
 void kmg_sites_module_gone(struct module *mod);
 void kmg_sites_module_release(struct module *mod);
 void kmg_sites_exit(void);
+void kmg_sites_update_rz(void);
 extern struct list_head kmg_sites;	/* RCU */
 extern struct kmg_site kmg_site_unknown;
 const char *kmg_site_name(const struct kmg_site *site);
@@ -289,6 +296,7 @@ const char *kmg_site_name(const struct kmg_site *site);
 /* Stacks: sampled per site (site.c). */
 depot_stack_handle_t kmg_stack_sample_slow(struct kmg_site *site);
 depot_stack_handle_t kmg_stack_save(void);
+depot_stack_handle_t kmg_stack_always(struct kmg_site *site);
 DECLARE_PER_CPU(int, kmg_stack_countdown);
 void kmg_stack_sample_reset(void);
 
@@ -320,6 +328,7 @@ static __always_inline depot_stack_handle_t kmg_stack_sample(struct kmg_site *si
 #define KMG_REC_REPAIRED 0x10	/* allocated without its blocking flags */
 #define KMG_REC_SAMPLED	 0x20	/* @stack is this object's own stack */
 #define KMG_REC_LOST	 0x40	/* freed, and its memory handed out again */
+#define KMG_REC_POISON	 0x80	/* redzones or poison to check (redzone.c) */
 
 /**
  * struct kmg_record - one tracked allocation, live or recently freed (64 bytes)
@@ -337,6 +346,8 @@ static __always_inline depot_stack_handle_t kmg_stack_sample(struct kmg_site *si
  * @pid:	pid of the allocating task, 0 in interrupt context (immutable)
  * @family:	enum kmg_family (immutable)
  * @order:	page order for KMG_FAM_PAGES (immutable)
+ * @rz:		KMG_RZ_* for the other families, with KMG_REC_POISON
+ *		(redzone.c; bucket lock)
  * @ctx:	enum kmg_context (immutable)
  * @flags:	KMG_REC_* (bucket lock)
  *
@@ -367,7 +378,10 @@ struct kmg_record {
 	};
 	pid_t pid;
 	u8 family;
-	u8 order;
+	union {
+		u8 order;
+		u8 rz;
+	};
 	u8 ctx;
 	u8 flags;
 };
@@ -425,6 +439,12 @@ unsigned int kmg_table_buckets(void);
 bool kmg_table_copy(unsigned int bucket, unsigned int nth,
 		    struct kmg_record *copy);
 bool kmg_table_bucket_empty(unsigned int bucket);
+/* redzone.c's checks: @fn runs under the bucket (or ring) lock. */
+typedef bool (*kmg_scan_fn)(struct kmg_record *rec, void *arg);
+bool kmg_table_scan(unsigned int bucket, unsigned int *nth, kmg_scan_fn fn,
+		    void *arg);
+bool kmg_table_set_rz(const void *p, u8 set, struct kmg_record *copy);
+void kmg_record_unpoison(struct kmg_record *rec);
 extern atomic_t kmg_fail_records;
 
 /* === Quarantine (quarantine.c) ========================================= */
@@ -437,6 +457,52 @@ void kmg_quarantine_trim(void);
 unsigned long kmg_quarantine_held_bytes(void);
 int kmg_quarantine_init(void);
 void kmg_quarantine_exit(void);
+bool kmg_quarantine_scan(int cpu, unsigned int *pos, kmg_scan_fn fn,
+			 void *arg);
+
+/* === Redzones, poison, guarded objects (redzone.c, guard.c) ============ */
+
+/* What a site's allocations get: chosen per module, or module and line. */
+enum kmg_rz_mode {
+	KMG_RZ_OFF,		/* nothing (the default) */
+	KMG_RZ_REDZONE,		/* redzones while live, poison while held */
+	KMG_RZ_GUARD,		/* a guarded object (guard.c), else redzones */
+};
+
+/* rec->rz of a kmalloc, slab-cache or vmalloc object with KMG_REC_POISON */
+#define KMG_RZ_KSIZE	0x01	/* ksize() was asked: that much is usable */
+#define KMG_RZ_NOPOISON	0x02	/* not poisoned when held (constructor, RCU) */
+
+/* The patterns, SLUB's: live redzones, and freed memory held back. */
+#define KMG_RZ_BYTE	0xcc	/* SLUB_RED_ACTIVE */
+#define KMG_POISON_BYTE	0x6b	/* POISON_FREE */
+
+DECLARE_STATIC_KEY_FALSE(kmg_rz_key);		/* a site may have redzones */
+DECLARE_STATIC_KEY_FALSE(kmg_guard_key);	/* the guard pool exists */
+extern unsigned long kmg_guard_start, kmg_guard_size;	/* set before the key */
+
+#ifndef __GENKSYMS__
+/* What an allocation at @site gets; a static key when nothing has any. */
+static __always_inline unsigned int kmg_rz_mode_of(const struct kmg_site *site)
+{
+	if (!static_branch_unlikely(&kmg_rz_key))
+		return KMG_RZ_OFF;
+	return READ_ONCE(site->rz_mode);
+}
+#endif
+
+/* Is @p in the guard pool (guard.c)? A static key when there is none. */
+static __always_inline bool kmg_guard_addr(const void *p)
+{
+	return static_branch_unlikely(&kmg_guard_key) &&
+	       (unsigned long)p - kmg_guard_start < kmg_guard_size;
+}
+
+/* The page order a listing shows: @order is @rz outside KMG_FAM_PAGES. */
+static inline unsigned int kmg_record_order(const struct kmg_record *rec)
+{
+	return rec->family == KMG_FAM_PAGES ? rec->order : 0;
+}
 
 /* === Counters (core.c) ================================================= */
 
@@ -459,6 +525,10 @@ enum kmg_counter {
 	KMG_COUNT_NMI_DEFERRED,
 	KMG_COUNT_SITES,
 	KMG_COUNT_DROPPED,
+	KMG_COUNT_RZ_OBJECTS,
+	KMG_COUNT_RZ_CHECKED,
+	KMG_COUNT_GUARDED,
+	KMG_COUNT_GUARD_MISSED,
 	KMG_COUNT_NR,
 };
 
@@ -548,6 +618,9 @@ enum kmg_bug {
 	KMG_BUG_SLEEP_IN_ATOMIC,
 	KMG_BUG_NEEDLESS_ATOMIC,
 	KMG_BUG_NMI,
+	KMG_BUG_SLAB_OOB,
+	KMG_BUG_VMALLOC_OOB,
+	KMG_BUG_UAF,
 	KMG_BUG_NR,
 };
 
@@ -730,5 +803,85 @@ void kmg_indirect_exit(void);
 void kmg_debugfs_init(void);
 void kmg_debugfs_exit(void);
 extern char kmg_filter_module[MODULE_NAME_LEN];
+
+/* === Redzones and guarded objects: the functions (redzone.c, guard.c) == */
+
+#define KMG_RZ_DUMP	32	/* bytes of memory a report shows */
+
+/**
+ * struct kmg_rz_finding - a corrupted redzone or poison, for the report
+ * @rec:	the object's record (a copy)
+ * @bug:	KMG_BUG_SLAB_OOB, KMG_BUG_VMALLOC_OOB or KMG_BUG_UAF
+ * @when:	how it was found, for the report's second line
+ * @at:		the free's site when it was found at a free, else NULL
+ * @first:	offset of the first bad byte from the object's start (negative
+ *		before it)
+ * @last:	offset of the last bad byte
+ * @bad:	how many bytes differ from the pattern
+ * @usable:	bytes of the object the driver may use (its size, or what
+ *		ksize() told it)
+ * @pattern:	what the bad bytes should have been
+ * @dump_len:	bytes in @dump
+ * @dump_off:	offset of @dump[0] from the object's start
+ * @good:	bit i set: @dump[i] is not corrupted (or not checked)
+ * @dump:	the memory around the first bad byte
+ */
+struct kmg_rz_finding {
+	struct kmg_record rec;
+	enum kmg_bug bug;
+	const char *when;
+	const struct kmg_site *at;
+	long first;
+	long last;
+	unsigned long bad;
+	unsigned long usable;
+	u8 pattern;
+	u8 dump_len;
+	long dump_off;
+	u32 good;
+	u8 dump[KMG_RZ_DUMP];
+};
+
+int kmg_rz_init(void);
+void kmg_rz_exit(void);
+unsigned int kmg_rz_site_mode(const struct kmg_site *site);
+void *kmg_rz_kmalloc(struct kmg_site *site, size_t size, gfp_t gfp, int node,
+		     u8 *rz);
+unsigned int kmg_rz_new(const void *p, size_t size, enum kmg_family family,
+			u8 *rz);
+unsigned int kmg_rz_cache_create_size(struct kmg_site *site, unsigned int size,
+				      slab_flags_t *flags);
+void kmg_rz_cache_created(struct kmg_site *site, struct kmem_cache *s,
+			  unsigned int size, unsigned int align,
+			  slab_flags_t flags, bool ctor);
+void kmg_rz_cache_destroyed(struct kmem_cache *s);
+size_t kmg_rz_cache_size(struct kmem_cache *s, size_t size);
+void *kmg_rz_cache_alloc(struct kmg_site *site, struct kmem_cache *s,
+			 size_t size, gfp_t gfp, u8 *rz);
+bool kmg_rz_free(struct kmg_site *site, const void *p,
+		 const struct kmg_free_call *call, struct kmg_record *rec,
+		 const struct kmg_record *copy);
+void kmg_rz_evict(struct kmg_record *rec);
+void kmg_rz_check_leaked(struct kmg_record *leaked);
+int kmg_rz_check_all(void);
+size_t kmg_rz_usable(const struct kmg_record *rec);
+bool kmg_rz_krealloc_owned(const void *p, struct kmg_record *copy);
+int kmg_rz_control(const char *cmd);
+void kmg_rz_control_show(struct seq_file *m);
+void kmg_rz_stats_show(struct seq_file *m);
+
+int kmg_guard_setup(void);
+void kmg_guard_exit(void);
+void *kmg_guard_alloc(size_t size, unsigned int align);
+void kmg_guard_hold(const void *p);
+void kmg_guard_release(const void *p);
+int kmg_guard_passthrough(const void *p, enum kmg_free_api api);
+void *kmg_guard_krealloc(const void *p, size_t size, gfp_t gfp);
+bool kmg_guard_find(const void *p, struct kmg_record *copy);
+
+void kmg_report_corruption(const struct kmg_rz_finding *f);
+void kmg_report_guard_fault(enum kmg_bug bug, const struct kmg_record *rec,
+			    unsigned long addr, unsigned long obj, size_t size,
+			    bool write, struct pt_regs *regs);
 
 #endif /* _KMG_H */

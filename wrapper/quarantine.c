@@ -91,7 +91,9 @@ static struct kmg_record *kmg_qring_pop(struct kmg_qring *q)
  * KMG_EVICT_BATCH) what must leave to make room: the ring never holds more
  * than it has slots, nor more than KMG_QUARANTINE_BYTES. Returns how many
  * came out; *@pushed says whether @rec went in (if not: evict and call
- * again). Interrupts off.
+ * again; none out and not in: the ring is empty and `quarantine` was set
+ * to 0 since the caller looked, so @rec cannot go in at all). Interrupts
+ * off.
  */
 static unsigned int kmg_qring_push(struct kmg_qring *q, struct kmg_record *rec,
 				   struct kmg_record **victims, bool *pushed)
@@ -138,6 +140,11 @@ void __kmg_quarantine_add(struct kmg_record *rec)
 	}
 	do {
 		n = kmg_qring_push(this_cpu_ptr(kmg_qrings), rec, victims, &pushed);
+		if (unlikely(!pushed && !n)) {
+			/* quarantine=0 meanwhile, the ring empty: it never goes in. */
+			__kmg_record_evict(rec);
+			return;
+		}
 		while (n)
 			__kmg_record_evict(victims[--n]);
 	} while (!pushed);
@@ -163,6 +170,11 @@ void kmg_quarantine_add(struct kmg_record *rec)
 		local_irq_save(flags);
 		n = kmg_qring_push(this_cpu_ptr(kmg_qrings), rec, victims, &pushed);
 		local_irq_restore(flags);
+		if (unlikely(!pushed && !n)) {
+			/* quarantine=0 meanwhile, the ring empty: it never goes in. */
+			kmg_record_evict(rec);
+			return;
+		}
 		while (n)
 			kmg_record_evict(victims[--n]);
 	} while (!pushed);
@@ -235,6 +247,29 @@ void kmg_quarantine_trim(void)
 		kmg_qring_flush(cpu, NULL, NULL, READ_ONCE(kmg_quarantine_slots));
 }
 EXPORT_SYMBOL_IF_KUNIT(kmg_quarantine_trim);
+
+/*
+ * redzone.c's on-demand check: run @fn on the records of @cpu's ring from
+ * the *@pos-th (oldest first) on, under the ring lock, until it returns
+ * true; then *@pos is the next one's place and the result is true. While
+ * a record is in a ring its held memory is the quarantine's: no eviction
+ * can give it back under the lock.
+ */
+bool kmg_quarantine_scan(int cpu, unsigned int *pos, kmg_scan_fn fn, void *arg)
+{
+	struct kmg_qring *q = per_cpu_ptr(kmg_qrings, cpu);
+	unsigned int i;
+	bool hit = false;
+
+	raw_spin_lock_irq(&q->lock);
+	for (i = *pos; i < q->count && !hit; i++)
+		if (fn(q->slot[(q->head + i) % KMG_QUARANTINE_MAX], arg)) {
+			hit = true;
+			*pos = i + 1;
+		}
+	raw_spin_unlock_irq(&q->lock);
+	return hit;
+}
 
 unsigned long kmg_quarantine_held_bytes(void)
 {

@@ -296,7 +296,8 @@ EXPORT_SYMBOL_IF_KUNIT(kmg_record_put);
  * @size:	requested size
  * @gfp:	the allocation's GFP flags (as run)
  * @family:	enum kmg_family: which free is the right one
- * @order:	page order (KMG_FAM_PAGES)
+ * @order:	page order (KMG_FAM_PAGES); KMG_RZ_* (rec->rz) for the
+ *		others with KMG_REC_POISON (redzone.c)
  * @owner:	the object's cache (KMG_FAM_CACHE), devres entry (KMG_FAM_DEVM)
  * @flags:	KMG_REC_*
  *
@@ -320,7 +321,11 @@ void kmg_record_track(struct kmg_site *site, const void *p, size_t size,
 		kmg_count(KMG_COUNT_DEGRADED);	/* control "fail_records=" */
 		return;
 	}
-	stack = kmg_stack_sample(site);
+	/* redzone.c: an object with redzones keeps its stacks. */
+	if (unlikely(flags & KMG_REC_POISON))
+		stack = kmg_stack_always(site);
+	else
+		stack = kmg_stack_sample(site);
 	if (stack)
 		flags |= KMG_REC_SAMPLED;
 	/*
@@ -682,6 +687,10 @@ void kmg_record_evict(struct kmg_record *rec)
 	const struct kmg_family_ops *fam = kmg_fam(rec->family);
 	unsigned long flags;
 
+	/* redzone.c: was it written to while held? */
+	if (unlikely(rec->flags & KMG_REC_POISON))
+		kmg_rz_evict(rec);
+
 	if (kmg_record_owns_memory(rec) &&
 	    (fam->release_sleeps || IS_ENABLED(CONFIG_PREEMPT_RT))) {
 		if (fam->release_sleeps && !kmg_context_may_sleep()) {
@@ -704,6 +713,9 @@ void kmg_record_evict(struct kmg_record *rec)
  */
 void __kmg_record_evict(struct kmg_record *rec)
 {
+	/* redzone.c: was it written to while held? */
+	if (unlikely(rec->flags & KMG_REC_POISON))
+		kmg_rz_evict(rec);
 	if (unlikely(kmg_record_owns_memory(rec) &&
 		     kmg_fam(rec->family)->release_sleeps)) {
 		kmg_vfree_deferred((void *)rec->addr, rec);
@@ -827,6 +839,77 @@ bool kmg_table_copy(unsigned int bucket, unsigned int nth,
 	kmg_bucket_unlock(b);
 	local_irq_restore(flags);
 	return rec;
+}
+
+/*
+ * redzone.c's on-demand check: run @fn on the records of @bucket from the
+ * *@nth on, under the bucket lock (interrupts off), until it returns true;
+ * then *@nth is the next record's place and the result is true. False at
+ * the chain's end. Records that come and go meanwhile may be skipped or
+ * seen twice.
+ */
+bool kmg_table_scan(unsigned int bucket, unsigned int *nth, kmg_scan_fn fn,
+		    void *arg)
+{
+	unsigned long *b = &kmg_buckets[bucket], flags;
+	struct kmg_record *rec;
+	unsigned int i = 0;
+	bool hit = false;
+
+	if (!kmg_first(b))
+		return false;
+	local_irq_save(flags);
+	kmg_bucket_lock(b);
+	for (rec = kmg_first(b); rec && !hit; rec = rec->next, i++)
+		if (i >= *nth && fn(rec, arg)) {
+			hit = true;
+			*nth = i + 1;
+		}
+	kmg_bucket_unlock(b);
+	local_irq_restore(flags);
+	return hit;
+}
+
+/*
+ * redzone.c: the driver asked ksize() of @p. If @p is a live object with
+ * redzones (not pages), @set goes into its rec->rz and the record is copied
+ * to @copy.
+ */
+bool kmg_table_set_rz(const void *p, u8 set, struct kmg_record *copy)
+{
+	unsigned long *b = kmg_bucket((unsigned long)p), flags;
+	struct kmg_record *rec;
+	bool found = false;
+
+	if (!kmg_first(b))
+		return false;
+	local_irq_save(flags);
+	kmg_bucket_lock(b);
+	rec = kmg_chain_find(b, (unsigned long)p);
+	if (rec && (rec->flags & (KMG_REC_POISON | KMG_REC_FREED)) == KMG_REC_POISON &&
+	    rec->family != KMG_FAM_PAGES) {
+		rec->rz |= set;
+		*copy = *rec;
+		found = true;
+	}
+	kmg_bucket_unlock(b);
+	local_irq_restore(flags);
+	return found;
+}
+
+/*
+ * redzone.c: @rec, freed and held (in the table), was not poisoned after
+ * all: its eviction must not check it.
+ */
+void kmg_record_unpoison(struct kmg_record *rec)
+{
+	unsigned long *b = kmg_bucket(rec->addr), flags;
+
+	local_irq_save(flags);
+	kmg_bucket_lock(b);
+	rec->flags &= ~KMG_REC_POISON;
+	kmg_bucket_unlock(b);
+	local_irq_restore(flags);
 }
 
 /*

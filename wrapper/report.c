@@ -29,6 +29,7 @@
 #define pr_fmt(fmt) fmt
 
 #include <linux/jiffies.h>
+#include <linux/kallsyms.h>
 #include <linux/mutex.h>
 #include <linux/sort.h>
 #include <linux/sched.h>
@@ -56,6 +57,9 @@ const char *const kmg_bug_names[KMG_BUG_NR] = {
 	[KMG_BUG_SLEEP_IN_ATOMIC]	= "sleep-in-atomic",
 	[KMG_BUG_NEEDLESS_ATOMIC]	= "needless-atomic",
 	[KMG_BUG_NMI]			= "nmi-unsafe",
+	[KMG_BUG_SLAB_OOB]		= "slab-out-of-bounds",
+	[KMG_BUG_VMALLOC_OOB]		= "vmalloc-out-of-bounds",
+	[KMG_BUG_UAF]			= "use-after-free",
 };
 
 static const char *const kmg_context_names[KMG_CTX_NR] = {
@@ -133,7 +137,7 @@ void kmg_print_record(struct kmg_sink *sink, const struct kmg_record *rec,
 	kmg_format_ptr(ptr, sizeof(ptr), rec->addr, sink->raw);
 	n = scnprintf(line, sizeof(line), "%s size=%lu %s%s order=%u module=%s",
 		      ptr, rec->size, kmg_fam(rec->family)->name,
-		      rec->flags & KMG_REC_KV ? "(kv)" : "", rec->order,
+		      rec->flags & KMG_REC_KV ? "(kv)" : "", kmg_record_order(rec),
 		      site->modname);
 	if (rec->flags & KMG_REC_FREED) {
 		/* A freed record keeps the free's site instead of gfp and time. */
@@ -666,4 +670,176 @@ void kmg_report_cache_not_empty(struct kmg_site *site, struct kmem_cache *s,
 	kmg_report_task(&sink, &ctx);
 	kmg_printf(&sink, "==================================================================\n");
 	kmg_report_end(KMG_BUG_CACHE_NOT_EMPTY, site);
+}
+
+/* === Memory corruption (redzone.c, guard.c) ============================= */
+
+/* An object's allocation and, once freed, its free, with their stacks. */
+static void kmg_print_object(struct kmg_sink *sink, const struct kmg_record *rec)
+{
+	const struct kmg_site *fs = rec->free_site;
+
+	kmg_printf(sink, "allocated by %s at %s:%u in %s(), %lu bytes, task %d:\n",
+		   kmg_fam(rec->family)->name, rec->site->file, rec->site->line,
+		   rec->site->func, rec->size, rec->pid);
+	kmg_print_stack(sink, rec->stack ?: rec->site->first_stack);
+	if (!(rec->flags & KMG_REC_FREED))
+		return;
+	kmg_printf(sink, "freed at %s:%u in %s():\n", fs->file, fs->line, fs->func);
+	if (rec->free_stack)
+		kmg_print_stack(sink, rec->free_stack);
+	else
+		kmg_printf(sink, "  (no stack saved)\n");
+}
+
+/*
+ * The bytes around the first bad one, as KFENCE shows them: from it on,
+ * each bad byte in hex and each good one as '.'; then a hex dump.
+ */
+static void kmg_print_corruption(struct kmg_sink *sink,
+				 const struct kmg_rz_finding *f)
+{
+	char line[128], ptr[24];
+	long i, at = f->first - f->dump_off;
+	int n = 0;
+
+	kmg_format_ptr(ptr, sizeof(ptr), f->rec.addr + f->first, false);
+	for (i = at; i < f->dump_len && i < at + 16; i++) {
+		if (f->good & BIT(i))
+			n += scnprintf(line + n, sizeof(line) - n, " .");
+		else
+			n += scnprintf(line + n, sizeof(line) - n, " 0x%02x",
+				       f->dump[i]);
+	}
+	kmg_printf(sink, "corrupted memory at %s [%s ] (offset %ld of the object)\n",
+		   ptr, line, f->first);
+	kmg_printf(sink, "memory around it (offsets from the object's start; %s %02x):\n",
+		   f->bug == KMG_BUG_UAF ? "poison" : "redzone", f->pattern);
+	for (i = 0; i < f->dump_len; i += 16) {
+		hex_dump_to_buffer(f->dump + i, min_t(long, 16, f->dump_len - i),
+				   16, 1, line, sizeof(line), false);
+		kmg_printf(sink, "  %+5ld: %s\n", f->dump_off + i, line);
+	}
+}
+
+/**
+ * kmg_report_corruption() - a redzone or poison was found overwritten
+ * @f: what, where, and the object's record
+ *
+ * Context: any but NMI; the caller holds no bucket or ring lock and is
+ * inside an RCU read-side section (the record names sites).
+ */
+void kmg_report_corruption(const struct kmg_rz_finding *f)
+{
+	const struct kmg_record *rec = &f->rec;
+	struct kmg_site *site = rec->site;
+	const struct kmg_site *fs = rec->free_site;
+	struct kmg_report_ctx ctx;
+	struct kmg_sink sink = {};
+	unsigned long flags, n;
+	char found[160], obj[160];
+	int repeats;
+	bool locked;
+
+	if (!kmg_report_allowed(site, f->bug, &repeats))
+		return;
+	kmg_report_ctx_get(&ctx);
+	if (f->at)
+		scnprintf(found, sizeof(found), "found %s at %s:%u", f->when,
+			  f->at->file, f->at->line);
+	else
+		scnprintf(found, sizeof(found), "found %s", f->when);
+	scnprintf(obj, sizeof(obj), "the %lu-byte object allocated at %s:%u",
+		  f->bug == KMG_BUG_UAF || f->first < 0 ? rec->size : f->usable,
+		  site->file, site->line);
+	if (f->bug == KMG_BUG_UAF)
+		n = f->bad;
+	else if (f->first < 0)
+		n = -f->first;
+	else
+		n = f->last - f->usable + 1;
+	locked = kmg_report_lock_get(&flags);
+	kmg_report_title(&sink, f->bug, site, repeats);
+	if (f->bug == KMG_BUG_UAF)
+		kmg_printf(&sink, "%lu byte%s of %s written after it was freed at %s:%u, %s\n",
+			   n, n == 1 ? "" : "s", obj, fs->file, fs->line, found);
+	else
+		kmg_printf(&sink, "%lu byte%s written %s %s, %s\n", n,
+			   n == 1 ? "" : "s", f->first < 0 ? "before" : "past",
+			   obj, found);
+	kmg_print_corruption(&sink, f);
+	kmg_print_object(&sink, rec);
+	kmg_report_task(&sink, &ctx);
+	kmg_printf(&sink, "==================================================================\n");
+	kmg_report_lock_put(locked, flags);
+	kmg_report_end(f->bug, site);
+}
+
+/**
+ * kmg_report_guard_fault() - an access to a guarded object faulted
+ * @bug:	KMG_BUG_SLAB_OOB (a guard page) or KMG_BUG_UAF (a freed one)
+ * @rec:	the object's record, or NULL if kmemguard lost track of it
+ * @addr:	the address accessed
+ * @obj:	the object's start
+ * @size:	its size
+ * @write:	a write, not a read
+ * @regs:	where the access faulted
+ *
+ * Printed before the kernel's oops, from the page fault (guard.c); never
+ * rate-limited: the oops follows. Context: any, in a page fault.
+ */
+void kmg_report_guard_fault(enum kmg_bug bug, const struct kmg_record *rec,
+			    unsigned long addr, unsigned long obj, size_t size,
+			    bool write, struct pt_regs *regs)
+{
+	struct kmg_site *site = rec ? rec->site : &kmg_site_unknown;
+	long off = (long)(addr - obj);
+	struct kmg_sink sink = {};
+	char func[KSYM_SYMBOL_LEN + MODULE_NAME_LEN + 4], ptr[24], where[64];
+	char freed[96] = "", what[160];
+	unsigned long flags;
+	bool locked;
+
+	atomic_long_inc(&kmg_bug_counts[bug]);
+	/* "function [module]", as the other reports' titles. */
+	sprint_symbol_no_offset(func, instruction_pointer(regs));
+	if (!strchr(func, '['))
+		scnprintf(func + strlen(func), sizeof(func) - strlen(func),
+			  " [%s]", site->modname);
+	kmg_format_ptr(ptr, sizeof(ptr), addr, false);
+	if (off < 0)
+		scnprintf(where, sizeof(where), "%ld bytes before its start", -off);
+	else if (off >= (long)size)
+		scnprintf(where, sizeof(where), "%ld bytes past its end",
+			  off - (long)size);
+	else
+		scnprintf(where, sizeof(where), "inside it");
+	if (rec && (rec->flags & KMG_REC_FREED))
+		scnprintf(freed, sizeof(freed), ", freed at %s:%u",
+			  rec->free_site->file, rec->free_site->line);
+	if (rec)
+		scnprintf(what, sizeof(what), "the %zu-byte object allocated at %s:%u%s",
+			  size, rec->site->file, rec->site->line, freed);
+	else
+		scnprintf(what, sizeof(what),
+			  "a %zu-byte guarded object kmemguard no longer tracks",
+			  size);
+	locked = kmg_report_lock_get(&flags);
+	kmg_printf(&sink, "==================================================================\n");
+	kmg_printf(&sink, "BUG: kmemguard: %s in %s\n", kmg_bug_names[bug], func);
+	kmg_printf(&sink, "%s at %s, offset %ld (%s) of %s\n",
+		   write ? "write" : "read", ptr, off, where, what);
+	kmg_printf(&sink, "a guarded object: the access faulted at once, at %pS\n",
+		   (void *)instruction_pointer(regs));
+	if (rec)
+		kmg_print_object(&sink, rec);
+	/* The access's context: this runs in the fault, inside a kprobe. */
+	kmg_printf(&sink, "task %d (%s), %s context, irqs %s at the access\n",
+		   in_task() ? task_pid_nr(current) : 0,
+		   in_task() ? current->comm : "-",
+		   kmg_context_name(kmg_current_context()),
+		   regs_irqs_disabled(regs) ? "disabled" : "enabled");
+	kmg_printf(&sink, "==================================================================\n");
+	kmg_report_lock_put(locked, flags);
+	kmg_report_end(bug, site);
 }

@@ -107,6 +107,8 @@ struct kmg_site *kmg_site_create(struct kmemguard_site *desc, gfp_t gfp)
 	raw_spin_lock_irqsave(&kmg_sites_lock, flags);
 	old = desc->shadow;
 	if (!old) {
+		/* redzone.c: under the lock, so that no rule change misses it. */
+		s->rz_mode = kmg_rz_site_mode(s);
 		list_add_tail_rcu(&s->node, &kmg_sites);
 		/* Fully written before the driver's calls can see it. */
 		smp_store_release(&desc->shadow, s);
@@ -240,6 +242,16 @@ depot_stack_handle_t kmg_stack_sample_slow(struct kmg_site *site)
 	return h;
 }
 
+/* An object with redzones: its own stack always (its report shows it). */
+depot_stack_handle_t kmg_stack_always(struct kmg_site *site)
+{
+	depot_stack_handle_t h = KMG_SKIP(STACKS) ? 0 : kmg_stack_save();
+
+	if (h && !READ_ONCE(site->first_stack))
+		cmpxchg(&site->first_stack, 0, h);
+	return h;
+}
+
 /* === Modules ============================================================= */
 
 /* Made a tracked call (an allocation or a free), and not gone. */
@@ -299,6 +311,20 @@ void kmg_sites_module_release(struct module *mod)
 		call_rcu(&s->rcu, kmg_site_free_rcu);
 		this_cpu_dec(kmg_counters.c[KMG_COUNT_SITES]);
 	}
+	raw_spin_unlock_irq(&kmg_sites_lock);
+}
+
+/*
+ * redzone.c: the redzone and guard rules changed; every shadow gets its
+ * mode again (an allocation in flight may still use the old one).
+ */
+void kmg_sites_update_rz(void)
+{
+	struct kmg_site *s;
+
+	raw_spin_lock_irq(&kmg_sites_lock);
+	list_for_each_entry(s, &kmg_sites, node)
+		WRITE_ONCE(s->rz_mode, kmg_rz_site_mode(s));
 	raw_spin_unlock_irq(&kmg_sites_lock);
 }
 

@@ -123,6 +123,40 @@ static __always_inline void kmg_kmemleak_trace(const struct kmg_alloc *a,
 		kmemleak_update_trace(p);
 }
 
+/*
+ * redzone.c: what a site with redzones allocates gets them. A static key,
+ * off until a redzone or guard rule is first set, then a byte of the site.
+ */
+static __always_inline bool kmg_alloc_rz(const struct kmg_alloc *a)
+{
+	return static_branch_unlikely(&kmg_rz_key) && a->site &&
+	       READ_ONCE(a->site->rz_mode) != KMG_RZ_OFF;
+}
+
+/* redzone.c: the slack of what kvmalloc(), vmalloc() or pages gave. */
+static __always_inline unsigned int kmg_alloc_rz_new(const struct kmg_alloc *a,
+						     const void *p, size_t size,
+						     enum kmg_family family,
+						     u8 *rz)
+{
+	*rz = 0;
+	if (likely(!kmg_alloc_rz(a)) || ZERO_OR_NULL_PTR(p))
+		return 0;
+	return kmg_rz_new(p, size, family, rz);
+}
+
+/* kmalloc() at a site with redzones (redzone.c): bigger, or guarded. */
+static noinline void *kmg_kmalloc_rz(struct kmg_alloc *a, size_t size,
+				     int node)
+{
+	void *p;
+	u8 rz;
+
+	p = kmg_rz_kmalloc(a->site, size, a->gfp, node, &rz);
+	return kmg_alloc_end(a, p, size, KMG_FAM_KMALLOC, rz, NULL,
+			     KMG_REC_POISON);
+}
+
 static __always_inline void *kmg_kmalloc(struct kmg_alloc *a,
 					 struct kmemguard_site *desc,
 					 size_t size, gfp_t gfp, int node)
@@ -130,6 +164,8 @@ static __always_inline void *kmg_kmalloc(struct kmg_alloc *a,
 	if (!kmg_alloc_begin(a, desc, gfp, KMG_FAM_KMALLOC, size, false,
 			     "kmalloc()"))
 		return NULL;
+	if (unlikely(kmg_alloc_rz(a)))
+		return kmg_kmalloc_rz(a, size, node);
 	return kmg_alloc_end(a, kmg_raw_kmalloc_node(size, a->gfp, node), size,
 			     KMG_FAM_KMALLOC, 0, NULL, 0);
 }
@@ -185,6 +221,34 @@ static const struct kmg_free_call kmg_call_vfree = { .api = KMG_FREE_VFREE };
 static bool kmg_free(struct kmemguard_site *desc, const void *p,
 		     const struct kmg_free_call *call);
 
+static const struct kmg_free_call kmg_call_krealloc = {
+	.api = KMG_FREE_KREALLOC };
+
+/*
+ * krealloc() of a live object with redzones (redzone.c), done by kmemguard
+ * so that the new object has its redzone too: a new object (guarded if
+ * the site is), the contents copied, the old one freed as any other, so
+ * that it is checked and held, and a later use of it is caught.
+ */
+static noinline void *kmg_krealloc_rz(struct kmg_alloc *a,
+				      struct kmemguard_site *desc,
+				      const void *p, size_t size,
+				      const struct kmg_record *old)
+{
+	void *ret;
+	u8 rz;
+
+	ret = kmg_rz_kmalloc(a->site, size, a->gfp, NUMA_NO_NODE, &rz);
+	kmg_alloc_end(a, ret, size, KMG_FAM_KMALLOC, rz, NULL, KMG_REC_POISON);
+	if (!ret)
+		return NULL;	/* the old object stays the driver's */
+	memcpy(ret, p, min(size, kmg_rz_usable(old)));
+	if (kmg_free(desc, p, &kmg_call_krealloc))
+		kfree(p);
+	kmg_kmemleak_trace(a, ret);
+	return ret;
+}
+
 /*
  * krealloc(): the old object must be live kmalloc memory of the driver's,
  * or memory kmemguard never saw (the kernel's; the result stays untracked).
@@ -202,6 +266,9 @@ void *kmemguard_krealloc(struct kmemguard_site *desc, const void *p,
 	bool found = false;
 	void *ret;
 
+	/* guard.c: a guarded object never goes to the kernel's krealloc(). */
+	if (unlikely(kmg_guard_addr(p)) && (!kmg_tracking() || !desc))
+		return kmg_guard_krealloc(p, size, gfp);
 	if (!kmg_tracking() || !desc)
 		return kmg_raw_krealloc(p, size, gfp);
 	if (ZERO_OR_NULL_PTR(p)) {
@@ -218,8 +285,14 @@ void *kmemguard_krealloc(struct kmemguard_site *desc, const void *p,
 	if (!kmg_alloc_begin(&a, desc, gfp, KMG_FAM_KMALLOC, size, false,
 			     "krealloc()"))
 		return NULL;	/* the old object stays the driver's */
+	if (unlikely(kmg_guard_addr(p)) && !a.site)
+		return kmg_guard_krealloc(p, size, a.gfp);
 	if (!a.site)
 		return kmg_raw_krealloc(p, size, a.gfp);
+	/* redzone.c: an object with redzones keeps them. */
+	if (static_branch_unlikely(&kmg_rz_key) &&
+	    kmg_rz_krealloc_owned(p, &copy))
+		return kmg_krealloc_rz(&a, desc, p, size, &copy);
 	rcu_read_lock();
 	/*
 	 * Untrack first: once krealloc() moved the object, its old address
@@ -387,10 +460,15 @@ static __always_inline void *kmg_kvmalloc(struct kmg_alloc *a,
 	if (!kmg_alloc_begin(a, desc, gfp, KMG_FAM_KMALLOC, size, false,
 			     "kvmalloc()"))
 		return NULL;
+	enum kmg_family family;
+	unsigned int flags;
+	u8 rz;
+
 	/* Without blocking flags kvmalloc() only tries kmalloc(): repaired. */
 	p = kmg_raw_kvmalloc_node(size, a->gfp, node);
-	return kmg_alloc_end(a, p, size, is_vmalloc_addr(p) ? KMG_FAM_VMALLOC :
-			     KMG_FAM_KMALLOC, 0, NULL, KMG_REC_KV);
+	family = is_vmalloc_addr(p) ? KMG_FAM_VMALLOC : KMG_FAM_KMALLOC;
+	flags = kmg_alloc_rz_new(a, p, size, family, &rz);
+	return kmg_alloc_end(a, p, size, family, rz, NULL, KMG_REC_KV | flags);
 }
 
 void *kmemguard_kvmalloc_node(struct kmemguard_site *desc, size_t size,
@@ -424,8 +502,10 @@ EXPORT_SYMBOL_GPL(kmemguard_kvmalloc_array);
 void *kmemguard_vmalloc(struct kmemguard_site *desc, unsigned long size,
 			gfp_t gfp, int node, bool user)
 {
+	unsigned int flags;
 	struct kmg_alloc a;
 	void *p;
+	u8 rz = 0;
 
 	if (!kmg_alloc_begin(&a, desc, gfp, KMG_FAM_VMALLOC, size, true,
 			     "vmalloc()"))
@@ -436,7 +516,9 @@ void *kmemguard_vmalloc(struct kmemguard_site *desc, unsigned long size,
 		p = kmg_raw_vzalloc_node(size, node);
 	else
 		p = kmg_raw_vmalloc_node(size, node);
-	kmg_alloc_end(&a, p, size, KMG_FAM_VMALLOC, 0, NULL, 0);
+	/* vmalloc_user(): user space may write all of the pages it maps. */
+	flags = user ? 0 : kmg_alloc_rz_new(&a, p, size, KMG_FAM_VMALLOC, &rz);
+	kmg_alloc_end(&a, p, size, KMG_FAM_VMALLOC, rz, NULL, flags);
 	kmg_kmemleak_trace(&a, p);
 	return p;
 }
@@ -453,13 +535,18 @@ unsigned long kmemguard_get_free_pages(struct kmemguard_site *desc,
 {
 	struct kmg_alloc a;
 	unsigned long addr;
+	unsigned int flags;
+	u8 rz;
 
 	if (!kmg_alloc_begin(&a, desc, gfp, KMG_FAM_PAGES, PAGE_SIZE << order,
 			     false, "__get_free_pages()"))
 		return 0;
 	addr = kmg_raw_get_free_pages(a.gfp, order);
+	/* redzone.c: no slack, but poisoned while held. */
+	flags = kmg_alloc_rz_new(&a, (void *)addr, PAGE_SIZE << order,
+				 KMG_FAM_PAGES, &rz);
 	kmg_alloc_end(&a, (void *)addr, PAGE_SIZE << order, KMG_FAM_PAGES,
-		      order, NULL, 0);
+		      order, NULL, flags);
 	return addr;
 }
 EXPORT_SYMBOL_GPL(kmemguard_get_free_pages);
@@ -469,14 +556,20 @@ struct page *kmemguard_alloc_pages(struct kmemguard_site *desc, gfp_t gfp,
 {
 	struct kmg_alloc a;
 	struct page *page;
+	unsigned int flags;
+	void *p;
+	u8 rz;
 
 	if (!kmg_alloc_begin(&a, desc, gfp, KMG_FAM_PAGES, PAGE_SIZE << order,
 			     false, "alloc_pages()"))
 		return NULL;
 	page = kmg_raw_alloc_pages(a.gfp, order);
 	/* Highmem pages have no direct-map address: x86-64 has none. */
-	kmg_alloc_end(&a, page ? page_address(page) : NULL, PAGE_SIZE << order,
-		      KMG_FAM_PAGES, order, NULL, 0);
+	p = page ? page_address(page) : NULL;
+	/* redzone.c: no slack, but poisoned while held. */
+	flags = kmg_alloc_rz_new(&a, p, PAGE_SIZE << order, KMG_FAM_PAGES, &rz);
+	kmg_alloc_end(&a, p, PAGE_SIZE << order, KMG_FAM_PAGES, order, NULL,
+		      flags);
 	return page;
 }
 EXPORT_SYMBOL_GPL(kmemguard_alloc_pages);
@@ -505,8 +598,9 @@ static struct kmem_cache *kmg_cache_created(struct kmg_alloc *a,
 		kmg_site_failed(a->site);
 		return s;
 	}
-	kmg_record_track(a->site, s, kmem_cache_size(s), GFP_KERNEL,
-			 KMG_FAM_CACHE_STRUCT, 0, NULL, 0);
+	/* redzone.c: the size the driver asked for, if kmemguard added some. */
+	kmg_record_track(a->site, s, kmg_rz_cache_size(s, kmem_cache_size(s)),
+			 GFP_KERNEL, KMG_FAM_CACHE_STRUCT, 0, NULL, 0);
 	return s;
 }
 
@@ -528,12 +622,21 @@ struct kmem_cache *kmemguard_kmem_cache_create_args(struct kmemguard_site *desc,
 						    struct kmem_cache_args *args,
 						    slab_flags_t flags)
 {
+	slab_flags_t f;
+	struct kmem_cache *s;
 	struct kmg_alloc a;
+	unsigned int rsize;
 
 	if (!kmg_cache_create_begin(&a, desc))
 		return NULL;
-	return kmg_cache_created(&a, __kmem_cache_create_args(name, size, args,
-				 kmg_cache_flags(a.site, flags)));
+	/* redzone.c: KMG_RZ_EXTRA bytes more at a site with redzones. */
+	f = kmg_cache_flags(a.site, flags);
+	rsize = kmg_rz_cache_create_size(a.site, size, &f);
+	s = __kmem_cache_create_args(name, rsize, args, f);
+	if (rsize != size)
+		kmg_rz_cache_created(a.site, s, size, args->align, flags,
+				     args->ctor);
+	return kmg_cache_created(&a, s);
 }
 EXPORT_SYMBOL_GPL(kmemguard_kmem_cache_create_args);
 
@@ -562,13 +665,21 @@ struct kmem_cache *kmemguard_kmem_cache_create_usercopy(struct kmemguard_site *d
 							unsigned int usersize,
 							void (*ctor)(void *))
 {
+	slab_flags_t f;
+	struct kmem_cache *s;
 	struct kmg_alloc a;
+	unsigned int rsize;
 
 	if (!kmg_cache_create_begin(&a, desc))
 		return NULL;
-	return kmg_cache_created(&a, kmg_raw_kmem_cache_create_usercopy(name, size,
-				 align, kmg_cache_flags(a.site, flags), useroffset,
-				 usersize, ctor));
+	/* redzone.c: KMG_RZ_EXTRA bytes more at a site with redzones. */
+	f = kmg_cache_flags(a.site, flags);
+	rsize = kmg_rz_cache_create_size(a.site, size, &f);
+	s = kmg_raw_kmem_cache_create_usercopy(name, rsize, align, f, useroffset,
+					       usersize, ctor);
+	if (rsize != size)
+		kmg_rz_cache_created(a.site, s, size, align, flags, ctor);
+	return kmg_cache_created(&a, s);
 }
 EXPORT_SYMBOL_GPL(kmemguard_kmem_cache_create_usercopy);
 
@@ -608,6 +719,7 @@ static void kmg_destroy_fn(struct work_struct *work)
 	kmg_quarantine_flush(kmg_match_cache, w->s);
 	synchronize_rcu();
 	kmem_cache_destroy(w->s);
+	kmg_rz_cache_destroyed(w->s);	/* redzone.c */
 	kfree(w);
 }
 
@@ -685,22 +797,34 @@ void kmemguard_kmem_cache_destroy(struct kmemguard_site *desc,
 	/* Destroying it would WARN and leak it anyway: keep it. */
 	if (n)
 		return;
-	if (kmg_free(desc, s, &call))
+	if (kmg_free(desc, s, &call)) {
 		kmem_cache_destroy(s);
+		kmg_rz_cache_destroyed(s);	/* redzone.c */
+	}
 }
 EXPORT_SYMBOL_GPL(kmemguard_kmem_cache_destroy);
 
 void *kmemguard_kmem_cache_alloc(struct kmemguard_site *desc,
 				 struct kmem_cache *s, gfp_t gfp)
 {
+	size_t size = kmem_cache_size(s);
 	struct kmg_alloc a;
 	void *p;
+	u8 rz;
 
-	if (!kmg_alloc_begin(&a, desc, gfp, KMG_FAM_CACHE, kmem_cache_size(s),
-			     false, "kmem_cache_alloc()"))
+	/* redzone.c: the size the driver asked for, if kmemguard added some. */
+	if (static_branch_unlikely(&kmg_rz_key))
+		size = kmg_rz_cache_size(s, size);
+	if (!kmg_alloc_begin(&a, desc, gfp, KMG_FAM_CACHE, size, false,
+			     "kmem_cache_alloc()"))
 		return NULL;
-	p = kmg_raw_kmem_cache_alloc(s, a.gfp);
-	kmg_alloc_end(&a, p, kmem_cache_size(s), KMG_FAM_CACHE, 0, s, 0);
+	if (unlikely(kmg_alloc_rz(&a))) {
+		p = kmg_rz_cache_alloc(a.site, s, size, a.gfp, &rz);
+		kmg_alloc_end(&a, p, size, KMG_FAM_CACHE, rz, s, KMG_REC_POISON);
+	} else {
+		p = kmg_raw_kmem_cache_alloc(s, a.gfp);
+		kmg_alloc_end(&a, p, size, KMG_FAM_CACHE, 0, s, 0);
+	}
 	kmg_kmemleak_trace(&a, p);
 	return p;
 }
@@ -932,6 +1056,10 @@ static bool kmg_free_live(struct kmg_site *site, const void *p,
 	}
 	if (unlikely(bug))
 		kmg_report_free(bug, site, call, p, copy);
+	/* redzone.c: checked, poisoned; a guarded object never goes back. */
+	if (unlikely(copy->flags & KMG_REC_POISON) &&
+	    kmg_rz_free(site, p, call, rec, copy))
+		return true;
 	if (rec->flags & KMG_REC_HELD) {
 		/* kfree_sensitive(): wiped now, whenever the memory goes back. */
 		if (call->api == KMG_FREE_KFREE_SENSITIVE &&
@@ -998,8 +1126,10 @@ static __always_inline bool kmg_free_fast(struct kmg_site *site, const void *p,
 	}
 	local_irq_save(flags);
 	*res = __kmg_record_mark_freed(p, site, call->api, rec, copy);
+	/* (Objects with redzones take the slow path: redzone.c.) */
 	if (likely(*res == KMG_LOOKUP_LIVE) &&
-	    likely(((*rec)->flags & KMG_REC_HELD) &&
+	    likely(((*rec)->flags & (KMG_REC_HELD | KMG_REC_POISON)) ==
+		   KMG_REC_HELD &&
 		   call->api != KMG_FREE_KFREE_SENSITIVE &&
 		   !IS_ENABLED(CONFIG_DEBUG_KMEMLEAK) &&
 		   !kmg_free_verdict(copy, call))) {
@@ -1031,15 +1161,18 @@ static bool kmg_free(struct kmemguard_site *desc, const void *p,
 	bool found, handled = false;
 	enum kmg_bug bug;
 
+	/* guard.c: the pool's memory never goes to the allocator. */
 	if (!kmg_tracking() || ZERO_OR_NULL_PTR(p))
-		return true;
+		return !(unlikely(kmg_guard_addr(p)) &&
+			 kmg_guard_passthrough(p, call->api));
 	if (unlikely(in_nmi()))
 		return kmg_nmi_free(desc, p, call);
 	site = kmg_site_of(desc, GFP_NOWAIT) ?: &kmg_site_unknown;
 	rcu_read_lock();
 	if (unlikely(!READ_ONCE(kmg_enabled))) {
 		rcu_read_unlock();
-		return true;
+		return !(unlikely(kmg_guard_addr(p)) &&
+			 kmg_guard_passthrough(p, call->api));
 	}
 	if (KMG_SKIP(TABLE)) {
 		rcu_read_unlock();
@@ -1051,6 +1184,12 @@ static bool kmg_free(struct kmemguard_site *desc, const void *p,
 	}
 	switch (res) {
 	case KMG_LOOKUP_NONE:
+		/* guard.c: a live guarded object tracked no more (disabled). */
+		if (unlikely(kmg_guard_addr(p)) &&
+		    kmg_guard_passthrough(p, call->api) > 0) {
+			handled = true;
+			break;
+		}
 		bug = kmg_check_untracked_free(p, call, &copy, &found);
 		if (unlikely(bug)) {
 			kmg_report_free(bug, site, call, p, found ? &copy : NULL);

@@ -12,10 +12,18 @@
 # paused (disabled at run time: enabled=N, the wrappers pass through),
 # disabled (kmemguard loaded with enabled=0: its static key off). Then
 # (full) the cost breakdown: kmemguard built with parts switched off
-# (KMG_BENCH_SKIP, kmemguard_skip_MASK.ko), each loaded in turn.
+# (KMG_BENCH_SKIP, kmemguard_skip_MASK.ko), each loaded in turn. Last,
+# redzones: rzbase (tracked, as shipped: the redzone static key off), rzoff
+# (the key on for another module, the site's own byte off), redzone
+# (redzone=kmg_bench), rznostk (the same with stack_depth=0: the redzones
+# without the two stacks each object keeps), guarded (guard=kmg_bench,
+# kmalloc only: the
+# benchmark's cache is made before the rule; with quarantine=128, so that
+# the 256 slots of the guard pool never run out: every object guarded).
 set -u
 R=/sys/kernel/debug/kmg_bench/run
 P=/sys/module/kmemguard/parameters
+C=/sys/kernel/debug/kmemguard/control
 M=/kmg/modules
 MODES="raw tracked allstacks nostack paused"
 profile=${1:-smoke}
@@ -24,11 +32,15 @@ out() { echo "KMG-BENCH $*" > /dev/kmsg; }
 
 one() {		# one CASE MODE N
 	calls=tracked
-	[ "$2" = raw ] && calls=raw
+	case $2 in raw | rzraw) calls=raw ;; esac
 	case $2 in
 	paused) echo N > $P/enabled ;;
 	allstacks) ss=$(cat $P/stack_sample); echo 1 > $P/stack_sample ;;
 	nostack) echo 0 > $P/stack_depth ;;
+	rzoff) echo redzone=kmg_none > $C ;;
+	redzone) echo redzone=kmg_bench > $C ;;
+	rznostk) echo 0 > $P/stack_depth; echo redzone=kmg_bench > $C ;;
+	guarded) echo 128 > $P/quarantine; echo guard=kmg_bench > $C ;;
 	esac
 	if echo "$1 $calls $3" > $R 2>/dev/null; then
 		out "sample $1 $2 $(cut -d' ' -f4 $R)"
@@ -39,7 +51,37 @@ one() {		# one CASE MODE N
 	paused) echo Y > $P/enabled ;;
 	allstacks) echo "$ss" > $P/stack_sample ;;
 	nostack) echo 16 > $P/stack_depth ;;
+	rzoff | redzone) echo redzone=none > $C ;;
+	rznostk) echo redzone=none > $C; echo 16 > $P/stack_depth ;;
+	guarded) echo redzone=none > $C; echo 256 > $P/quarantine ;;
 	esac
+}
+
+# Redzones and guarded objects, last. rzbase (tracked) and rzoff each run
+# on kmemguard loaded afresh, in turns first, so that rzbase has the
+# redzone static key off, as shipped; rzoff, redzone and guarded switch it
+# on. rzraw: raw calls in the same round.
+RZPAIRS="kmalloc:64 kmalloc:256 kmalloc:4096 cache pages:0 vmalloc:4096"
+redzones() {	# redzones ROUNDS
+	local r=0 c m n1
+	while [ $r -lt $1 ]; do
+		# rzbase and rzoff each on a fresh load, in turns first.
+		for m in $([ $((r % 2)) = 0 ] && echo rzbase rzoff || echo rzoff rzbase) \
+			rzraw redzone rznostk; do
+			case $m in rzbase | rzoff) load kmemguard.ko ;; esac
+			for c in $RZPAIRS; do
+				n1=$n
+				[ $c = pages:0 ] && n1=$((n / 2))
+				[ $c = vmalloc:4096 ] && n1=$((n / 10))
+				one $c $m $n1
+			done
+		done
+		for m in rzraw guarded; do
+			for c in kmalloc:64 kmalloc:4096; do one $c $m $n; done
+		done
+		r=$((r + 1))
+	done
+	out "guard missed $(sed -n 's/^guarded allocations not guarded.*: //p' /sys/kernel/debug/kmemguard/stats) guarded $(sed -n 's/^guarded objects: //p' /sys/kernel/debug/kmemguard/stats)"
 }
 
 # load KMEMGUARD_KO [PARAM...]: kmemguard (a variant) and the benchmark
@@ -212,4 +254,5 @@ done
 
 [ "$profile" = full ] && breakdown 3
 load kmemguard.ko
+redzones $rounds
 out end

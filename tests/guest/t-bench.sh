@@ -24,6 +24,19 @@ test_bench_smoke() {
 	done
 	echo "$d" | grep -q "KMG-BENCH sample firstsite tracked [0-9]*\.[0-9]$" ||
 		kmg_fail "no firstsite sample"
+	# Redzones and guarded objects (#18).
+	for c in kmalloc:64 kmalloc:256 kmalloc:4096 cache pages:0 vmalloc:4096; do
+		for m in rzraw rzbase rzoff redzone rznostk; do
+			echo "$d" | grep -q "KMG-BENCH sample $c $m [0-9]*\.[0-9]$" ||
+				kmg_fail "no sample of $c $m"
+		done
+	done
+	for c in kmalloc:64 kmalloc:4096; do
+		echo "$d" | grep -q "KMG-BENCH sample $c guarded [0-9]*\.[0-9]$" ||
+			kmg_fail "no sample of $c guarded"
+	done
+	echo "$d" | grep -q 'KMG-BENCH guard missed 0 guarded [1-9]' ||
+		kmg_fail "guarded objects: $(echo "$d" | grep 'KMG-BENCH guard')"
 	echo "$d" | grep -q 'KMG-BENCH memory objects=2000 record_cache_bytes=[0-9]* ' ||
 		kmg_fail "no memory line"
 	echo "$d" | grep -q 'KMG-BENCH bigtable objects=2000 listing_lines=200[0-9] ' ||

@@ -60,7 +60,7 @@ kmg_fuzz_state() {
 # Put every setting back as the tests expect it.
 kmg_fuzz_restore() {
 	echo clear > $KMG_DBG/faults
-	for c in enable report_objects=4 raw_pointers=0 filter= fail_records=0; do
+	for c in enable report_objects=4 raw_pointers=0 filter= fail_records=0 redzone=none; do
 		echo "$c" > $KMG_DBG/control
 	done
 }
@@ -88,7 +88,7 @@ kmg_fuzz_file() {
 
 test_fuzz_control() {
 	kmg_fuzz_file control $KMG_FUZZ_SEED \
-		'enable|report_objects=7|raw_pointers=1|filter=kmg_smoke|fail_records=3|disable'
+		'enable|report_objects=7|raw_pointers=1|filter=kmg_smoke|fail_records=3|disable|redzone=kmg_smoke|guard=kmg_smoke:kmg_smoke.c:20|check'
 	kmg_fuzz_restore
 }
 

@@ -123,6 +123,7 @@ void *kmemguard_devm_kmalloc_array(struct kmemguard_site *site,
 				   gfp_t gfp);
 void kmemguard_devm_kfree(struct kmemguard_site *site, struct device *dev,
 			  const void *p);
+size_t kmemguard_ksize(const void *p);	/* redzones, redzone.c */
 
 /*
  * Frees with no call site of their own (wrapper/indirect.c): what kfree,

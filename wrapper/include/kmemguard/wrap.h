@@ -141,6 +141,12 @@ __KMG_DEFINE_FREE(kfree_sensitive, kmemguard_kfree_sensitive_ptr)
 #undef kmem_cache_zalloc
 #define kmem_cache_zalloc(s, gfp)	kmem_cache_alloc(s, (gfp) | __GFP_ZERO)
 #define kmem_cache_free(s, p)	kmemguard_kmem_cache_free(__KMG_SITE, s, p)
+/*
+ * Redzones (wrapper/redzone.c): a driver may use what ksize() says (KASAN's
+ * rule), so kmemguard must hear of it: the redzone of that object then
+ * starts there. Any other pointer gets the kernel's ksize().
+ */
+#define ksize(p)		kmemguard_ksize(p)
 #endif /* slab */
 
 /* === <linux/string.h>: kstrdup, kmemdup, kfree_const =================== */
