@@ -81,9 +81,9 @@ static int __init kmg_kinds_init(void)
 	if (!strcmp(kind, "bug"))
 		BUG();
 	if (!strcmp(kind, "oops"))
-		return *(volatile int *)NULL;
+		return READ_ONCE(*(int *)NULL);
 	if (!strcmp(kind, "gpf"))
-		return *(volatile int *)0xdead000000000100UL;
+		return READ_ONCE(*(int *)0xdead000000000100UL);
 	if (!strcmp(kind, "kasan"))
 		return kmg_kinds_kasan();
 	if (!strcmp(kind, "kfence"))
