@@ -29,6 +29,10 @@
 #define kmg_raw_get_free_pages(gfp, order)	get_free_pages_noprof(gfp, order)
 #define kmg_raw_alloc_pages(gfp, order)		alloc_pages_noprof(gfp, order)
 #define kmg_raw_kmem_cache_alloc(s, gfp)	kmem_cache_alloc_noprof(s, gfp)
+#define kmg_raw_kmem_cache_alloc_node(s, gfp, node) \
+	kmem_cache_alloc_node_noprof(s, gfp, node)
+#define kmg_raw_alloc_pages_node(nid, gfp, order) \
+	alloc_pages_node_noprof(nid, gfp, order)
 #else
 #define kmg_raw_kmalloc_node(size, gfp, node)	kmalloc_node(size, gfp, node)
 #define kmg_raw_krealloc(p, size, gfp)		krealloc(p, size, gfp)
@@ -41,6 +45,25 @@
 #define kmg_raw_get_free_pages(gfp, order)	__get_free_pages(gfp, order)
 #define kmg_raw_alloc_pages(gfp, order)		alloc_pages(gfp, order)
 #define kmg_raw_kmem_cache_alloc(s, gfp)	kmem_cache_alloc(s, gfp)
+#define kmg_raw_kmem_cache_alloc_node(s, gfp, node) \
+	kmem_cache_alloc_node(s, gfp, node)
+#define kmg_raw_alloc_pages_node(nid, gfp, order) \
+	alloc_pages_node(nid, gfp, order)
+#endif
+
+/*
+ * kvrealloc(): 6.12 dropped its old-size argument (the allocator knows it).
+ * A signature, which the preprocessor cannot see: the version decides.
+ * (The driver-side macro in wrap.h counts the driver's arguments instead.)
+ */
+#include <linux/version.h>
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#define kmg_raw_kvrealloc(p, oldsize, size, gfp) kvrealloc_noprof(p, size, gfp)
+#elif defined(kmalloc)
+#define kmg_raw_kvrealloc(p, oldsize, size, gfp) \
+	kvrealloc_noprof(p, oldsize, size, gfp)
+#else
+#define kmg_raw_kvrealloc(p, oldsize, size, gfp) kvrealloc(p, oldsize, size, gfp)
 #endif
 
 /*

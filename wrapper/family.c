@@ -27,7 +27,8 @@
 /* kfree() of a slab-cache object is legal since 6.4 (compat.h). */
 #define KMG_KFREE_OF_CACHE \
 	(KMG_KFREE_CACHE_OBJECT_OK ?					\
-	 F(KFREE) | F(KFREE_CONST) | F(KFREE_SENSITIVE) | F(KVFREE) | F(RCU) : 0)
+	 F(KFREE) | F(KFREE_CONST) | F(KFREE_SENSITIVE) | F(KVFREE) |	\
+	 F(KVFREE_SENSITIVE) | F(RCU) : 0)
 
 void kmg_release_kmalloc(const struct kmg_record *rec)
 {
@@ -181,7 +182,8 @@ struct kmg_family_ops kmg_families[KMG_FAM_NR] = {
 		.fault_name	= "kmalloc",
 		.free_call	= "kfree()",
 		.frees		= F(KFREE) | F(KFREE_CONST) | F(KFREE_SENSITIVE) |
-				  F(KVFREE) | F(RCU) | F(KREALLOC),
+				  F(KVFREE) | F(KVFREE_SENSITIVE) | F(RCU) |
+				  F(KREALLOC) | F(KVREALLOC),
 		.fault_class	= KMG_FAM_KMALLOC,
 		.release	= kmg_release_kmalloc,
 	},
@@ -189,7 +191,8 @@ struct kmg_family_ops kmg_families[KMG_FAM_NR] = {
 		.name		= "vmalloc",
 		.fault_name	= "vmalloc",
 		.free_call	= "vfree()",
-		.frees		= F(VFREE) | F(KVFREE) | F(RCU),
+		.frees		= F(VFREE) | F(KVFREE) | F(KVFREE_SENSITIVE) |
+				  F(RCU) | F(KVREALLOC),
 		.fault_class	= KMG_FAM_VMALLOC,
 		.release	= kmg_release_vmalloc,
 		.release_sleeps	= true,
@@ -238,6 +241,8 @@ const char *const kmg_free_api_names[KMG_FREE_NR] = {
 	[KMG_FREE_CACHE_DESTROY]	= "kmem_cache_destroy()",
 	[KMG_FREE_DEVM]			= "devm_kfree()",
 	[KMG_FREE_KREALLOC]		= "krealloc()",
+	[KMG_FREE_KVFREE_SENSITIVE]	= "kvfree_sensitive()",
+	[KMG_FREE_KVREALLOC]		= "kvrealloc()",
 };
 
 /*

@@ -85,6 +85,8 @@ enum kmg_free_api {
 	KMG_FREE_CACHE_DESTROY,
 	KMG_FREE_DEVM,
 	KMG_FREE_KREALLOC,	/* krealloc(): frees its old object */
+	KMG_FREE_KVFREE_SENSITIVE,	/* kvfree_sensitive() */
+	KMG_FREE_KVREALLOC,	/* kvrealloc(): frees its old object */
 	KMG_FREE_NR,
 };
 
@@ -629,6 +631,7 @@ struct kmg_free_call {
 	unsigned int order;		/* KMG_FREE_PAGES */
 	struct kmem_cache *cache;	/* KMG_FREE_CACHE */
 	struct device *dev;		/* KMG_FREE_DEVM */
+	size_t len;			/* KMG_FREE_KVFREE_SENSITIVE */
 };
 
 /* What kmg_check_alloc() decided about an allocation about to be made. */

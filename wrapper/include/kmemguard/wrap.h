@@ -66,6 +66,27 @@ static inline void __kmg_free_##name(void *p)				\
 #undef krealloc
 #define krealloc(p, size, gfp)						\
 	__KMG_HOOK(kmemguard_krealloc(__KMG_CALLER, p, size, gfp))
+#undef krealloc_array
+#define krealloc_array(p, n, size, gfp)					\
+	__KMG_HOOK(kmemguard_krealloc_array(__KMG_CALLER, p, n, size, gfp))
+#undef kmalloc_array_node
+#define kmalloc_array_node(n, size, gfp, node)				\
+	__KMG_HOOK(kmemguard_kmalloc_array_node(__KMG_CALLER, n, size, gfp, node))
+#undef kcalloc_node
+#define kcalloc_node(n, size, gfp, node)				\
+	kmalloc_array_node(n, size, (gfp) | __GFP_ZERO, node)
+/*
+ * kvrealloc(): 6.1 takes (p, oldsize, newsize, gfp), 6.12 (p, size, gfp).
+ * The driver's own arguments say which: no kernel version test here.
+ */
+#define __kmg_kvr_pick(_1, _2, _3, name, ...)	name
+#define __kmg_kvr_args3(oldsize, size, gfp)	oldsize, size, gfp
+#define __kmg_kvr_args2(size, gfp)		0, size, gfp
+#define __kmg_kvr_args(...)						\
+	__kmg_kvr_pick(__VA_ARGS__, __kmg_kvr_args3, __kmg_kvr_args2, _)(__VA_ARGS__)
+#undef kvrealloc
+#define kvrealloc(p, ...)						\
+	__KMG_HOOK(kmemguard_kvrealloc(__KMG_CALLER, p, __kmg_kvr_args(__VA_ARGS__)))
 
 #undef kvmalloc
 #define kvmalloc(size, gfp)	kvmalloc_node(size, gfp, NUMA_NO_NODE)
@@ -90,6 +111,8 @@ static inline void __kmg_free_##name(void *p)				\
 #undef kvfree
 #define kvfree			kmemguard_kvfree_ptr
 #define kmemguard_kvfree_ptr(p)	kmemguard_kvfree(__KMG_SITE, p)
+#undef kvfree_sensitive
+#define kvfree_sensitive(p, len)	kmemguard_kvfree_sensitive(__KMG_SITE, p, len)
 __KMG_DEFINE_FREE(kfree, kmemguard_kfree_ptr)
 __KMG_DEFINE_FREE(kvfree, kmemguard_kvfree_ptr)
 __KMG_DEFINE_FREE(kfree_sensitive, kmemguard_kfree_sensitive_ptr)
@@ -138,6 +161,9 @@ __KMG_DEFINE_FREE(kfree_sensitive, kmemguard_kfree_sensitive_ptr)
 #undef kmem_cache_alloc
 #define kmem_cache_alloc(s, gfp)					\
 	__KMG_HOOK(kmemguard_kmem_cache_alloc(__KMG_CALLER, s, gfp))
+#undef kmem_cache_alloc_node
+#define kmem_cache_alloc_node(s, gfp, node)				\
+	__KMG_HOOK(kmemguard_kmem_cache_alloc_node(__KMG_CALLER, s, gfp, node))
 #undef kmem_cache_zalloc
 #define kmem_cache_zalloc(s, gfp)	kmem_cache_alloc(s, (gfp) | __GFP_ZERO)
 #define kmem_cache_free(s, p)	kmemguard_kmem_cache_free(__KMG_SITE, s, p)
@@ -161,6 +187,26 @@ __KMG_DEFINE_FREE(kfree_sensitive, kmemguard_kfree_sensitive_ptr)
 	__KMG_HOOK(kmemguard_kstrndup(__KMG_CALLER, s, max, gfp))
 #define kstrdup_const(s, gfp)						\
 	__KMG_HOOK(kmemguard_kstrdup_const(__KMG_CALLER, s, gfp))
+#undef kmemdup_nul
+#define kmemdup_nul(s, len, gfp)					\
+	__KMG_HOOK(kmemguard_kmemdup_nul(__KMG_CALLER, s, len, gfp))
+/* 6.7+; on older kernels no driver calls it, and the macro is unused. */
+#undef kmemdup_array
+#define kmemdup_array(src, n, size, gfp)				\
+	__KMG_HOOK(kmemguard_kmemdup_array(__KMG_CALLER, src, n, size, gfp))
+/* Copies from user space: ERR_PTR() on failure, never NULL. */
+#define memdup_user(src, len)						\
+	__KMG_HOOK(kmemguard_memdup_user(__KMG_CALLER, src, len))
+#define memdup_user_nul(src, len)					\
+	__KMG_HOOK(kmemguard_memdup_user_nul(__KMG_CALLER, src, len))
+#define vmemdup_user(src, len)						\
+	__KMG_HOOK(kmemguard_vmemdup_user(__KMG_CALLER, src, len))
+#define memdup_array_user(src, n, size)					\
+	__KMG_HOOK(kmemguard_memdup_array_user(__KMG_CALLER, src, n, size, false))
+#define vmemdup_array_user(src, n, size)				\
+	__KMG_HOOK(kmemguard_memdup_array_user(__KMG_CALLER, src, n, size, true))
+#define strndup_user(s, n)						\
+	__KMG_HOOK(kmemguard_strndup_user(__KMG_CALLER, s, n))
 #define kfree_const		kmemguard_kfree_const_ptr
 #define kmemguard_kfree_const_ptr(p)	kmemguard_kfree_const(__KMG_SITE, p)
 __KMG_DEFINE_FREE(kfree_const, kmemguard_kfree_const_ptr)
@@ -219,6 +265,9 @@ __KMG_DEFINE_FREE(vfree, kmemguard_vfree_ptr)
 	kmemguard_free_pages(__KMG_SITE, (unsigned long)(addr), order)
 #define __free_pages(page, order)					\
 	kmemguard___free_pages(__KMG_SITE, page, order)
+#undef alloc_pages_node
+#define alloc_pages_node(nid, gfp, order)				\
+	__KMG_HOOK(kmemguard_alloc_pages_node(__KMG_CALLER, nid, gfp, order))
 #endif /* gfp */
 
 /* === <linux/device/devres.h> (6.1: <linux/device.h>): devm_kmalloc ===== */
