@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Correct use of the library helpers kmemguard tracks: every object is made
+ * at a line marked "KMG: live", held while the module is loaded (tests read
+ * kmemguard's debugfs files meanwhile) and freed the right way at unload.
+ * kmemguard must report nothing. A failed helper is printed
+ * ("kmg_helpers: <call> failed <errno>") and skipped: under fault injection
+ * the user-copy helpers must fail with -ENOMEM, never NULL.
+ */
+#include <linux/err.h>
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/mman.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <linux/version.h>
+#include <linux/vmalloc.h>
+
+#include <kmemguard.h>
+
+struct kmg_helpers_obj {
+	long a[3];
+};
+
+static struct kmem_cache *kmg_helpers_cache;
+static void *kra, *kvr, *kcn, *kan, *kco, *kvs, *mu, *mun, *vmu, *mau, *vmau;
+static char *kdn, *kda, *sdu;
+static struct page *pgn;
+
+/* "failed" line for an error pointer or NULL; true if @p is an object. */
+static bool kmg_helpers_ok(const char *call, const void *p)
+{
+	if (!p) {
+		pr_info("kmg_helpers: %s failed NULL\n", call);
+		return false;
+	}
+	if (IS_ERR(p)) {
+		pr_info("kmg_helpers: %s failed %ld\n", call, PTR_ERR(p));
+		return false;
+	}
+	return true;
+}
+
+static void kmg_helpers_slab(void)
+{
+	void *p, *q;
+
+	p = kmalloc_array(4, sizeof(u32), GFP_KERNEL);
+	if (!p)
+		return;
+	q = krealloc_array(p, 64, sizeof(u32), GFP_KERNEL); /* KMG: live */
+	if (kmg_helpers_ok("krealloc_array", q))
+		kra = q;
+	else
+		kfree(p);
+
+	p = kvmalloc(100, GFP_KERNEL);
+	if (!p)
+		return;
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+	q = kvrealloc(p, 3 * PAGE_SIZE, GFP_KERNEL); /* KMG: live */
+#else
+	q = kvrealloc(p, 100, 3 * PAGE_SIZE, GFP_KERNEL); /* KMG: live */
+#endif
+	if (kmg_helpers_ok("kvrealloc", q))
+		kvr = q;
+	else
+		kvfree(p);
+
+	kcn = kcalloc_node(8, 16, GFP_KERNEL, NUMA_NO_NODE); /* KMG: live */
+	kan = kmalloc_array_node(8, 32, GFP_KERNEL, numa_node_id()); /* KMG: live */
+	kmg_helpers_ok("kcalloc_node", kcn);
+	kmg_helpers_ok("kmalloc_array_node", kan);
+
+	kmg_helpers_cache = KMEM_CACHE(kmg_helpers_obj, 0);
+	if (kmg_helpers_cache) {
+		kco = kmem_cache_alloc_node(kmg_helpers_cache, GFP_KERNEL, numa_node_id()); /* KMG: live */
+		kmg_helpers_ok("kmem_cache_alloc_node", kco);
+	}
+	pgn = alloc_pages_node(numa_node_id(), GFP_KERNEL, 1); /* KMG: live */
+	kmg_helpers_ok("alloc_pages_node", pgn);
+
+	kdn = kmemdup_nul("kmemguard helpers", 9, GFP_KERNEL); /* KMG: live */
+	kmg_helpers_ok("kmemdup_nul", kdn);
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+	kda = kmemdup_array("abcdefgh", 4, 2, GFP_KERNEL); /* KMG: live */
+	kmg_helpers_ok("kmemdup_array", kda);
+#endif
+	kvs = kvmalloc(64, GFP_KERNEL); /* KMG: live */
+	if (kmg_helpers_ok("kvmalloc", kvs))
+		memset(kvs, 0x5a, 64);	/* a secret, wiped when freed */
+}
+
+/* The user-copy helpers, from a page mapped into insmod's address space. */
+static void kmg_helpers_user(void)
+{
+	static const char msg[] = "kmemguard user string";
+	char __user *u;
+	unsigned long addr;
+	void *p;
+
+	addr = vm_mmap(NULL, 0, PAGE_SIZE, PROT_READ | PROT_WRITE,
+		       MAP_ANONYMOUS | MAP_PRIVATE, 0);
+	if (IS_ERR_VALUE(addr)) {
+		pr_info("kmg_helpers: vm_mmap failed %ld\n", (long)addr);
+		return;
+	}
+	u = (char __user *)addr;
+	if (copy_to_user(u, msg, sizeof(msg))) {
+		pr_info("kmg_helpers: copy_to_user failed\n");
+		goto out;
+	}
+	mu = memdup_user(u, 16); /* KMG: live */
+	if (!kmg_helpers_ok("memdup_user", mu))
+		mu = NULL;
+	mun = memdup_user_nul(u, 9); /* KMG: live */
+	if (!kmg_helpers_ok("memdup_user_nul", mun))
+		mun = NULL;
+	vmu = vmemdup_user(u, 16); /* KMG: live */
+	if (!kmg_helpers_ok("vmemdup_user", vmu))
+		vmu = NULL;
+	sdu = strndup_user(u, 64); /* KMG: live */
+	if (!kmg_helpers_ok("strndup_user", sdu))
+		sdu = NULL;
+	mau = memdup_array_user(u, 4, 4); /* KMG: live */
+	if (!kmg_helpers_ok("memdup_array_user", mau))
+		mau = NULL;
+	vmau = vmemdup_array_user(u, 4, 4); /* KMG: live */
+	if (!kmg_helpers_ok("vmemdup_array_user", vmau))
+		vmau = NULL;
+	/* A copy that faults: -EFAULT, and the copy is freed again. */
+	p = memdup_user((const void __user *)16, 8);
+	if (PTR_ERR(p) == -EFAULT)
+		pr_info("kmg_helpers: memdup_user of a bad address: -EFAULT\n");
+	else if (kmg_helpers_ok("memdup_user (bad address)", p))
+		kfree(p);
+	if (mun && strcmp(mun, "kmemguard"))
+		pr_info("kmg_helpers: memdup_user_nul copied \"%s\"\n", (char *)mun);
+	if (sdu && strcmp(sdu, msg))
+		pr_info("kmg_helpers: strndup_user copied \"%s\"\n", sdu);
+out:
+	vm_munmap(addr, PAGE_SIZE);
+}
+
+static int __init kmg_helpers_init(void)
+{
+	kmg_helpers_slab();
+	kmg_helpers_user();
+	return 0;
+}
+
+static void __exit kmg_helpers_exit(void)
+{
+	kfree(kra);
+	kvfree(kvr);
+	kfree(kcn);
+	kfree(kan);
+	if (kco)
+		kmem_cache_free(kmg_helpers_cache, kco);
+	kmem_cache_destroy(kmg_helpers_cache);
+	if (pgn)
+		__free_pages(pgn, 1);
+	kfree(kdn);
+	kfree(kda);
+	kvfree_sensitive(kvs, 64);
+	kfree(mu);
+	kfree(mun);
+	kvfree(vmu);
+	kfree(sdu);
+	kfree(mau);
+	kvfree(vmau);
+}
+
+module_init(kmg_helpers_init);
+module_exit(kmg_helpers_exit);
+MODULE_DESCRIPTION("kmemguard sample: library helpers, used correctly");
+MODULE_LICENSE("GPL");
