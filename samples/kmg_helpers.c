@@ -20,6 +20,13 @@
 
 #include <kmemguard.h>
 
+/* kvrealloc(): 6.12 takes no old size. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#define KMG_KVREALLOC(p, old, size, gfp)	kvrealloc(p, size, gfp)
+#else
+#define KMG_KVREALLOC(p, old, size, gfp)	kvrealloc(p, old, size, gfp)
+#endif
+
 struct kmg_helpers_obj {
 	long a[3];
 };
@@ -59,11 +66,7 @@ static void kmg_helpers_slab(void)
 	p = kvmalloc(100, GFP_KERNEL);
 	if (!p)
 		return;
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
-	q = kvrealloc(p, 3 * PAGE_SIZE, GFP_KERNEL); /* KMG: live */
-#else
-	q = kvrealloc(p, 100, 3 * PAGE_SIZE, GFP_KERNEL); /* KMG: live */
-#endif
+	q = KMG_KVREALLOC(p, 100, 3 * PAGE_SIZE, GFP_KERNEL); /* KMG: live */
 	if (kmg_helpers_ok("kvrealloc", q))
 		kvr = q;
 	else
@@ -76,7 +79,7 @@ static void kmg_helpers_slab(void)
 
 	kmg_helpers_cache = KMEM_CACHE(kmg_helpers_obj, 0);
 	if (kmg_helpers_cache) {
-		kco = kmem_cache_alloc_node(kmg_helpers_cache, GFP_KERNEL, numa_node_id()); /* KMG: live */
+		kco = kmem_cache_alloc_node(kmg_helpers_cache, GFP_KERNEL, 0); /* KMG: live */
 		kmg_helpers_ok("kmem_cache_alloc_node", kco);
 	}
 	pgn = alloc_pages_node(numa_node_id(), GFP_KERNEL, 1); /* KMG: live */

@@ -97,7 +97,7 @@ static int __init kmg_helpers_bug_init(void)
 			return -EINVAL;	/* must have been refused */
 	} else if (!strcmp(bug, "krealloc_array_vmalloc")) {
 		p = vmalloc(PAGE_SIZE);
-		q = krealloc_array(p, 2, PAGE_SIZE, GFP_KERNEL); /* KMG: mismatched-free-krealloc_array */
+		q = krealloc_array(p, 2, 4096, GFP_KERNEL); /* KMG: mismatched-krealloc_array */
 		if (q)
 			return -EINVAL;	/* must have been refused */
 		vfree(p);

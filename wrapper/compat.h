@@ -52,19 +52,21 @@
 #endif
 
 /*
- * kvrealloc(): 6.12 dropped its old-size argument (the allocator knows it).
- * A signature, which the preprocessor cannot see: the version decides.
- * (The driver-side macro in wrap.h counts the driver's arguments instead.)
+ * kvrealloc(): 6.12 dropped its old-size argument (the allocator knows it),
+ * in the series that added vrealloc(): that macro is the probe. (The
+ * driver-side macro in wrap.h counts the driver's arguments instead.)
  */
-#include <linux/version.h>
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
-#define kmg_raw_kvrealloc(p, oldsize, size, gfp) kvrealloc_noprof(p, size, gfp)
+static inline void *kmg_raw_kvrealloc(const void *p, size_t oldsize,
+				      size_t size, gfp_t gfp)
+{
+#ifdef vrealloc
+	return kvrealloc_noprof(p, size, gfp);
 #elif defined(kmalloc)
-#define kmg_raw_kvrealloc(p, oldsize, size, gfp) \
-	kvrealloc_noprof(p, oldsize, size, gfp)
+	return kvrealloc_noprof(p, oldsize, size, gfp);
 #else
-#define kmg_raw_kvrealloc(p, oldsize, size, gfp) kvrealloc(p, oldsize, size, gfp)
+	return kvrealloc(p, oldsize, size, gfp);
 #endif
+}
 
 /*
  * 6.12 passes cache parameters in struct kmem_cache_args, and its

@@ -772,10 +772,9 @@ unsigned long kmemguard_get_free_pages(struct kmemguard_site *desc,
 }
 EXPORT_SYMBOL_GPL(kmemguard_get_free_pages);
 
-static __always_inline struct page *kmg_alloc_pages(struct kmemguard_site *desc,
-						   int nid, gfp_t gfp,
-						   unsigned int order,
-						   const char *fn)
+static __always_inline struct page *
+kmg_alloc_pages(struct kmemguard_site *desc, int nid, gfp_t gfp,
+		unsigned int order, const char *fn)
 {
 	struct kmg_alloc a;
 	struct page *page;

@@ -97,6 +97,6 @@ test_double_free_kvfree_sensitive() {
 test_realloc_refused() {
 	kmg_expect_bug double-free kmg_helpers_bug double-free-kvrealloc bug=kvrealloc_freed
 	grep -q 'kvrealloc()' /tmp/kmg-last-report || kmg_fail "kvrealloc() not named"
-	kmg_expect_bug mismatched-free kmg_helpers_bug mismatched-free-krealloc_array bug=krealloc_array_vmalloc
+	kmg_expect_bug mismatched-free kmg_helpers_bug mismatched-krealloc_array bug=krealloc_array_vmalloc
 	grep -q 'refused (NULL returned)' /tmp/kmg-last-report || kmg_fail "not refused"
 }
