@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Correct use of the library helpers kmemguard tracks: every object is made
- * at a line marked "KMG: live", held while the module is loaded (tests read
+ * at a line marked "KMG: live" ("KMG: live-6.12": that kernel's only), held while the module is loaded (tests read
  * kmemguard's debugfs files meanwhile) and freed the right way at unload.
  * kmemguard must report nothing. A failed helper is printed
  * ("kmg_helpers: <call> failed <errno>") and skipped: under fault injection
@@ -88,7 +88,7 @@ static void kmg_helpers_slab(void)
 	kdn = kmemdup_nul("kmemguard helpers", 9, GFP_KERNEL); /* KMG: live */
 	kmg_helpers_ok("kmemdup_nul", kdn);
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
-	kda = kmemdup_array("abcdefgh", 4, 2, GFP_KERNEL); /* KMG: live */
+	kda = kmemdup_array("abcdefgh", 4, 2, GFP_KERNEL); /* KMG: live-6.12 */
 	kmg_helpers_ok("kmemdup_array", kda);
 #endif
 	kvs = kvmalloc(64, GFP_KERNEL); /* KMG: live */

@@ -3,6 +3,12 @@
 # kvfree_sensitive, memdup_user and friends): tracked at the driver's line,
 # with the same checks as kmalloc and the others.
 
+# The lines of kmg_helpers.c that make an object on this kernel.
+kmg_helpers_lines() {
+	kmg_lines kmg_helpers.c live
+	[ "$KMG_KERNEL" = deb6.1 ] || kmg_lines kmg_helpers.c live-6.12
+}
+
 # Every helper's object is tracked at its own line while kmg_helpers holds
 # it, and freeing them all the right way is reported by nobody.
 test_clean_use_tracked_and_silent() {
@@ -19,7 +25,7 @@ test_clean_use_tracked_and_silent() {
 	cat $KMG_DBG/allocations > /tmp/helpers.alloc
 	echo filter= > $KMG_DBG/control
 	rmmod kmg_helpers
-	for l in $(kmg_lines kmg_helpers.c live); do
+	for l in $(kmg_helpers_lines); do
 		grep -q " module=kmg_helpers site=kmg_helpers.c:$l " /tmp/helpers.alloc || {
 			cat /tmp/helpers.alloc
 			kmg_fail "kmg_helpers.c:$l ($(sed -n "${l}p" $KMG_SRC/samples/kmg_helpers.c | sed 's/^[[:space:]]*//')) not tracked"
@@ -35,7 +41,7 @@ test_clean_use_tracked_and_silent() {
 		kmg_fail "memdup_user_nul: not a 10-byte kmalloc"
 	# (The one other: the cache, made by KMEM_CACHE().)
 	[ "$(grep 'module=kmg_helpers ' /tmp/helpers.alloc | grep -vc ' kmem_cache_create ')" = \
-	  "$(kmg_lines kmg_helpers.c live | grep -c .)" ] || kmg_fail "objects other than the marked lines'"
+	  "$(kmg_helpers_lines | grep -c .)" ] || kmg_fail "objects other than the marked lines'"
 	kmg_expect_no_reports
 	[ "$(grep -c 'module=kmg_helpers ' $KMG_DBG/allocations)" = 0 ] || kmg_fail "records left after unload"
 }
@@ -44,7 +50,7 @@ test_clean_use_tracked_and_silent() {
 # return ERR_PTR(-ENOMEM) (never NULL), the others NULL; the object a failed
 # realloc was given stays the driver's (freed without a report).
 test_fault_injection() {
-	for l in $(kmg_lines kmg_helpers.c live); do
+	for l in $(kmg_helpers_lines); do
 		echo "module=kmg_helpers site=kmg_helpers.c:$l every=1" > $KMG_DBG/faults
 	done
 	kmg_insmod kmg_helpers
