@@ -7,6 +7,7 @@
  * ("kmg_helpers: <call> failed <errno>") and skipped: under fault injection
  * the user-copy helpers must fail with -ENOMEM, never NULL.
  */
+#include <linux/bitmap.h>
 #include <linux/err.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
@@ -34,6 +35,8 @@ struct kmg_helpers_obj {
 static struct kmem_cache *kmg_helpers_cache;
 static void *kra, *kvr, *kcn, *kan, *kco, *kvs, *mu, *mun, *vmu, *mau, *vmau;
 static char *kdn, *kda, *sdu;
+static void *vm_, *vmz, *vma, *vmc, *vm32;
+static unsigned long *bma, *bmz;
 static struct page *pgn;
 
 /* "failed" line for an error pointer or NULL; true if @p is an object. */
@@ -96,6 +99,30 @@ static void kmg_helpers_slab(void)
 		memset(kvs, 0x5a, 64);	/* a secret, wiped when freed */
 }
 
+static void kmg_helpers_vmalloc(void)
+{
+	vm_ = __vmalloc(3 * PAGE_SIZE, GFP_KERNEL | __GFP_NOWARN); /* KMG: live */
+	vmz = __vmalloc(PAGE_SIZE, GFP_KERNEL | __GFP_ZERO); /* KMG: live */
+	vma = vmalloc_array(100, 64); /* KMG: live */
+	vmc = vcalloc(100, 64); /* KMG: live */
+	vm32 = vmalloc_32(2 * PAGE_SIZE); /* KMG: live */
+	kmg_helpers_ok("__vmalloc", vm_);
+	kmg_helpers_ok("__vmalloc (zeroed)", vmz);
+	kmg_helpers_ok("vmalloc_array", vma);
+	kmg_helpers_ok("vcalloc", vmc);
+	kmg_helpers_ok("vmalloc_32", vm32);
+	if (vmz && memchr_inv(vmz, 0, PAGE_SIZE))
+		pr_info("kmg_helpers: __vmalloc(__GFP_ZERO) not zeroed\n");
+	if (vmc && memchr_inv(vmc, 0, 100 * 64))
+		pr_info("kmg_helpers: vcalloc not zeroed\n");
+	bma = bitmap_alloc(100, GFP_KERNEL); /* KMG: live */
+	bmz = bitmap_zalloc(1000, GFP_KERNEL); /* KMG: live */
+	kmg_helpers_ok("bitmap_alloc", bma);
+	kmg_helpers_ok("bitmap_zalloc", bmz);
+	if (bmz && !bitmap_empty(bmz, 1000))
+		pr_info("kmg_helpers: bitmap_zalloc not zeroed\n");
+}
+
 /* The user-copy helpers, from a page mapped into insmod's address space. */
 static void kmg_helpers_user(void)
 {
@@ -150,6 +177,7 @@ out:
 static int __init kmg_helpers_init(void)
 {
 	kmg_helpers_slab();
+	kmg_helpers_vmalloc();
 	kmg_helpers_user();
 	return 0;
 }
@@ -174,6 +202,13 @@ static void __exit kmg_helpers_exit(void)
 	kfree(sdu);
 	kfree(mau);
 	kvfree(vmau);
+	vfree(vm_);
+	vfree(vmz);
+	vfree(vma);
+	vfree(vmc);
+	vfree(vm32);
+	bitmap_free(bma);
+	bitmap_free(bmz);
 }
 
 module_init(kmg_helpers_init);

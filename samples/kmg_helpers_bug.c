@@ -8,7 +8,10 @@
  * bug=kvrealloc_freed:		  kvrealloc() of a freed object (refused)
  * bug=krealloc_array_vmalloc:	  krealloc_array() of vmalloc memory (refused)
  * bug=memdup_user_free_pages:	  memdup_user() memory freed with free_pages()
+ * bug=bitmap_double:		  bitmap_free() twice
+ * bug=kfree_vcalloc:		  vcalloc() memory freed with kfree()
  */
+#include <linux/bitmap.h>
 #include <linux/err.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
@@ -81,6 +84,9 @@ static int __init kmg_helpers_bug_init(void)
 		p = kcalloc_node(4, 16, GFP_KERNEL, NUMA_NO_NODE); /* KMG: leak */
 		p = alloc_pages_node(numa_node_id(), GFP_KERNEL, 0); /* KMG: leak */
 		p = kmemdup_nul("leaked", 3, GFP_KERNEL); /* KMG: leak */
+		p = __vmalloc(PAGE_SIZE, GFP_KERNEL); /* KMG: leak */
+		p = vmalloc_array(4, 64); /* KMG: leak */
+		p = bitmap_alloc(64, GFP_KERNEL); /* KMG: leak */
 		kmg_helpers_bug_user();
 	} else if (!strcmp(bug, "vfree_kmemdup_nul")) {
 		p = kmemdup_nul("mismatch", 5, GFP_KERNEL);
@@ -106,6 +112,13 @@ static int __init kmg_helpers_bug_init(void)
 		if (!p)
 			return -ENOMEM;
 		free_pages((unsigned long)p, 0); /* KMG: mismatched-free-memdup_user */
+	} else if (!strcmp(bug, "bitmap_double")) {
+		p = bitmap_zalloc(64, GFP_KERNEL);
+		bitmap_free(p);
+		bitmap_free(p); /* KMG: double-free-bitmap */
+	} else if (!strcmp(bug, "kfree_vcalloc")) {
+		p = vcalloc(16, 64);
+		kfree(p); /* KMG: mismatched-free-kfree_vcalloc */
 	} else {
 		return -EINVAL;
 	}

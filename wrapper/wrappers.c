@@ -745,6 +745,64 @@ void *kmemguard_vmalloc(struct kmemguard_site *desc, unsigned long size,
 }
 EXPORT_SYMBOL_GPL(kmemguard_vmalloc);
 
+/*
+ * __vmalloc() with the driver's flags, and vmalloc_32(): the same checks
+ * as vmalloc() (it may sleep whatever the flags say).
+ */
+static __always_inline void *kmg_vmalloc_gfp(struct kmg_alloc *a,
+					     struct kmemguard_site *desc,
+					     unsigned long size, gfp_t gfp,
+					     bool dma32, const char *call)
+{
+	unsigned int flags;
+	void *p;
+	u8 rz = 0;
+
+	if (!kmg_alloc_begin(a, desc, gfp, KMG_FAM_VMALLOC, size, true, call))
+		return NULL;
+	p = dma32 ? kmg_raw_vmalloc_32(size) : kmg_raw___vmalloc(size, a->gfp);
+	flags = kmg_alloc_rz_new(a, p, size, KMG_FAM_VMALLOC, &rz);
+	return kmg_alloc_end(a, p, size, KMG_FAM_VMALLOC, rz, NULL, flags);
+}
+
+void *kmemguard___vmalloc(struct kmemguard_site *desc, unsigned long size,
+			  gfp_t gfp)
+{
+	struct kmg_alloc a;
+	void *p = kmg_vmalloc_gfp(&a, desc, size, gfp, false, "__vmalloc()");
+
+	kmg_kmemleak_trace(&a, p);
+	return p;
+}
+EXPORT_SYMBOL_GPL(kmemguard___vmalloc);
+
+/* vmalloc_array(), vcalloc() (@gfp with __GFP_ZERO), __vmalloc_array(). */
+void *kmemguard_vmalloc_array(struct kmemguard_site *desc, size_t n,
+			      size_t size, gfp_t gfp)
+{
+	struct kmg_alloc a;
+	size_t bytes;
+	void *p;
+
+	if (unlikely(check_mul_overflow(n, size, &bytes)))
+		return kmg_overflow(desc);
+	p = kmg_vmalloc_gfp(&a, desc, bytes, gfp, false, "vmalloc_array()");
+	kmg_kmemleak_trace(&a, p);
+	return p;
+}
+EXPORT_SYMBOL_GPL(kmemguard_vmalloc_array);
+
+void *kmemguard_vmalloc_32(struct kmemguard_site *desc, unsigned long size)
+{
+	struct kmg_alloc a;
+	void *p = kmg_vmalloc_gfp(&a, desc, size, GFP_KERNEL, true,
+				  "vmalloc_32()");
+
+	kmg_kmemleak_trace(&a, p);
+	return p;
+}
+EXPORT_SYMBOL_GPL(kmemguard_vmalloc_32);
+
 /* === page allocator ====================================================== */
 
 /*

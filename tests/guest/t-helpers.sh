@@ -35,6 +35,10 @@ test_clean_use_tracked_and_silent() {
 	l=$(kmg_lines kmg_helpers.c live | sed -n 1p)
 	grep -q "kmalloc order=0 module=kmg_helpers site=kmg_helpers.c:$l " /tmp/helpers.alloc ||
 		kmg_fail "krealloc_array: not kmalloc memory"
+	grep -q "size=6400 vmalloc order=0 module=kmg_helpers .* gfp=GFP_KERNEL|__GFP_ZERO " /tmp/helpers.alloc ||
+		kmg_fail "vcalloc: not zeroed vmalloc memory"
+	grep -q "size=128 kmalloc order=0 module=kmg_helpers site=.* func=kmg_helpers_vmalloc gfp=GFP_KERNEL|__GFP_ZERO " /tmp/helpers.alloc ||
+		kmg_fail "bitmap_zalloc: not 128 bytes of zeroed kmalloc memory"
 	grep -q "size=8192 pages order=1 module=kmg_helpers " /tmp/helpers.alloc ||
 		kmg_fail "alloc_pages_node: not 2 pages"
 	grep -q "size=10 kmalloc order=0 module=kmg_helpers site=.* func=kmg_helpers_user gfp=GFP_KERNEL " /tmp/helpers.alloc ||
@@ -63,7 +67,8 @@ test_fault_injection() {
 		echo "$d" | grep -q "kmg_helpers: $c failed -12\$" ||
 			kmg_fail "$c: no ERR_PTR(-ENOMEM) under fault injection"
 	done
-	for c in krealloc_array kvrealloc kcalloc_node kmalloc_array_node kmem_cache_alloc_node alloc_pages_node kmemdup_nul; do
+	for c in krealloc_array kvrealloc kcalloc_node kmalloc_array_node kmem_cache_alloc_node \
+		alloc_pages_node kmemdup_nul __vmalloc vmalloc_array vcalloc vmalloc_32 bitmap_alloc bitmap_zalloc; do
 		echo "$d" | grep -q "kmg_helpers: $c failed NULL\$" ||
 			kmg_fail "$c: did not fail under fault injection"
 	done
@@ -92,6 +97,15 @@ test_mismatched_free() {
 	grep -q 'vfree() of kmalloc memory at kmg_helpers_bug.c:[0-9]*; freed with kfree() instead' /tmp/kmg-last-report ||
 		kmg_fail "not completed with kfree()"
 	kmg_expect_bug mismatched-free kmg_helpers_bug mismatched-free-memdup_user bug=memdup_user_free_pages
+	kmg_expect_bug mismatched-free kmg_helpers_bug mismatched-free-kfree_vcalloc bug=kfree_vcalloc
+	grep -q 'kfree() of vmalloc memory at kmg_helpers_bug.c:[0-9]*; freed with vfree() instead' /tmp/kmg-last-report ||
+		kmg_fail "not completed with vfree()"
+}
+
+test_double_free_bitmap() {
+	kmg_expect_bug double-free kmg_helpers_bug double-free-bitmap bug=bitmap_double
+	grep -q '^first freed at kmg_helpers_bug.c:' /tmp/kmg-last-report ||
+		kmg_fail "first free not shown"
 }
 
 test_double_free_kvfree_sensitive() {

@@ -97,6 +97,11 @@ void *kmemguard_kvfree_rcu_queued(struct kmemguard_site *site, const void *p);
 
 void *kmemguard_vmalloc(struct kmemguard_site *site, unsigned long size,
 			gfp_t gfp, int node, bool user);
+void *kmemguard___vmalloc(struct kmemguard_site *site, unsigned long size,
+			  gfp_t gfp);
+void *kmemguard_vmalloc_array(struct kmemguard_site *site, size_t n,
+			      size_t size, gfp_t gfp);
+void *kmemguard_vmalloc_32(struct kmemguard_site *site, unsigned long size);
 void kmemguard_vfree(struct kmemguard_site *site, const void *p);
 
 unsigned long kmemguard_get_free_pages(struct kmemguard_site *site,

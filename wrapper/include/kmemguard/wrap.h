@@ -243,6 +243,21 @@ __KMG_DEFINE_FREE(kfree_const, kmemguard_kfree_const_ptr)
 	__KMG_HOOK(kmemguard_vmalloc(__KMG_CALLER, size,		\
 				     GFP_KERNEL | __GFP_ZERO,		\
 				     NUMA_NO_NODE, true))
+#undef __vmalloc
+#define __vmalloc(size, gfp)						\
+	__KMG_HOOK(kmemguard___vmalloc(__KMG_CALLER, size, gfp))
+#undef vmalloc_32
+#define vmalloc_32(size)						\
+	__KMG_HOOK(kmemguard_vmalloc_32(__KMG_CALLER, size))
+#undef __vmalloc_array
+#define __vmalloc_array(n, size, gfp)					\
+	__KMG_HOOK(kmemguard_vmalloc_array(__KMG_CALLER, n, size, gfp))
+#undef vmalloc_array
+#define vmalloc_array(n, size)	__vmalloc_array(n, size, GFP_KERNEL)
+#undef __vcalloc
+#define __vcalloc(n, size, gfp)	__vmalloc_array(n, size, (gfp) | __GFP_ZERO)
+#undef vcalloc
+#define vcalloc(n, size)	__vcalloc(n, size, GFP_KERNEL)
 #define vfree			kmemguard_vfree_ptr
 #define kmemguard_vfree_ptr(p)	kmemguard_vfree(__KMG_SITE, p)
 __KMG_DEFINE_FREE(vfree, kmemguard_vfree_ptr)
@@ -269,6 +284,22 @@ __KMG_DEFINE_FREE(vfree, kmemguard_vfree_ptr)
 #define alloc_pages_node(nid, gfp, order)				\
 	__KMG_HOOK(kmemguard_alloc_pages_node(__KMG_CALLER, nid, gfp, order))
 #endif /* gfp */
+
+/* === <linux/bitmap.h>: bitmap_alloc() is kmalloc_array(), bitmap_free() kfree() */
+#if defined(__KMG_READY_BITMAP) && !defined(__KMG_ON_BITMAP)
+#define __KMG_ON_BITMAP
+#define bitmap_alloc_node(nbits, gfp, node)				\
+	((unsigned long *)__KMG_HOOK(kmemguard_kmalloc_array_node(__KMG_CALLER, \
+		BITS_TO_LONGS(nbits), sizeof(unsigned long), gfp, node)))
+#define bitmap_zalloc_node(nbits, gfp, node)				\
+	bitmap_alloc_node(nbits, (gfp) | __GFP_ZERO, node)
+#define bitmap_alloc(nbits, gfp)	bitmap_alloc_node(nbits, gfp, NUMA_NO_NODE)
+#define bitmap_zalloc(nbits, gfp)	bitmap_alloc_node(nbits, (gfp) | __GFP_ZERO, NUMA_NO_NODE)
+/* As a value, bitmap_free stays the kernel's (whose kfree() kmemguard cannot see). */
+#define bitmap_free(p)		kmemguard_kfree(__KMG_SITE, p)
+__KMG_DEFINE_FREE(bitmap, kmemguard_kfree_ptr)
+#define __free_bitmap		__kmg_free_bitmap
+#endif /* bitmap */
 
 /* === <linux/device/devres.h> (6.1: <linux/device.h>): devm_kmalloc ===== */
 #if defined(__KMG_READY_DEVRES) && !defined(__KMG_ON_DEVRES)
