@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Correct use of the library helpers kmemguard tracks: every object is made
- * at a line marked "KMG: live" ("KMG: live-6.12": that kernel's only), held while the module is loaded (tests read
- * kmemguard's debugfs files meanwhile) and freed the right way at unload.
+ * at a line marked "KMG: live" ("KMG: live-6.12": that kernel's only), held
+ * while the module is loaded (tests read kmemguard's debugfs files
+ * meanwhile) and freed the right way at unload (devm memory: by devres, when
+ * the module's root device goes).
  * kmemguard must report nothing. A failed helper is printed
  * ("kmg_helpers: <call> failed <errno>") and skipped: under fault injection
  * the user-copy helpers must fail with -ENOMEM, never NULL.
  */
 #include <linux/bitmap.h>
+#include <linux/device.h>
 #include <linux/err.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
@@ -37,6 +40,7 @@ static void *kra, *kvr, *kcn, *kan, *kco, *kvs, *mu, *mun, *vmu, *mau, *vmau;
 static char *kdn, *kda, *sdu;
 static void *vm_, *vmz, *vma, *vmc, *vm32;
 static unsigned long *bma, *bmz;
+static struct device *kmg_helpers_dev;
 static struct page *pgn;
 
 /* "failed" line for an error pointer or NULL; true if @p is an object. */
@@ -123,6 +127,31 @@ static void kmg_helpers_vmalloc(void)
 		pr_info("kmg_helpers: bitmap_zalloc not zeroed\n");
 }
 
+/* Device-managed copies: devres frees them with the device. */
+static void kmg_helpers_devm(void)
+{
+	struct device *dev;
+	void *p;
+
+	dev = root_device_register("kmg_helpers");
+	if (IS_ERR(dev)) {
+		pr_info("kmg_helpers: root_device_register failed %ld\n", PTR_ERR(dev));
+		return;
+	}
+	kmg_helpers_dev = dev;
+	p = devm_kstrdup(dev, "kmemguard", GFP_KERNEL); /* KMG: live */
+	kmg_helpers_ok("devm_kstrdup", p);
+	p = devm_kmemdup(dev, "0123456789", 10, GFP_KERNEL); /* KMG: live */
+	kmg_helpers_ok("devm_kmemdup", p);
+	p = devm_kasprintf(dev, GFP_KERNEL, "%s-%d", "kmg", 42); /* KMG: live */
+	if (kmg_helpers_ok("devm_kasprintf", p) && strcmp(p, "kmg-42"))
+		pr_info("kmg_helpers: devm_kasprintf printed \"%s\"\n", (char *)p);
+	/* One freed early, the right way. */
+	p = devm_kstrdup(dev, "freed early", GFP_KERNEL);
+	if (p)
+		devm_kfree(dev, p);
+}
+
 /* The user-copy helpers, from a page mapped into insmod's address space. */
 static void kmg_helpers_user(void)
 {
@@ -178,6 +207,7 @@ static int __init kmg_helpers_init(void)
 {
 	kmg_helpers_slab();
 	kmg_helpers_vmalloc();
+	kmg_helpers_devm();
 	kmg_helpers_user();
 	return 0;
 }
@@ -209,6 +239,8 @@ static void __exit kmg_helpers_exit(void)
 	vfree(vm32);
 	bitmap_free(bma);
 	bitmap_free(bmz);
+	if (kmg_helpers_dev)
+		root_device_unregister(kmg_helpers_dev);
 }
 
 module_init(kmg_helpers_init);

@@ -10,8 +10,10 @@
  * bug=memdup_user_free_pages:	  memdup_user() memory freed with free_pages()
  * bug=bitmap_double:		  bitmap_free() twice
  * bug=kfree_vcalloc:		  vcalloc() memory freed with kfree()
+ * bug=kfree_devm_kstrdup:	  devm_kstrdup() memory freed with kfree()
  */
 #include <linux/bitmap.h>
+#include <linux/device.h>
 #include <linux/err.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
@@ -72,6 +74,8 @@ static void *kmg_helpers_bug_memdup(void)
 	return IS_ERR(p) ? NULL : p;
 }
 
+static struct device *kmg_helpers_bug_dev;
+
 static int __init kmg_helpers_bug_init(void)
 {
 	void *p, *q;
@@ -119,6 +123,12 @@ static int __init kmg_helpers_bug_init(void)
 	} else if (!strcmp(bug, "kfree_vcalloc")) {
 		p = vcalloc(16, 64);
 		kfree(p); /* KMG: mismatched-free-kfree_vcalloc */
+	} else if (!strcmp(bug, "kfree_devm_kstrdup")) {
+		kmg_helpers_bug_dev = root_device_register("kmg_helpers_bug");
+		if (IS_ERR(kmg_helpers_bug_dev))
+			return PTR_ERR(kmg_helpers_bug_dev);
+		p = devm_kstrdup(kmg_helpers_bug_dev, "devres owns it", GFP_KERNEL);
+		kfree(p); /* KMG: mismatched-free-kfree_devm */
 	} else {
 		return -EINVAL;
 	}
@@ -127,6 +137,8 @@ static int __init kmg_helpers_bug_init(void)
 
 static void __exit kmg_helpers_bug_exit(void)
 {
+	if (!IS_ERR_OR_NULL(kmg_helpers_bug_dev))
+		root_device_unregister(kmg_helpers_bug_dev);
 }
 
 module_init(kmg_helpers_bug_init);

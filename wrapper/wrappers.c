@@ -1345,6 +1345,62 @@ void *kmemguard_devm_kmalloc_array(struct kmemguard_site *desc,
 }
 EXPORT_SYMBOL_GPL(kmemguard_devm_kmalloc_array);
 
+/* devm_kmemdup(), devm_kstrdup(), devm_kasprintf(): devm_kmalloc() filled. */
+void *kmemguard_devm_kmemdup(struct kmemguard_site *desc, struct device *dev,
+			     const void *src, size_t len, gfp_t gfp)
+{
+	struct kmg_alloc a;
+	void *p = kmg_devm_kmalloc(&a, desc, dev, len, gfp);
+
+	if (p)
+		memcpy(p, src, len);
+	kmg_kmemleak_trace(&a, p);
+	return p;
+}
+EXPORT_SYMBOL_GPL(kmemguard_devm_kmemdup);
+
+char *kmemguard_devm_kstrdup(struct kmemguard_site *desc, struct device *dev,
+			     const char *s, gfp_t gfp)
+{
+	if (!s)
+		return NULL;
+	return kmemguard_devm_kmemdup(desc, dev, s, strlen(s) + 1, gfp);
+}
+EXPORT_SYMBOL_GPL(kmemguard_devm_kstrdup);
+
+char *kmemguard_devm_kvasprintf(struct kmemguard_site *desc,
+				struct device *dev, gfp_t gfp, const char *fmt,
+				va_list ap)
+{
+	struct kmg_alloc a;
+	unsigned int len;
+	va_list aq;
+	char *p;
+
+	va_copy(aq, ap);
+	len = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	p = kmg_devm_kmalloc(&a, desc, dev, len + 1, gfp);
+	if (p)
+		vsnprintf(p, len + 1, fmt, ap);
+	kmg_kmemleak_trace(&a, p);
+	return p;
+}
+EXPORT_SYMBOL_GPL(kmemguard_devm_kvasprintf);
+
+char *kmemguard_devm_kasprintf(struct kmemguard_site *desc, struct device *dev,
+			       gfp_t gfp, const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+
+	va_start(ap, fmt);
+	p = kmemguard_devm_kvasprintf(desc, dev, gfp, fmt, ap);
+	va_end(ap);
+	return p;
+}
+EXPORT_SYMBOL_GPL(kmemguard_devm_kasprintf);
+
 /* === Frees =============================================================== */
 
 /*

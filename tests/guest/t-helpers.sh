@@ -39,6 +39,8 @@ test_clean_use_tracked_and_silent() {
 		kmg_fail "vcalloc: not zeroed vmalloc memory"
 	grep -q "size=128 kmalloc order=0 module=kmg_helpers site=.* func=kmg_helpers_vmalloc gfp=GFP_KERNEL|__GFP_ZERO " /tmp/helpers.alloc ||
 		kmg_fail "bitmap_zalloc: not 128 bytes of zeroed kmalloc memory"
+	grep -q "size=7 devm order=0 module=kmg_helpers site=.* func=kmg_helpers_devm " /tmp/helpers.alloc ||
+		kmg_fail "devm_kasprintf: not 7 bytes of devm memory"
 	grep -q "size=8192 pages order=1 module=kmg_helpers " /tmp/helpers.alloc ||
 		kmg_fail "alloc_pages_node: not 2 pages"
 	grep -q "size=10 kmalloc order=0 module=kmg_helpers site=.* func=kmg_helpers_user gfp=GFP_KERNEL " /tmp/helpers.alloc ||
@@ -100,6 +102,9 @@ test_mismatched_free() {
 	kmg_expect_bug mismatched-free kmg_helpers_bug mismatched-free-kfree_vcalloc bug=kfree_vcalloc
 	grep -q 'kfree() of vmalloc memory at kmg_helpers_bug.c:[0-9]*; freed with vfree() instead' /tmp/kmg-last-report ||
 		kmg_fail "not completed with vfree()"
+	kmg_expect_bug mismatched-free kmg_helpers_bug mismatched-free-kfree_devm bug=kfree_devm_kstrdup
+	grep -q 'kfree() of devm memory at kmg_helpers_bug.c:[0-9]*; freed with devm_kfree() instead' /tmp/kmg-last-report ||
+		kmg_fail "not completed with devm_kfree()"
 }
 
 test_double_free_bitmap() {

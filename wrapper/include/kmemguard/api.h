@@ -156,6 +156,17 @@ void *kmemguard_devm_kmalloc_array(struct kmemguard_site *site,
 				   gfp_t gfp);
 void kmemguard_devm_kfree(struct kmemguard_site *site, struct device *dev,
 			  const void *p);
+void *kmemguard_devm_kmemdup(struct kmemguard_site *site, struct device *dev,
+			     const void *src, size_t len, gfp_t gfp);
+char *kmemguard_devm_kstrdup(struct kmemguard_site *site, struct device *dev,
+			     const char *s, gfp_t gfp);
+__printf(4, 0) char *kmemguard_devm_kvasprintf(struct kmemguard_site *site,
+					       struct device *dev, gfp_t gfp,
+					       const char *fmt,
+					       __builtin_va_list ap);
+__printf(4, 5) char *kmemguard_devm_kasprintf(struct kmemguard_site *site,
+					      struct device *dev, gfp_t gfp,
+					      const char *fmt, ...);
 size_t kmemguard_ksize(const void *p);	/* redzones, redzone.c */
 
 /*

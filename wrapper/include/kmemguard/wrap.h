@@ -313,6 +313,17 @@ __KMG_DEFINE_FREE(bitmap, kmemguard_kfree_ptr)
 #define devm_kcalloc(dev, n, size, gfp)					\
 	devm_kmalloc_array(dev, n, size, (gfp) | __GFP_ZERO)
 #define devm_kfree(dev, p)	kmemguard_devm_kfree(__KMG_SITE, dev, p)
+#define devm_kmemdup(dev, src, len, gfp)				\
+	kmemguard_devm_kmemdup(__KMG_CALLER, dev, src, len, gfp)
+/* 6.12's devm_kmemdup_array() (an inline there): the same, n * size bytes. */
+#define devm_kmemdup_array(dev, src, n, size, gfp)			\
+	devm_kmemdup(dev, src, size_mul(size, n), gfp)
+#define devm_kstrdup(dev, s, gfp)					\
+	kmemguard_devm_kstrdup(__KMG_CALLER, dev, s, gfp)
+#define devm_kvasprintf(dev, gfp, fmt, ap)				\
+	kmemguard_devm_kvasprintf(__KMG_CALLER, dev, gfp, fmt, ap)
+#define devm_kasprintf(dev, gfp, fmt, ...)				\
+	kmemguard_devm_kasprintf(__KMG_CALLER, dev, gfp, fmt, ##__VA_ARGS__)
 #endif /* devres */
 
 /* === <linux/rcupdate.h>: kfree_rcu() and friends ======================= */
