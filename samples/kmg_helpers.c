@@ -42,6 +42,7 @@ static void *vm_, *vmz, *vma, *vmc, *vm32;
 static unsigned long *bma, *bmz;
 static struct device *kmg_helpers_dev;
 static struct page *pgn;
+static void *pgx;
 
 /* "failed" line for an error pointer or NULL; true if @p is an object. */
 static bool kmg_helpers_ok(const char *call, const void *p)
@@ -91,6 +92,8 @@ static void kmg_helpers_slab(void)
 	}
 	pgn = alloc_pages_node(numa_node_id(), GFP_KERNEL, 1); /* KMG: live */
 	kmg_helpers_ok("alloc_pages_node", pgn);
+	pgx = alloc_pages_exact(3 * PAGE_SIZE, GFP_KERNEL | __GFP_ZERO); /* KMG: live */
+	kmg_helpers_ok("alloc_pages_exact", pgx);
 
 	kdn = kmemdup_nul("kmemguard helpers", 9, GFP_KERNEL); /* KMG: live */
 	kmg_helpers_ok("kmemdup_nul", kdn);
@@ -223,6 +226,8 @@ static void __exit kmg_helpers_exit(void)
 	kmem_cache_destroy(kmg_helpers_cache);
 	if (pgn)
 		__free_pages(pgn, 1);
+	if (pgx)
+		free_pages_exact(pgx, 3 * PAGE_SIZE);
 	kfree(kdn);
 	kfree(kda);
 	kvfree_sensitive(kvs, 64);

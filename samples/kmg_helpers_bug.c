@@ -10,6 +10,8 @@
  * bug=memdup_user_free_pages:	  memdup_user() memory freed with free_pages()
  * bug=bitmap_double:		  bitmap_free() twice
  * bug=kfree_vcalloc:		  vcalloc() memory freed with kfree()
+ * bug=pages_exact_free_pages:	  alloc_pages_exact() memory freed with free_pages()
+ * bug=pages_exact_double:	  free_pages_exact() twice
  * bug=kfree_devm_kstrdup:	  devm_kstrdup() memory freed with kfree()
  */
 #include <linux/bitmap.h>
@@ -91,6 +93,7 @@ static int __init kmg_helpers_bug_init(void)
 		p = __vmalloc(PAGE_SIZE, GFP_KERNEL); /* KMG: leak */
 		p = vmalloc_array(4, 64); /* KMG: leak */
 		p = bitmap_alloc(64, GFP_KERNEL); /* KMG: leak */
+		p = alloc_pages_exact(2 * PAGE_SIZE, GFP_KERNEL); /* KMG: leak */
 		kmg_helpers_bug_user();
 	} else if (!strcmp(bug, "vfree_kmemdup_nul")) {
 		p = kmemdup_nul("mismatch", 5, GFP_KERNEL);
@@ -123,6 +126,13 @@ static int __init kmg_helpers_bug_init(void)
 	} else if (!strcmp(bug, "kfree_vcalloc")) {
 		p = vcalloc(16, 64);
 		kfree(p); /* KMG: mismatched-free-kfree_vcalloc */
+	} else if (!strcmp(bug, "pages_exact_free_pages")) {
+		p = alloc_pages_exact(3 * PAGE_SIZE, GFP_KERNEL);
+		free_pages((unsigned long)p, 2); /* KMG: mismatched-free-pages_exact */
+	} else if (!strcmp(bug, "pages_exact_double")) {
+		p = alloc_pages_exact(PAGE_SIZE, GFP_KERNEL);
+		free_pages_exact(p, PAGE_SIZE);
+		free_pages_exact(p, PAGE_SIZE); /* KMG: double-free-pages_exact */
 	} else if (!strcmp(bug, "kfree_devm_kstrdup")) {
 		kmg_helpers_bug_dev = root_device_register("kmg_helpers_bug");
 		if (IS_ERR(kmg_helpers_bug_dev))

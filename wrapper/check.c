@@ -147,6 +147,7 @@ enum kmg_bug kmg_check_untracked_free(const void *p,
 	folio = virt_to_folio(p);
 	switch (call->api) {
 	case KMG_FREE_PAGES:
+	case KMG_FREE_PAGES_EXACT:
 		heap = PAGE_ALIGNED(addr) && !PageReserved(virt_to_page(p));
 		*found = kmg_table_find_containing(addr, PAGE_SIZE << MAX_PAGE_ORDER,
 						   PAGE_SIZE, inside);

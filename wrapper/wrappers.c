@@ -870,6 +870,35 @@ struct page *kmemguard_alloc_pages_node(struct kmemguard_site *desc, int nid,
 }
 EXPORT_SYMBOL_GPL(kmemguard_alloc_pages_node);
 
+/*
+ * alloc_pages_exact(): a family of its own (free_pages_exact() gives back
+ * exactly the pages the size needs; free_pages() of them is a mismatch).
+ * The size free_pages_exact() is given is not checked.
+ */
+void *kmemguard_alloc_pages_exact(struct kmemguard_site *desc, size_t size,
+				  gfp_t gfp)
+{
+	struct kmg_alloc a;
+	void *p;
+
+	if (!kmg_alloc_begin(&a, desc, gfp, KMG_FAM_PAGES_EXACT, size, false,
+			     "alloc_pages_exact()"))
+		return NULL;
+	p = kmg_raw_alloc_pages_exact(size, a.gfp);
+	return kmg_alloc_end(&a, p, size, KMG_FAM_PAGES_EXACT, 0, NULL, 0);
+}
+EXPORT_SYMBOL_GPL(kmemguard_alloc_pages_exact);
+
+void kmemguard_free_pages_exact(struct kmemguard_site *desc, void *p,
+				size_t size)
+{
+	struct kmg_free_call call = { .api = KMG_FREE_PAGES_EXACT, .len = size };
+
+	if (p && kmg_free(desc, p, &call))
+		free_pages_exact(p, size);
+}
+EXPORT_SYMBOL_GPL(kmemguard_free_pages_exact);
+
 /* === slab caches ========================================================= */
 
 /*
@@ -1438,7 +1467,8 @@ static bool kmg_free_live(struct kmg_site *site, const void *p,
 		    (copy->family == KMG_FAM_KMALLOC || copy->family == KMG_FAM_CACHE))
 			memzero_explicit((void *)p, ksize(p));
 		/* Held memory is nobody's: kmemleak must not call it a leak. */
-		if (copy->family != KMG_FAM_PAGES)
+		if (copy->family != KMG_FAM_PAGES &&
+		    copy->family != KMG_FAM_PAGES_EXACT)
 			kmemleak_ignore(p);
 		kmg_quarantine_add(rec);
 		return true;
@@ -1776,6 +1806,9 @@ static void kmg_free_plain(const void *p, const struct kmg_free_call *call)
 		break;
 	case KMG_FREE_PAGES:
 		free_pages((unsigned long)p, call->order);
+		break;
+	case KMG_FREE_PAGES_EXACT:
+		free_pages_exact((void *)p, call->len);
 		break;
 	case KMG_FREE_CACHE:
 		kmem_cache_free(call->cache, (void *)p);

@@ -41,6 +41,8 @@ test_clean_use_tracked_and_silent() {
 		kmg_fail "bitmap_zalloc: not 128 bytes of zeroed kmalloc memory"
 	grep -q "size=7 devm order=0 module=kmg_helpers site=.* func=kmg_helpers_devm " /tmp/helpers.alloc ||
 		kmg_fail "devm_kasprintf: not 7 bytes of devm memory"
+	grep -q "size=12288 pages_exact order=0 module=kmg_helpers " /tmp/helpers.alloc ||
+		kmg_fail "alloc_pages_exact: not 12288 bytes of pages_exact memory"
 	grep -q "size=8192 pages order=1 module=kmg_helpers " /tmp/helpers.alloc ||
 		kmg_fail "alloc_pages_node: not 2 pages"
 	grep -q "size=10 kmalloc order=0 module=kmg_helpers site=.* func=kmg_helpers_user gfp=GFP_KERNEL " /tmp/helpers.alloc ||
@@ -70,7 +72,7 @@ test_fault_injection() {
 			kmg_fail "$c: no ERR_PTR(-ENOMEM) under fault injection"
 	done
 	for c in krealloc_array kvrealloc kcalloc_node kmalloc_array_node kmem_cache_alloc_node \
-		alloc_pages_node kmemdup_nul __vmalloc vmalloc_array vcalloc vmalloc_32 bitmap_alloc bitmap_zalloc; do
+		alloc_pages_node alloc_pages_exact kmemdup_nul __vmalloc vmalloc_array vcalloc vmalloc_32 bitmap_alloc bitmap_zalloc; do
 		echo "$d" | grep -q "kmg_helpers: $c failed NULL\$" ||
 			kmg_fail "$c: did not fail under fault injection"
 	done
@@ -105,6 +107,17 @@ test_mismatched_free() {
 	kmg_expect_bug mismatched-free kmg_helpers_bug mismatched-free-kfree_devm bug=kfree_devm_kstrdup
 	grep -q 'kfree() of devm memory at kmg_helpers_bug.c:[0-9]*; freed with devm_kfree() instead' /tmp/kmg-last-report ||
 		kmg_fail "not completed with devm_kfree()"
+	kmg_expect_bug mismatched-free kmg_helpers_bug mismatched-free-pages_exact bug=pages_exact_free_pages
+	grep -q 'free_pages() of pages_exact memory at kmg_helpers_bug.c:[0-9]*; freed with free_pages_exact() instead' /tmp/kmg-last-report ||
+		kmg_fail "not completed with free_pages_exact()"
+	grep -q 'kfree() of devm memory at kmg_helpers_bug.c:[0-9]*; freed with devm_kfree() instead' /tmp/kmg-last-report ||
+		kmg_fail "not completed with devm_kfree()"
+}
+
+test_double_free_pages_exact() {
+	kmg_expect_bug double-free kmg_helpers_bug double-free-pages_exact bug=pages_exact_double
+	grep -q '^first freed at kmg_helpers_bug.c:' /tmp/kmg-last-report ||
+		kmg_fail "first free not shown"
 }
 
 test_double_free_bitmap() {

@@ -110,6 +110,10 @@ struct page *kmemguard_alloc_pages(struct kmemguard_site *site, gfp_t gfp,
 				   unsigned int order);
 struct page *kmemguard_alloc_pages_node(struct kmemguard_site *site, int nid,
 					gfp_t gfp, unsigned int order);
+void *kmemguard_alloc_pages_exact(struct kmemguard_site *site, size_t size,
+				  gfp_t gfp);
+void kmemguard_free_pages_exact(struct kmemguard_site *site, void *p,
+				size_t size);
 void kmemguard_free_pages(struct kmemguard_site *site, unsigned long addr,
 			  unsigned int order);
 void kmemguard___free_pages(struct kmemguard_site *site, struct page *page,

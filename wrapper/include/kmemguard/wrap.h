@@ -280,6 +280,11 @@ __KMG_DEFINE_FREE(vfree, kmemguard_vfree_ptr)
 	kmemguard_free_pages(__KMG_SITE, (unsigned long)(addr), order)
 #define __free_pages(page, order)					\
 	kmemguard___free_pages(__KMG_SITE, page, order)
+#undef alloc_pages_exact
+#define alloc_pages_exact(size, gfp)					\
+	__KMG_HOOK(kmemguard_alloc_pages_exact(__KMG_CALLER, size, gfp))
+#define free_pages_exact(p, size)					\
+	kmemguard_free_pages_exact(__KMG_SITE, p, size)
 #undef alloc_pages_node
 #define alloc_pages_node(nid, gfp, order)				\
 	__KMG_HOOK(kmemguard_alloc_pages_node(__KMG_CALLER, nid, gfp, order))
