@@ -137,3 +137,21 @@ test_realloc_refused() {
 	kmg_expect_bug mismatched-free kmg_helpers_bug mismatched-krealloc_array bug=krealloc_array_vmalloc
 	grep -q 'refused (NULL returned)' /tmp/kmg-last-report || kmg_fail "not refused"
 }
+
+# Memory allocation profiling (the debug kernel) charges each helper's
+# memory to the driver's line, not to kmemguard or lib/. (devm memory is
+# charged to devres on every kernel: devm_kmalloc() has no alloc_hooks().)
+test_allocinfo_blames_driver_lines() {
+	kmg_is_debug || return 0
+	kmg_insmod kmg_helpers
+	cp /proc/allocinfo /tmp/helpers.allocinfo
+	rmmod kmg_helpers
+	for l in $(kmg_helpers_lines); do
+		sed -n "${l}p" $KMG_SRC/samples/kmg_helpers.c | grep -q devm_ && continue
+		grep -qE "^ *[1-9][0-9]* +[1-9][0-9]* .*kmg_helpers.c:$l \[kmg_helpers\] func:" /tmp/helpers.allocinfo ||
+			{ grep kmg_helpers /tmp/helpers.allocinfo; kmg_fail "kmg_helpers.c:$l not charged in /proc/allocinfo"; }
+	done
+	if grep -E "^ *[1-9][0-9]* .*wrappers.c:" /tmp/helpers.allocinfo; then
+		kmg_fail "allocations charged to kmemguard's wrappers"
+	fi
+}
