@@ -633,9 +633,10 @@ EXPORT_SYMBOL_GPL(kmemguard_kvrealloc);
  * (-EFAULT). A failed allocation, injected faults included, is
  * ERR_PTR(-ENOMEM), as the kernel's.
  */
-static void *kmg_memdup_user(struct kmg_alloc *a, struct kmemguard_site *desc,
-			     const void __user *src, size_t len, bool kv,
-			     bool nul)
+static __always_inline void *kmg_memdup_user(struct kmg_alloc *a,
+					     struct kmemguard_site *desc,
+					     const void __user *src,
+					     size_t len, bool kv, bool nul)
 {
 	void *p;
 

@@ -178,6 +178,10 @@ __KMG_DEFINE_FREE(kfree_sensitive, kmemguard_kfree_sensitive_ptr)
 /* === <linux/string.h>: kstrdup, kmemdup, kfree_const =================== */
 #if defined(__KMG_READY_STRING) && !defined(__KMG_ON_STRING)
 #define __KMG_ON_STRING
+/* kmemdup() is an alloc_hooks() macro since 6.10, which has kmemdup_array(). */
+#ifdef kmemdup
+#define __KMG_HAVE_KMEMDUP_ARRAY
+#endif
 #undef kmemdup
 #define kmemdup(src, len, gfp)						\
 	__KMG_HOOK(kmemguard_kmemdup(__KMG_CALLER, src, len, gfp))
@@ -190,21 +194,33 @@ __KMG_DEFINE_FREE(kfree_sensitive, kmemguard_kfree_sensitive_ptr)
 #undef kmemdup_nul
 #define kmemdup_nul(s, len, gfp)					\
 	__KMG_HOOK(kmemguard_kmemdup_nul(__KMG_CALLER, s, len, gfp))
-/* 6.7+; on older kernels no driver calls it, and the macro is unused. */
+/*
+ * Only where the kernel declares it: a driver's own compat definition for
+ * an older kernel must stay what it is.
+ */
+#ifdef __KMG_HAVE_KMEMDUP_ARRAY
 #undef kmemdup_array
 #define kmemdup_array(src, n, size, gfp)				\
 	__KMG_HOOK(kmemguard_kmemdup_array(__KMG_CALLER, src, n, size, gfp))
+#endif
 /* Copies from user space: ERR_PTR() on failure, never NULL. */
+#undef memdup_user
 #define memdup_user(src, len)						\
 	__KMG_HOOK(kmemguard_memdup_user(__KMG_CALLER, src, len))
+#undef memdup_user_nul
 #define memdup_user_nul(src, len)					\
 	__KMG_HOOK(kmemguard_memdup_user_nul(__KMG_CALLER, src, len))
+#undef vmemdup_user
 #define vmemdup_user(src, len)						\
 	__KMG_HOOK(kmemguard_vmemdup_user(__KMG_CALLER, src, len))
+/* Inline functions in string.h (Debian's 6.1 has them too). */
+#undef memdup_array_user
 #define memdup_array_user(src, n, size)					\
 	__KMG_HOOK(kmemguard_memdup_array_user(__KMG_CALLER, src, n, size, false))
+#undef vmemdup_array_user
 #define vmemdup_array_user(src, n, size)				\
 	__KMG_HOOK(kmemguard_memdup_array_user(__KMG_CALLER, src, n, size, true))
+#undef strndup_user
 #define strndup_user(s, n)						\
 	__KMG_HOOK(kmemguard_strndup_user(__KMG_CALLER, s, n))
 #define kfree_const		kmemguard_kfree_const_ptr
@@ -293,6 +309,11 @@ __KMG_DEFINE_FREE(vfree, kmemguard_vfree_ptr)
 /* === <linux/bitmap.h>: bitmap_alloc() is kmalloc_array(), bitmap_free() kfree() */
 #if defined(__KMG_READY_BITMAP) && !defined(__KMG_ON_BITMAP)
 #define __KMG_ON_BITMAP
+#undef bitmap_alloc_node
+#undef bitmap_zalloc_node
+#undef bitmap_alloc
+#undef bitmap_zalloc
+#undef bitmap_free
 #define bitmap_alloc_node(nbits, gfp, node)				\
 	((unsigned long *)__KMG_HOOK(kmemguard_kmalloc_array_node(__KMG_CALLER, \
 		BITS_TO_LONGS(nbits), sizeof(unsigned long), gfp, node)))
@@ -318,15 +339,16 @@ __KMG_DEFINE_FREE(bitmap, kmemguard_kfree_ptr)
 #define devm_kcalloc(dev, n, size, gfp)					\
 	devm_kmalloc_array(dev, n, size, (gfp) | __GFP_ZERO)
 #define devm_kfree(dev, p)	kmemguard_devm_kfree(__KMG_SITE, dev, p)
+#undef devm_kmemdup
 #define devm_kmemdup(dev, src, len, gfp)				\
 	kmemguard_devm_kmemdup(__KMG_CALLER, dev, src, len, gfp)
-/* 6.12's devm_kmemdup_array() (an inline there): the same, n * size bytes. */
-#define devm_kmemdup_array(dev, src, n, size, gfp)			\
-	devm_kmemdup(dev, src, size_mul(size, n), gfp)
+#undef devm_kstrdup
 #define devm_kstrdup(dev, s, gfp)					\
 	kmemguard_devm_kstrdup(__KMG_CALLER, dev, s, gfp)
+#undef devm_kvasprintf
 #define devm_kvasprintf(dev, gfp, fmt, ap)				\
 	kmemguard_devm_kvasprintf(__KMG_CALLER, dev, gfp, fmt, ap)
+#undef devm_kasprintf
 #define devm_kasprintf(dev, gfp, fmt, ...)				\
 	kmemguard_devm_kasprintf(__KMG_CALLER, dev, gfp, fmt, ##__VA_ARGS__)
 #endif /* devres */
