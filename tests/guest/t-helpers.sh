@@ -155,3 +155,29 @@ test_allocinfo_blames_driver_lines() {
 		kmg_fail "allocations charged to kmemguard's wrappers"
 	fi
 }
+
+# At guarded and redzone sites (not with KASAN, where both are off) every
+# helper still works, and krealloc_array()/kvrealloc() move such an object
+# with kmemguard (a guarded object never reaches the kernel's krealloc()):
+# no report, no oops, nothing left.
+test_guarded_and_redzone_sites() {
+	kmg_is_debug && return 0
+	for mode in guard redzone; do
+		echo redzone=none > $KMG_DBG/control
+		echo $mode=kmg_helpers > $KMG_DBG/control
+		before=$(kmg_stat 'guarded objects')
+		kmg_insmod kmg_helpers
+		after=$(kmg_stat 'guarded objects')
+		rmmod kmg_helpers
+		echo redzone=none > $KMG_DBG/control
+		if [ $mode = guard ]; then
+			[ "$after" -gt "$before" ] || kmg_fail "guard: nothing guarded"
+		fi
+		if kmg_dmesg | grep 'kmg_helpers: .*failed'; then
+			kmg_fail "$mode: a helper failed"
+		fi
+		kmg_expect_no_reports
+		[ "$(grep -c 'module=kmg_helpers ' $KMG_DBG/allocations)" = 0 ] ||
+			kmg_fail "$mode: records left after unload"
+	done
+}
