@@ -138,7 +138,8 @@ enum kmg_bug kmg_check_untracked_free(const void *p,
 			return KMG_BUG_INVALID_FREE;
 		}
 		heap = call->api == KMG_FREE_VFREE || call->api == KMG_FREE_KVFREE ||
-		       call->api == KMG_FREE_RCU;
+		       call->api == KMG_FREE_KVFREE_SENSITIVE ||
+		       call->api == KMG_FREE_KVREALLOC || call->api == KMG_FREE_RCU;
 		return heap ? KMG_BUG_NONE : KMG_BUG_INVALID_FREE;
 	}
 	if (!virt_addr_valid(p))
@@ -146,6 +147,7 @@ enum kmg_bug kmg_check_untracked_free(const void *p,
 	folio = virt_to_folio(p);
 	switch (call->api) {
 	case KMG_FREE_PAGES:
+	case KMG_FREE_PAGES_EXACT:
 		heap = PAGE_ALIGNED(addr) && !PageReserved(virt_to_page(p));
 		*found = kmg_table_find_containing(addr, PAGE_SIZE << MAX_PAGE_ORDER,
 						   PAGE_SIZE, inside);

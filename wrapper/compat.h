@@ -26,9 +26,16 @@
 #define kmg_raw_vmalloc_node(size, node)	vmalloc_node_noprof(size, node)
 #define kmg_raw_vzalloc_node(size, node)	vzalloc_node_noprof(size, node)
 #define kmg_raw_vmalloc_user(size)		vmalloc_user_noprof(size)
+#define kmg_raw___vmalloc(size, gfp)		__vmalloc_noprof(size, gfp)
+#define kmg_raw_alloc_pages_exact(size, gfp)	alloc_pages_exact_noprof(size, gfp)
+#define kmg_raw_vmalloc_32(size)		vmalloc_32_noprof(size)
 #define kmg_raw_get_free_pages(gfp, order)	get_free_pages_noprof(gfp, order)
 #define kmg_raw_alloc_pages(gfp, order)		alloc_pages_noprof(gfp, order)
 #define kmg_raw_kmem_cache_alloc(s, gfp)	kmem_cache_alloc_noprof(s, gfp)
+#define kmg_raw_kmem_cache_alloc_node(s, gfp, node) \
+	kmem_cache_alloc_node_noprof(s, gfp, node)
+#define kmg_raw_alloc_pages_node(nid, gfp, order) \
+	alloc_pages_node_noprof(nid, gfp, order)
 #else
 #define kmg_raw_kmalloc_node(size, gfp, node)	kmalloc_node(size, gfp, node)
 #define kmg_raw_krealloc(p, size, gfp)		krealloc(p, size, gfp)
@@ -38,10 +45,34 @@
 #define kmg_raw_vmalloc_node(size, node)	vmalloc_node(size, node)
 #define kmg_raw_vzalloc_node(size, node)	vzalloc_node(size, node)
 #define kmg_raw_vmalloc_user(size)		vmalloc_user(size)
+#define kmg_raw___vmalloc(size, gfp)		__vmalloc(size, gfp)
+#define kmg_raw_alloc_pages_exact(size, gfp)	alloc_pages_exact(size, gfp)
+#define kmg_raw_vmalloc_32(size)		vmalloc_32(size)
 #define kmg_raw_get_free_pages(gfp, order)	__get_free_pages(gfp, order)
 #define kmg_raw_alloc_pages(gfp, order)		alloc_pages(gfp, order)
 #define kmg_raw_kmem_cache_alloc(s, gfp)	kmem_cache_alloc(s, gfp)
+#define kmg_raw_kmem_cache_alloc_node(s, gfp, node) \
+	kmem_cache_alloc_node(s, gfp, node)
+#define kmg_raw_alloc_pages_node(nid, gfp, order) \
+	alloc_pages_node(nid, gfp, order)
 #endif
+
+/*
+ * kvrealloc(): 6.12 dropped its old-size argument (the allocator knows it),
+ * in the series that added vrealloc(): that macro is the probe. (The
+ * driver-side macro in wrap.h counts the driver's arguments instead.)
+ */
+static inline void *kmg_raw_kvrealloc(const void *p, size_t oldsize,
+				      size_t size, gfp_t gfp)
+{
+#ifdef vrealloc
+	return kvrealloc_noprof(p, size, gfp);
+#elif defined(kmalloc)
+	return kvrealloc_noprof(p, oldsize, size, gfp);
+#else
+	return kvrealloc(p, oldsize, size, gfp);
+#endif
+}
 
 /*
  * 6.12 passes cache parameters in struct kmem_cache_args, and its

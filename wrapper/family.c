@@ -27,7 +27,8 @@
 /* kfree() of a slab-cache object is legal since 6.4 (compat.h). */
 #define KMG_KFREE_OF_CACHE \
 	(KMG_KFREE_CACHE_OBJECT_OK ?					\
-	 F(KFREE) | F(KFREE_CONST) | F(KFREE_SENSITIVE) | F(KVFREE) | F(RCU) : 0)
+	 F(KFREE) | F(KFREE_CONST) | F(KFREE_SENSITIVE) | F(KVFREE) |	\
+	 F(KVFREE_SENSITIVE) | F(RCU) : 0)
 
 void kmg_release_kmalloc(const struct kmg_record *rec)
 {
@@ -169,6 +170,12 @@ void kmg_release_cache(const struct kmg_record *rec)
 		kmem_cache_free(rec->owner, (void *)rec->addr);
 }
 
+/* alloc_pages_exact(): the pages that hold the size asked for. */
+static void kmg_release_pages_exact(const struct kmg_record *rec)
+{
+	free_pages_exact((void *)rec->addr, rec->size);
+}
+
 /* A destroy takes a mutex: kmemguard does it from its workqueue. */
 static void kmg_release_cache_struct(const struct kmg_record *rec)
 {
@@ -181,7 +188,8 @@ struct kmg_family_ops kmg_families[KMG_FAM_NR] = {
 		.fault_name	= "kmalloc",
 		.free_call	= "kfree()",
 		.frees		= F(KFREE) | F(KFREE_CONST) | F(KFREE_SENSITIVE) |
-				  F(KVFREE) | F(RCU) | F(KREALLOC),
+				  F(KVFREE) | F(KVFREE_SENSITIVE) | F(RCU) |
+				  F(KREALLOC) | F(KVREALLOC),
 		.fault_class	= KMG_FAM_KMALLOC,
 		.release	= kmg_release_kmalloc,
 	},
@@ -189,7 +197,8 @@ struct kmg_family_ops kmg_families[KMG_FAM_NR] = {
 		.name		= "vmalloc",
 		.fault_name	= "vmalloc",
 		.free_call	= "vfree()",
-		.frees		= F(VFREE) | F(KVFREE) | F(RCU),
+		.frees		= F(VFREE) | F(KVFREE) | F(KVFREE_SENSITIVE) |
+				  F(RCU) | F(KVREALLOC),
 		.fault_class	= KMG_FAM_VMALLOC,
 		.release	= kmg_release_vmalloc,
 		.release_sleeps	= true,
@@ -224,6 +233,13 @@ struct kmg_family_ops kmg_families[KMG_FAM_NR] = {
 		.fault_class	= KMG_FAM_KMALLOC,
 		.release	= kmg_devm_release_memory,
 	},
+	[KMG_FAM_PAGES_EXACT] = {
+		.name		= "pages_exact",
+		.free_call	= "free_pages_exact()",
+		.frees		= F(PAGES_EXACT),
+		.fault_class	= KMG_FAM_PAGES,
+		.release	= kmg_release_pages_exact,
+	},
 };
 
 const char *const kmg_free_api_names[KMG_FREE_NR] = {
@@ -238,13 +254,16 @@ const char *const kmg_free_api_names[KMG_FREE_NR] = {
 	[KMG_FREE_CACHE_DESTROY]	= "kmem_cache_destroy()",
 	[KMG_FREE_DEVM]			= "devm_kfree()",
 	[KMG_FREE_KREALLOC]		= "krealloc()",
+	[KMG_FREE_KVFREE_SENSITIVE]	= "kvfree_sensitive()",
+	[KMG_FREE_KVREALLOC]		= "kvrealloc()",
+	[KMG_FREE_PAGES_EXACT]		= "free_pages_exact()",
 };
 
 /*
  * What the quarantine may hold after a free: kmalloc, slab-cache and page
- * memory. With KASAN, slab and kmalloc memory go back at once: KASAN's own
- * quarantine catches use-after-free there, and holding the memory would
- * hide it. Pages, which KASAN does not quarantine, are held there too.
+ * memory (alloc_pages_exact()'s too). With KASAN, slab and kmalloc memory
+ * go back at once: KASAN's own quarantine catches use-after-free there, and
+ * holding the memory would hide it. Pages, which KASAN does not quarantine, are held there too.
  * vmalloc memory is never held: a vmalloc area is unmapped the moment it is
  * freed, which is all a second vfree() needs to be recognised (record.c:
  * kmg_keeps_unheld()); holding areas would cost the vmalloc allocator dear.
@@ -256,6 +275,7 @@ void kmg_family_init(void)
 	kmg_families[KMG_FAM_KMALLOC].holdable = !kasan;
 	kmg_families[KMG_FAM_CACHE].holdable = !kasan;
 	kmg_families[KMG_FAM_PAGES].holdable = true;
+	kmg_families[KMG_FAM_PAGES_EXACT].holdable = true;
 }
 
 /* family= of a fault rule: one of the families that have a fault name. */

@@ -69,6 +69,7 @@ enum kmg_family {
 	KMG_FAM_CACHE,		/* kmem_cache_alloc(), kmem_cache_free() */
 	KMG_FAM_CACHE_STRUCT,	/* kmem_cache_create(), kmem_cache_destroy() */
 	KMG_FAM_DEVM,		/* devm_kmalloc(), released by devres */
+	KMG_FAM_PAGES_EXACT,	/* alloc_pages_exact(), free_pages_exact() */
 	KMG_FAM_NR,
 };
 
@@ -85,6 +86,9 @@ enum kmg_free_api {
 	KMG_FREE_CACHE_DESTROY,
 	KMG_FREE_DEVM,
 	KMG_FREE_KREALLOC,	/* krealloc(): frees its old object */
+	KMG_FREE_KVFREE_SENSITIVE,	/* kvfree_sensitive() */
+	KMG_FREE_KVREALLOC,	/* kvrealloc(): frees its old object */
+	KMG_FREE_PAGES_EXACT,	/* free_pages_exact() */
 	KMG_FREE_NR,
 };
 
@@ -629,6 +633,7 @@ struct kmg_free_call {
 	unsigned int order;		/* KMG_FREE_PAGES */
 	struct kmem_cache *cache;	/* KMG_FREE_CACHE */
 	struct device *dev;		/* KMG_FREE_DEVM */
+	size_t len;			/* KMG_FREE_KVFREE_SENSITIVE, _PAGES_EXACT */
 };
 
 /* What kmg_check_alloc() decided about an allocation about to be made. */

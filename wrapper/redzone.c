@@ -836,7 +836,8 @@ static void kmg_rz_poison(const void *p, struct kmg_record *rec,
 			kmg_record_unpoison(rec);
 	} else if (!(copy->rz & KMG_RZ_NOPOISON)) {
 		memset((void *)p, KMG_POISON_BYTE, end);
-	} else if (api == KMG_FREE_KFREE_SENSITIVE) {
+	} else if (api == KMG_FREE_KFREE_SENSITIVE ||
+		   api == KMG_FREE_KVFREE_SENSITIVE) {
 		memzero_explicit((void *)p, end);
 	}
 }

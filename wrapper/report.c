@@ -517,7 +517,8 @@ void kmg_report_free(enum kmg_bug bug, struct kmg_site *site,
 		}
 		break;
 	case KMG_BUG_MISMATCHED_FREE:
-		if (call->api == KMG_FREE_KREALLOC)
+		if (call->api == KMG_FREE_KREALLOC ||
+		    call->api == KMG_FREE_KVREALLOC)
 			kmg_printf(&sink, "%s of %s memory at %s:%u; refused (NULL returned)\n",
 				   api, kmg_fam(rec->family)->name, site->file,
 				   site->line);

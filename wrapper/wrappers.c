@@ -209,6 +209,21 @@ void *kmemguard_kmalloc_array(struct kmemguard_site *desc, size_t n,
 }
 EXPORT_SYMBOL_GPL(kmemguard_kmalloc_array);
 
+void *kmemguard_kmalloc_array_node(struct kmemguard_site *desc, size_t n,
+				   size_t size, gfp_t gfp, int node)
+{
+	struct kmg_alloc a;
+	size_t bytes;
+	void *p;
+
+	if (unlikely(check_mul_overflow(n, size, &bytes)))
+		return kmg_overflow(desc);
+	p = kmg_kmalloc(&a, desc, bytes, gfp, node);
+	kmg_kmemleak_trace(&a, p);
+	return p;
+}
+EXPORT_SYMBOL_GPL(kmemguard_kmalloc_array_node);
+
 static const struct kmg_free_call kmg_call_kfree = { .api = KMG_FREE_KFREE };
 static const struct kmg_free_call kmg_call_kfree_const = {
 	.api = KMG_FREE_KFREE_CONST };
@@ -338,6 +353,53 @@ void *kmemguard_krealloc(struct kmemguard_site *desc, const void *p,
 	return ret;
 }
 EXPORT_SYMBOL_GPL(kmemguard_krealloc);
+
+/* krealloc_array(): krealloc() of n * size bytes; an overflow is NULL. */
+void *kmemguard_krealloc_array(struct kmemguard_site *desc, const void *p,
+			       size_t n, size_t size, gfp_t gfp)
+{
+	size_t bytes;
+
+	if (unlikely(check_mul_overflow(n, size, &bytes)))
+		return kmg_overflow(desc);	/* the old object stays */
+	return kmemguard_krealloc(desc, p, bytes, gfp);
+}
+EXPORT_SYMBOL_GPL(kmemguard_krealloc_array);
+
+char *kmemguard_kmemdup_nul(struct kmemguard_site *desc, const char *s,
+			    size_t len, gfp_t gfp)
+{
+	struct kmg_alloc a;
+	char *p;
+
+	if (!s)
+		return NULL;
+	p = kmg_kmalloc(&a, desc, len + 1, gfp, NUMA_NO_NODE);
+	if (p) {
+		memcpy(p, s, len);
+		p[len] = '\0';
+	}
+	kmg_kmemleak_trace(&a, p);
+	return p;
+}
+EXPORT_SYMBOL_GPL(kmemguard_kmemdup_nul);
+
+void *kmemguard_kmemdup_array(struct kmemguard_site *desc, const void *src,
+			      size_t n, size_t size, gfp_t gfp)
+{
+	struct kmg_alloc a;
+	size_t bytes;
+	void *p;
+
+	if (unlikely(check_mul_overflow(n, size, &bytes)))
+		return kmg_overflow(desc);
+	p = kmg_kmalloc(&a, desc, bytes, gfp, NUMA_NO_NODE);
+	if (p)
+		memcpy(p, src, bytes);
+	kmg_kmemleak_trace(&a, p);
+	return p;
+}
+EXPORT_SYMBOL_GPL(kmemguard_kmemdup_array);
 
 void *kmemguard_kmemdup(struct kmemguard_site *desc, const void *src,
 			size_t len, gfp_t gfp)
@@ -497,6 +559,166 @@ void *kmemguard_kvmalloc_array(struct kmemguard_site *desc, size_t n,
 }
 EXPORT_SYMBOL_GPL(kmemguard_kvmalloc_array);
 
+static const struct kmg_free_call kmg_call_kvrealloc = {
+	.api = KMG_FREE_KVREALLOC };
+
+/*
+ * kvrealloc(): @oldsize is 6.1's argument (0 from 6.12's two-argument
+ * form). The old object must be live kmalloc or vmalloc memory of the
+ * driver's, or memory kmemguard never saw (the kernel's: passed to the
+ * kernel's kvrealloc(), the result untracked). A freed object, an interior
+ * pointer, memory of another family: reported and refused (NULL back, the
+ * old object untouched). A tracked object is moved by kmemguard: a new
+ * tracked kvmalloc() at this call, the contents copied, the old object
+ * freed as any other (checked, held, its redzones checked).
+ */
+void *kmemguard_kvrealloc(struct kmemguard_site *desc, const void *p,
+			  size_t oldsize, size_t size, gfp_t gfp)
+{
+	struct kmg_record copy;
+	struct kmg_site *site;
+	struct kmg_alloc a;
+	enum kmg_bug bug;
+	bool live = false, inside = false;
+	void *ret;
+
+	if (unlikely(kmg_guard_addr(p)) && (!kmg_tracking() || !desc))
+		return kmg_guard_krealloc(p, size, gfp);
+	if (!kmg_tracking() || !desc || unlikely(in_nmi()))
+		return kmg_raw_kvrealloc(p, oldsize, size, gfp);
+	if (ZERO_OR_NULL_PTR(p)) {
+		ret = kmg_kvmalloc(&a, desc, size, gfp, NUMA_NO_NODE);
+		kmg_kmemleak_trace(&a, ret);
+		return ret;
+	}
+	site = kmg_site_of(desc, GFP_NOWAIT) ?: &kmg_site_unknown;
+	rcu_read_lock();
+	if (kmg_table_find_exact((unsigned long)p, &copy) &&
+	    !(copy.flags & KMG_REC_FREED)) {
+		live = true;
+		bug = kmg_free_verdict(&copy, &kmg_call_kvrealloc);
+	} else if (kmg_table_find_freed((unsigned long)p, &copy)) {
+		bug = KMG_BUG_DOUBLE_FREE;
+	} else {
+		bug = kmg_check_untracked_free(p, &kmg_call_kvrealloc, &copy,
+					       &inside);
+	}
+	/* Reported inside the RCU section: the copy names sites. */
+	if (bug)
+		kmg_report_free(bug, site, &kmg_call_kvrealloc, p,
+				bug == KMG_BUG_INVALID_FREE && !inside ?
+				NULL : &copy);
+	rcu_read_unlock();
+	if (bug) {
+		if (site != &kmg_site_unknown)
+			kmg_site_failed(site);
+		return NULL;
+	}
+	if (!live)	/* the kernel's memory: the result is not the driver's */
+		return kmg_raw_kvrealloc(p, oldsize, size, gfp);
+	ret = kmg_kvmalloc(&a, desc, size, gfp, NUMA_NO_NODE);
+	if (!ret)
+		return NULL;	/* the old object stays the driver's */
+	memcpy(ret, p, min_t(size_t, size, copy.size));
+	if (kmg_free(desc, p, &kmg_call_kvrealloc))
+		kvfree(p);
+	kmg_kmemleak_trace(&a, ret);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(kmemguard_kvrealloc);
+
+/*
+ * memdup_user() and friends: the copy is tracked at the driver's call once
+ * the copy from user space succeeded; a failed copy frees it again
+ * (-EFAULT). A failed allocation, injected faults included, is
+ * ERR_PTR(-ENOMEM), as the kernel's.
+ */
+static __always_inline void *kmg_memdup_user(struct kmg_alloc *a,
+					     struct kmemguard_site *desc,
+					     const void __user *src,
+					     size_t len, bool kv, bool nul)
+{
+	void *p;
+
+	if (kv)
+		p = kmg_kvmalloc(a, desc, len, GFP_USER, NUMA_NO_NODE);
+	else if (nul)
+		p = kmg_kmalloc(a, desc, len + 1, GFP_KERNEL, NUMA_NO_NODE);
+	else
+		p = kmg_kmalloc(a, desc, len, GFP_USER | __GFP_NOWARN,
+				NUMA_NO_NODE);
+	if (!p)
+		return ERR_PTR(-ENOMEM);
+	if (copy_from_user(p, src, len)) {
+		if (!desc || kmg_free(desc, p, &kmg_call_kvfree))
+			kvfree(p);
+		return ERR_PTR(-EFAULT);
+	}
+	if (nul)
+		((char *)p)[len] = '\0';
+	kmg_kmemleak_trace(a, p);
+	return p;
+}
+
+void *kmemguard_memdup_user(struct kmemguard_site *desc,
+			    const void __user *src, size_t len)
+{
+	struct kmg_alloc a;
+
+	return kmg_memdup_user(&a, desc, src, len, false, false);
+}
+EXPORT_SYMBOL_GPL(kmemguard_memdup_user);
+
+void *kmemguard_memdup_user_nul(struct kmemguard_site *desc,
+				const void __user *src, size_t len)
+{
+	struct kmg_alloc a;
+
+	return kmg_memdup_user(&a, desc, src, len, false, true);
+}
+EXPORT_SYMBOL_GPL(kmemguard_memdup_user_nul);
+
+void *kmemguard_vmemdup_user(struct kmemguard_site *desc,
+			     const void __user *src, size_t len)
+{
+	struct kmg_alloc a;
+
+	return kmg_memdup_user(&a, desc, src, len, true, false);
+}
+EXPORT_SYMBOL_GPL(kmemguard_vmemdup_user);
+
+void *kmemguard_memdup_array_user(struct kmemguard_site *desc,
+				  const void __user *src, size_t n,
+				  size_t size, bool kv)
+{
+	struct kmg_alloc a;
+	size_t bytes;
+
+	if (unlikely(check_mul_overflow(n, size, &bytes)))
+		return ERR_PTR(-EOVERFLOW);
+	return kmg_memdup_user(&a, desc, src, bytes, kv, false);
+}
+EXPORT_SYMBOL_GPL(kmemguard_memdup_array_user);
+
+char *kmemguard_strndup_user(struct kmemguard_site *desc,
+			     const char __user *s, long n)
+{
+	struct kmg_alloc a;
+	long length;
+	char *p;
+
+	length = strnlen_user(s, n);
+	if (!length)
+		return ERR_PTR(-EFAULT);
+	if (length > n)
+		return ERR_PTR(-EINVAL);
+	p = kmg_memdup_user(&a, desc, s, length, false, false);
+	if (!IS_ERR(p))
+		p[length - 1] = '\0';
+	return p;
+}
+EXPORT_SYMBOL_GPL(kmemguard_strndup_user);
+
 /* === vmalloc family ====================================================== */
 
 void *kmemguard_vmalloc(struct kmemguard_site *desc, unsigned long size,
@@ -523,6 +745,64 @@ void *kmemguard_vmalloc(struct kmemguard_site *desc, unsigned long size,
 	return p;
 }
 EXPORT_SYMBOL_GPL(kmemguard_vmalloc);
+
+/*
+ * __vmalloc() with the driver's flags, and vmalloc_32(): the same checks
+ * as vmalloc() (it may sleep whatever the flags say).
+ */
+static __always_inline void *kmg_vmalloc_gfp(struct kmg_alloc *a,
+					     struct kmemguard_site *desc,
+					     unsigned long size, gfp_t gfp,
+					     bool dma32, const char *call)
+{
+	unsigned int flags;
+	void *p;
+	u8 rz = 0;
+
+	if (!kmg_alloc_begin(a, desc, gfp, KMG_FAM_VMALLOC, size, true, call))
+		return NULL;
+	p = dma32 ? kmg_raw_vmalloc_32(size) : kmg_raw___vmalloc(size, a->gfp);
+	flags = kmg_alloc_rz_new(a, p, size, KMG_FAM_VMALLOC, &rz);
+	return kmg_alloc_end(a, p, size, KMG_FAM_VMALLOC, rz, NULL, flags);
+}
+
+void *kmemguard___vmalloc(struct kmemguard_site *desc, unsigned long size,
+			  gfp_t gfp)
+{
+	struct kmg_alloc a;
+	void *p = kmg_vmalloc_gfp(&a, desc, size, gfp, false, "__vmalloc()");
+
+	kmg_kmemleak_trace(&a, p);
+	return p;
+}
+EXPORT_SYMBOL_GPL(kmemguard___vmalloc);
+
+/* vmalloc_array(), vcalloc() (@gfp with __GFP_ZERO), __vmalloc_array(). */
+void *kmemguard_vmalloc_array(struct kmemguard_site *desc, size_t n,
+			      size_t size, gfp_t gfp)
+{
+	struct kmg_alloc a;
+	size_t bytes;
+	void *p;
+
+	if (unlikely(check_mul_overflow(n, size, &bytes)))
+		return kmg_overflow(desc);
+	p = kmg_vmalloc_gfp(&a, desc, bytes, gfp, false, "vmalloc_array()");
+	kmg_kmemleak_trace(&a, p);
+	return p;
+}
+EXPORT_SYMBOL_GPL(kmemguard_vmalloc_array);
+
+void *kmemguard_vmalloc_32(struct kmemguard_site *desc, unsigned long size)
+{
+	struct kmg_alloc a;
+	void *p = kmg_vmalloc_gfp(&a, desc, size, GFP_KERNEL, true,
+				  "vmalloc_32()");
+
+	kmg_kmemleak_trace(&a, p);
+	return p;
+}
+EXPORT_SYMBOL_GPL(kmemguard_vmalloc_32);
 
 /* === page allocator ====================================================== */
 
@@ -551,8 +831,9 @@ unsigned long kmemguard_get_free_pages(struct kmemguard_site *desc,
 }
 EXPORT_SYMBOL_GPL(kmemguard_get_free_pages);
 
-struct page *kmemguard_alloc_pages(struct kmemguard_site *desc, gfp_t gfp,
-				   unsigned int order)
+static __always_inline struct page *
+kmg_alloc_pages(struct kmemguard_site *desc, int nid, gfp_t gfp,
+		unsigned int order, const char *fn)
 {
 	struct kmg_alloc a;
 	struct page *page;
@@ -561,9 +842,12 @@ struct page *kmemguard_alloc_pages(struct kmemguard_site *desc, gfp_t gfp,
 	u8 rz;
 
 	if (!kmg_alloc_begin(&a, desc, gfp, KMG_FAM_PAGES, PAGE_SIZE << order,
-			     false, "alloc_pages()"))
+			     false, fn))
 		return NULL;
-	page = kmg_raw_alloc_pages(a.gfp, order);
+	if (nid == NUMA_NO_NODE)
+		page = kmg_raw_alloc_pages(a.gfp, order);
+	else
+		page = kmg_raw_alloc_pages_node(nid, a.gfp, order);
 	/* Highmem pages have no direct-map address: x86-64 has none. */
 	p = page ? page_address(page) : NULL;
 	/* redzone.c: no slack, but poisoned while held. */
@@ -572,7 +856,49 @@ struct page *kmemguard_alloc_pages(struct kmemguard_site *desc, gfp_t gfp,
 		      flags);
 	return page;
 }
+
+struct page *kmemguard_alloc_pages(struct kmemguard_site *desc, gfp_t gfp,
+				   unsigned int order)
+{
+	return kmg_alloc_pages(desc, NUMA_NO_NODE, gfp, order, "alloc_pages()");
+}
 EXPORT_SYMBOL_GPL(kmemguard_alloc_pages);
+
+struct page *kmemguard_alloc_pages_node(struct kmemguard_site *desc, int nid,
+					gfp_t gfp, unsigned int order)
+{
+	return kmg_alloc_pages(desc, nid, gfp, order, "alloc_pages_node()");
+}
+EXPORT_SYMBOL_GPL(kmemguard_alloc_pages_node);
+
+/*
+ * alloc_pages_exact(): a family of its own (free_pages_exact() gives back
+ * exactly the pages the size needs; free_pages() of them is a mismatch).
+ * The size free_pages_exact() is given is not checked.
+ */
+void *kmemguard_alloc_pages_exact(struct kmemguard_site *desc, size_t size,
+				  gfp_t gfp)
+{
+	struct kmg_alloc a;
+	void *p;
+
+	if (!kmg_alloc_begin(&a, desc, gfp, KMG_FAM_PAGES_EXACT, size, false,
+			     "alloc_pages_exact()"))
+		return NULL;
+	p = kmg_raw_alloc_pages_exact(size, a.gfp);
+	return kmg_alloc_end(&a, p, size, KMG_FAM_PAGES_EXACT, 0, NULL, 0);
+}
+EXPORT_SYMBOL_GPL(kmemguard_alloc_pages_exact);
+
+void kmemguard_free_pages_exact(struct kmemguard_site *desc, void *p,
+				size_t size)
+{
+	struct kmg_free_call call = { .api = KMG_FREE_PAGES_EXACT, .len = size };
+
+	if (p && kmg_free(desc, p, &call))
+		free_pages_exact(p, size);
+}
+EXPORT_SYMBOL_GPL(kmemguard_free_pages_exact);
 
 /* === slab caches ========================================================= */
 
@@ -804,8 +1130,9 @@ void kmemguard_kmem_cache_destroy(struct kmemguard_site *desc,
 }
 EXPORT_SYMBOL_GPL(kmemguard_kmem_cache_destroy);
 
-void *kmemguard_kmem_cache_alloc(struct kmemguard_site *desc,
-				 struct kmem_cache *s, gfp_t gfp)
+static __always_inline void *kmg_cache_alloc(struct kmemguard_site *desc,
+					     struct kmem_cache *s, gfp_t gfp,
+					     int node)
 {
 	size_t size = kmem_cache_size(s);
 	struct kmg_alloc a;
@@ -822,13 +1149,31 @@ void *kmemguard_kmem_cache_alloc(struct kmemguard_site *desc,
 		p = kmg_rz_cache_alloc(a.site, s, size, a.gfp, &rz);
 		kmg_alloc_end(&a, p, size, KMG_FAM_CACHE, rz, s, KMG_REC_POISON);
 	} else {
-		p = kmg_raw_kmem_cache_alloc(s, a.gfp);
+		if (node == NUMA_NO_NODE)
+			p = kmg_raw_kmem_cache_alloc(s, a.gfp);
+		else
+			p = kmg_raw_kmem_cache_alloc_node(s, a.gfp, node);
 		kmg_alloc_end(&a, p, size, KMG_FAM_CACHE, 0, s, 0);
 	}
 	kmg_kmemleak_trace(&a, p);
 	return p;
 }
+
+void *kmemguard_kmem_cache_alloc(struct kmemguard_site *desc,
+				 struct kmem_cache *s, gfp_t gfp)
+{
+	return kmg_cache_alloc(desc, s, gfp, NUMA_NO_NODE);
+}
 EXPORT_SYMBOL_GPL(kmemguard_kmem_cache_alloc);
+
+/* (A site with redzones allocates from any node.) */
+void *kmemguard_kmem_cache_alloc_node(struct kmemguard_site *desc,
+				      struct kmem_cache *s, gfp_t gfp,
+				      int node)
+{
+	return kmg_cache_alloc(desc, s, gfp, node);
+}
+EXPORT_SYMBOL_GPL(kmemguard_kmem_cache_alloc_node);
 
 /* === device-managed memory =============================================== */
 
@@ -1030,6 +1375,62 @@ void *kmemguard_devm_kmalloc_array(struct kmemguard_site *desc,
 }
 EXPORT_SYMBOL_GPL(kmemguard_devm_kmalloc_array);
 
+/* devm_kmemdup(), devm_kstrdup(), devm_kasprintf(): devm_kmalloc() filled. */
+void *kmemguard_devm_kmemdup(struct kmemguard_site *desc, struct device *dev,
+			     const void *src, size_t len, gfp_t gfp)
+{
+	struct kmg_alloc a;
+	void *p = kmg_devm_kmalloc(&a, desc, dev, len, gfp);
+
+	if (p)
+		memcpy(p, src, len);
+	kmg_kmemleak_trace(&a, p);
+	return p;
+}
+EXPORT_SYMBOL_GPL(kmemguard_devm_kmemdup);
+
+char *kmemguard_devm_kstrdup(struct kmemguard_site *desc, struct device *dev,
+			     const char *s, gfp_t gfp)
+{
+	if (!s)
+		return NULL;
+	return kmemguard_devm_kmemdup(desc, dev, s, strlen(s) + 1, gfp);
+}
+EXPORT_SYMBOL_GPL(kmemguard_devm_kstrdup);
+
+char *kmemguard_devm_kvasprintf(struct kmemguard_site *desc,
+				struct device *dev, gfp_t gfp, const char *fmt,
+				va_list ap)
+{
+	struct kmg_alloc a;
+	unsigned int len;
+	va_list aq;
+	char *p;
+
+	va_copy(aq, ap);
+	len = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	p = kmg_devm_kmalloc(&a, desc, dev, len + 1, gfp);
+	if (p)
+		vsnprintf(p, len + 1, fmt, ap);
+	kmg_kmemleak_trace(&a, p);
+	return p;
+}
+EXPORT_SYMBOL_GPL(kmemguard_devm_kvasprintf);
+
+char *kmemguard_devm_kasprintf(struct kmemguard_site *desc, struct device *dev,
+			       gfp_t gfp, const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+
+	va_start(ap, fmt);
+	p = kmemguard_devm_kvasprintf(desc, dev, gfp, fmt, ap);
+	va_end(ap);
+	return p;
+}
+EXPORT_SYMBOL_GPL(kmemguard_devm_kasprintf);
+
 /* === Frees =============================================================== */
 
 /*
@@ -1062,11 +1463,13 @@ static bool kmg_free_live(struct kmg_site *site, const void *p,
 		return true;
 	if (rec->flags & KMG_REC_HELD) {
 		/* kfree_sensitive(): wiped now, whenever the memory goes back. */
-		if (call->api == KMG_FREE_KFREE_SENSITIVE &&
+		if ((call->api == KMG_FREE_KFREE_SENSITIVE ||
+		     call->api == KMG_FREE_KVFREE_SENSITIVE) &&
 		    (copy->family == KMG_FAM_KMALLOC || copy->family == KMG_FAM_CACHE))
 			memzero_explicit((void *)p, ksize(p));
 		/* Held memory is nobody's: kmemleak must not call it a leak. */
-		if (copy->family != KMG_FAM_PAGES)
+		if (copy->family != KMG_FAM_PAGES &&
+		    copy->family != KMG_FAM_PAGES_EXACT)
 			kmemleak_ignore(p);
 		kmg_quarantine_add(rec);
 		return true;
@@ -1131,6 +1534,7 @@ static __always_inline bool kmg_free_fast(struct kmg_site *site, const void *p,
 	    likely(((*rec)->flags & (KMG_REC_HELD | KMG_REC_POISON)) ==
 		   KMG_REC_HELD &&
 		   call->api != KMG_FREE_KFREE_SENSITIVE &&
+		   call->api != KMG_FREE_KVFREE_SENSITIVE &&
 		   !IS_ENABLED(CONFIG_DEBUG_KMEMLEAK) &&
 		   !kmg_free_verdict(copy, call))) {
 		kmg_free_stack(*rec, copy);
@@ -1237,6 +1641,17 @@ void kmemguard_kvfree(struct kmemguard_site *desc, const void *p)
 		kvfree(p);
 }
 EXPORT_SYMBOL_GPL(kmemguard_kvfree);
+
+void kmemguard_kvfree_sensitive(struct kmemguard_site *desc, const void *p,
+				size_t len)
+{
+	struct kmg_free_call call = { .api = KMG_FREE_KVFREE_SENSITIVE,
+				      .len = len };
+
+	if (kmg_free(desc, p, &call))
+		kvfree_sensitive(p, len);
+}
+EXPORT_SYMBOL_GPL(kmemguard_kvfree_sensitive);
 
 /*
  * kfree_rcu() and friends: checked when queued. Returns the pointer to
@@ -1378,7 +1793,11 @@ static void kmg_free_plain(const void *p, const struct kmg_free_call *call)
 		kfree_sensitive(p);
 		break;
 	case KMG_FREE_KVFREE:
+	case KMG_FREE_KVREALLOC:
 		kvfree(p);
+		break;
+	case KMG_FREE_KVFREE_SENSITIVE:
+		kvfree_sensitive(p, call->len);
 		break;
 	case KMG_FREE_RCU:
 		kmg_kvfree_after_gp(p);	/* still after a grace period */
@@ -1388,6 +1807,9 @@ static void kmg_free_plain(const void *p, const struct kmg_free_call *call)
 		break;
 	case KMG_FREE_PAGES:
 		free_pages((unsigned long)p, call->order);
+		break;
+	case KMG_FREE_PAGES_EXACT:
+		free_pages_exact((void *)p, call->len);
 		break;
 	case KMG_FREE_CACHE:
 		kmem_cache_free(call->cache, (void *)p);

@@ -44,6 +44,7 @@
 #include <linux/rcupdate.h>
 #include <linux/device.h>
 #include <linux/kernel.h>
+#include <linux/bitmap.h>
 
 #include "kmemguard/api.h"
 
@@ -55,6 +56,7 @@
 #define __KMG_READY_GFP
 #define __KMG_READY_DEVRES
 #define __KMG_READY_RCU
+#define __KMG_READY_BITMAP
 #include "kmemguard/wrap.h"
 
 #endif /* _KMEMGUARD_H */

@@ -66,7 +66,30 @@ void *kmemguard_kvmalloc_node(struct kmemguard_site *site, size_t size,
 			      gfp_t gfp, int node);
 void *kmemguard_kvmalloc_array(struct kmemguard_site *site, size_t n,
 			       size_t size, gfp_t gfp);
+void *kmemguard_kmalloc_array_node(struct kmemguard_site *site, size_t n,
+				   size_t size, gfp_t gfp, int node);
+void *kmemguard_krealloc_array(struct kmemguard_site *site, const void *p,
+			       size_t n, size_t size, gfp_t gfp);
+void *kmemguard_kvrealloc(struct kmemguard_site *site, const void *p,
+			  size_t oldsize, size_t size, gfp_t gfp);
+char *kmemguard_kmemdup_nul(struct kmemguard_site *site, const char *s,
+			    size_t len, gfp_t gfp);
+void *kmemguard_kmemdup_array(struct kmemguard_site *site, const void *src,
+			      size_t n, size_t size, gfp_t gfp);
+void *kmemguard_memdup_user(struct kmemguard_site *site,
+			    const void __user *src, size_t len);
+void *kmemguard_memdup_user_nul(struct kmemguard_site *site,
+				const void __user *src, size_t len);
+void *kmemguard_vmemdup_user(struct kmemguard_site *site,
+			     const void __user *src, size_t len);
+void *kmemguard_memdup_array_user(struct kmemguard_site *site,
+				  const void __user *src, size_t n,
+				  size_t size, bool kv);
+char *kmemguard_strndup_user(struct kmemguard_site *site,
+			     const char __user *s, long n);
 void kmemguard_kfree(struct kmemguard_site *site, const void *p);
+void kmemguard_kvfree_sensitive(struct kmemguard_site *site, const void *p,
+				size_t len);
 void kmemguard_kfree_sensitive(struct kmemguard_site *site, const void *p);
 void kmemguard_kfree_const(struct kmemguard_site *site, const void *p);
 void kmemguard_kvfree(struct kmemguard_site *site, const void *p);
@@ -74,12 +97,23 @@ void *kmemguard_kvfree_rcu_queued(struct kmemguard_site *site, const void *p);
 
 void *kmemguard_vmalloc(struct kmemguard_site *site, unsigned long size,
 			gfp_t gfp, int node, bool user);
+void *kmemguard___vmalloc(struct kmemguard_site *site, unsigned long size,
+			  gfp_t gfp);
+void *kmemguard_vmalloc_array(struct kmemguard_site *site, size_t n,
+			      size_t size, gfp_t gfp);
+void *kmemguard_vmalloc_32(struct kmemguard_site *site, unsigned long size);
 void kmemguard_vfree(struct kmemguard_site *site, const void *p);
 
 unsigned long kmemguard_get_free_pages(struct kmemguard_site *site,
 				       gfp_t gfp, unsigned int order);
 struct page *kmemguard_alloc_pages(struct kmemguard_site *site, gfp_t gfp,
 				   unsigned int order);
+struct page *kmemguard_alloc_pages_node(struct kmemguard_site *site, int nid,
+					gfp_t gfp, unsigned int order);
+void *kmemguard_alloc_pages_exact(struct kmemguard_site *site, size_t size,
+				  gfp_t gfp);
+void kmemguard_free_pages_exact(struct kmemguard_site *site, void *p,
+				size_t size);
 void kmemguard_free_pages(struct kmemguard_site *site, unsigned long addr,
 			  unsigned int order);
 void kmemguard___free_pages(struct kmemguard_site *site, struct page *page,
@@ -113,6 +147,9 @@ void kmemguard_kmem_cache_destroy(struct kmemguard_site *site,
 				  struct kmem_cache *s);
 void *kmemguard_kmem_cache_alloc(struct kmemguard_site *site,
 				 struct kmem_cache *s, gfp_t gfp);
+void *kmemguard_kmem_cache_alloc_node(struct kmemguard_site *site,
+				      struct kmem_cache *s, gfp_t gfp,
+				      int node);
 void kmemguard_kmem_cache_free(struct kmemguard_site *site,
 			       struct kmem_cache *s, void *p);
 
@@ -123,6 +160,17 @@ void *kmemguard_devm_kmalloc_array(struct kmemguard_site *site,
 				   gfp_t gfp);
 void kmemguard_devm_kfree(struct kmemguard_site *site, struct device *dev,
 			  const void *p);
+void *kmemguard_devm_kmemdup(struct kmemguard_site *site, struct device *dev,
+			     const void *src, size_t len, gfp_t gfp);
+char *kmemguard_devm_kstrdup(struct kmemguard_site *site, struct device *dev,
+			     const char *s, gfp_t gfp);
+__printf(4, 0) char *kmemguard_devm_kvasprintf(struct kmemguard_site *site,
+					       struct device *dev, gfp_t gfp,
+					       const char *fmt,
+					       __builtin_va_list ap);
+__printf(4, 5) char *kmemguard_devm_kasprintf(struct kmemguard_site *site,
+					      struct device *dev, gfp_t gfp,
+					      const char *fmt, ...);
 size_t kmemguard_ksize(const void *p);	/* redzones, redzone.c */
 
 /*

@@ -66,6 +66,27 @@ static inline void __kmg_free_##name(void *p)				\
 #undef krealloc
 #define krealloc(p, size, gfp)						\
 	__KMG_HOOK(kmemguard_krealloc(__KMG_CALLER, p, size, gfp))
+#undef krealloc_array
+#define krealloc_array(p, n, size, gfp)					\
+	__KMG_HOOK(kmemguard_krealloc_array(__KMG_CALLER, p, n, size, gfp))
+#undef kmalloc_array_node
+#define kmalloc_array_node(n, size, gfp, node)				\
+	__KMG_HOOK(kmemguard_kmalloc_array_node(__KMG_CALLER, n, size, gfp, node))
+#undef kcalloc_node
+#define kcalloc_node(n, size, gfp, node)				\
+	kmalloc_array_node(n, size, (gfp) | __GFP_ZERO, node)
+/*
+ * kvrealloc(): 6.1 takes (p, oldsize, newsize, gfp), 6.12 (p, size, gfp).
+ * The driver's own arguments say which: no kernel version test here.
+ */
+#define __kmg_kvr_pick(_1, _2, _3, name, ...)	name
+#define __kmg_kvr_args3(oldsize, size, gfp)	oldsize, size, gfp
+#define __kmg_kvr_args2(size, gfp)		0, size, gfp
+#define __kmg_kvr_args(...)						\
+	__kmg_kvr_pick(__VA_ARGS__, __kmg_kvr_args3, __kmg_kvr_args2, _)(__VA_ARGS__)
+#undef kvrealloc
+#define kvrealloc(p, ...)						\
+	__KMG_HOOK(kmemguard_kvrealloc(__KMG_CALLER, p, __kmg_kvr_args(__VA_ARGS__)))
 
 #undef kvmalloc
 #define kvmalloc(size, gfp)	kvmalloc_node(size, gfp, NUMA_NO_NODE)
@@ -90,6 +111,8 @@ static inline void __kmg_free_##name(void *p)				\
 #undef kvfree
 #define kvfree			kmemguard_kvfree_ptr
 #define kmemguard_kvfree_ptr(p)	kmemguard_kvfree(__KMG_SITE, p)
+#undef kvfree_sensitive
+#define kvfree_sensitive(p, len)	kmemguard_kvfree_sensitive(__KMG_SITE, p, len)
 __KMG_DEFINE_FREE(kfree, kmemguard_kfree_ptr)
 __KMG_DEFINE_FREE(kvfree, kmemguard_kvfree_ptr)
 __KMG_DEFINE_FREE(kfree_sensitive, kmemguard_kfree_sensitive_ptr)
@@ -138,6 +161,9 @@ __KMG_DEFINE_FREE(kfree_sensitive, kmemguard_kfree_sensitive_ptr)
 #undef kmem_cache_alloc
 #define kmem_cache_alloc(s, gfp)					\
 	__KMG_HOOK(kmemguard_kmem_cache_alloc(__KMG_CALLER, s, gfp))
+#undef kmem_cache_alloc_node
+#define kmem_cache_alloc_node(s, gfp, node)				\
+	__KMG_HOOK(kmemguard_kmem_cache_alloc_node(__KMG_CALLER, s, gfp, node))
 #undef kmem_cache_zalloc
 #define kmem_cache_zalloc(s, gfp)	kmem_cache_alloc(s, (gfp) | __GFP_ZERO)
 #define kmem_cache_free(s, p)	kmemguard_kmem_cache_free(__KMG_SITE, s, p)
@@ -152,6 +178,10 @@ __KMG_DEFINE_FREE(kfree_sensitive, kmemguard_kfree_sensitive_ptr)
 /* === <linux/string.h>: kstrdup, kmemdup, kfree_const =================== */
 #if defined(__KMG_READY_STRING) && !defined(__KMG_ON_STRING)
 #define __KMG_ON_STRING
+/* kmemdup() is an alloc_hooks() macro since 6.10, which has kmemdup_array(). */
+#ifdef kmemdup
+#define __KMG_HAVE_KMEMDUP_ARRAY
+#endif
 #undef kmemdup
 #define kmemdup(src, len, gfp)						\
 	__KMG_HOOK(kmemguard_kmemdup(__KMG_CALLER, src, len, gfp))
@@ -161,6 +191,38 @@ __KMG_DEFINE_FREE(kfree_sensitive, kmemguard_kfree_sensitive_ptr)
 	__KMG_HOOK(kmemguard_kstrndup(__KMG_CALLER, s, max, gfp))
 #define kstrdup_const(s, gfp)						\
 	__KMG_HOOK(kmemguard_kstrdup_const(__KMG_CALLER, s, gfp))
+#undef kmemdup_nul
+#define kmemdup_nul(s, len, gfp)					\
+	__KMG_HOOK(kmemguard_kmemdup_nul(__KMG_CALLER, s, len, gfp))
+/*
+ * Only where the kernel declares it: a driver's own compat definition for
+ * an older kernel must stay what it is.
+ */
+#ifdef __KMG_HAVE_KMEMDUP_ARRAY
+#undef kmemdup_array
+#define kmemdup_array(src, n, size, gfp)				\
+	__KMG_HOOK(kmemguard_kmemdup_array(__KMG_CALLER, src, n, size, gfp))
+#endif
+/* Copies from user space: ERR_PTR() on failure, never NULL. */
+#undef memdup_user
+#define memdup_user(src, len)						\
+	__KMG_HOOK(kmemguard_memdup_user(__KMG_CALLER, src, len))
+#undef memdup_user_nul
+#define memdup_user_nul(src, len)					\
+	__KMG_HOOK(kmemguard_memdup_user_nul(__KMG_CALLER, src, len))
+#undef vmemdup_user
+#define vmemdup_user(src, len)						\
+	__KMG_HOOK(kmemguard_vmemdup_user(__KMG_CALLER, src, len))
+/* Inline functions in string.h (Debian's 6.1 has them too). */
+#undef memdup_array_user
+#define memdup_array_user(src, n, size)					\
+	__KMG_HOOK(kmemguard_memdup_array_user(__KMG_CALLER, src, n, size, false))
+#undef vmemdup_array_user
+#define vmemdup_array_user(src, n, size)				\
+	__KMG_HOOK(kmemguard_memdup_array_user(__KMG_CALLER, src, n, size, true))
+#undef strndup_user
+#define strndup_user(s, n)						\
+	__KMG_HOOK(kmemguard_strndup_user(__KMG_CALLER, s, n))
 #define kfree_const		kmemguard_kfree_const_ptr
 #define kmemguard_kfree_const_ptr(p)	kmemguard_kfree_const(__KMG_SITE, p)
 __KMG_DEFINE_FREE(kfree_const, kmemguard_kfree_const_ptr)
@@ -197,6 +259,21 @@ __KMG_DEFINE_FREE(kfree_const, kmemguard_kfree_const_ptr)
 	__KMG_HOOK(kmemguard_vmalloc(__KMG_CALLER, size,		\
 				     GFP_KERNEL | __GFP_ZERO,		\
 				     NUMA_NO_NODE, true))
+#undef __vmalloc
+#define __vmalloc(size, gfp)						\
+	__KMG_HOOK(kmemguard___vmalloc(__KMG_CALLER, size, gfp))
+#undef vmalloc_32
+#define vmalloc_32(size)						\
+	__KMG_HOOK(kmemguard_vmalloc_32(__KMG_CALLER, size))
+#undef __vmalloc_array
+#define __vmalloc_array(n, size, gfp)					\
+	__KMG_HOOK(kmemguard_vmalloc_array(__KMG_CALLER, n, size, gfp))
+#undef vmalloc_array
+#define vmalloc_array(n, size)	__vmalloc_array(n, size, GFP_KERNEL)
+#undef __vcalloc
+#define __vcalloc(n, size, gfp)	__vmalloc_array(n, size, (gfp) | __GFP_ZERO)
+#undef vcalloc
+#define vcalloc(n, size)	__vcalloc(n, size, GFP_KERNEL)
 #define vfree			kmemguard_vfree_ptr
 #define kmemguard_vfree_ptr(p)	kmemguard_vfree(__KMG_SITE, p)
 __KMG_DEFINE_FREE(vfree, kmemguard_vfree_ptr)
@@ -219,7 +296,36 @@ __KMG_DEFINE_FREE(vfree, kmemguard_vfree_ptr)
 	kmemguard_free_pages(__KMG_SITE, (unsigned long)(addr), order)
 #define __free_pages(page, order)					\
 	kmemguard___free_pages(__KMG_SITE, page, order)
+#undef alloc_pages_exact
+#define alloc_pages_exact(size, gfp)					\
+	__KMG_HOOK(kmemguard_alloc_pages_exact(__KMG_CALLER, size, gfp))
+#define free_pages_exact(p, size)					\
+	kmemguard_free_pages_exact(__KMG_SITE, p, size)
+#undef alloc_pages_node
+#define alloc_pages_node(nid, gfp, order)				\
+	__KMG_HOOK(kmemguard_alloc_pages_node(__KMG_CALLER, nid, gfp, order))
 #endif /* gfp */
+
+/* === <linux/bitmap.h>: bitmap_alloc() is kmalloc_array(), bitmap_free() kfree() */
+#if defined(__KMG_READY_BITMAP) && !defined(__KMG_ON_BITMAP)
+#define __KMG_ON_BITMAP
+#undef bitmap_alloc_node
+#undef bitmap_zalloc_node
+#undef bitmap_alloc
+#undef bitmap_zalloc
+#undef bitmap_free
+#define bitmap_alloc_node(nbits, gfp, node)				\
+	((unsigned long *)__KMG_HOOK(kmemguard_kmalloc_array_node(__KMG_CALLER, \
+		BITS_TO_LONGS(nbits), sizeof(unsigned long), gfp, node)))
+#define bitmap_zalloc_node(nbits, gfp, node)				\
+	bitmap_alloc_node(nbits, (gfp) | __GFP_ZERO, node)
+#define bitmap_alloc(nbits, gfp)	bitmap_alloc_node(nbits, gfp, NUMA_NO_NODE)
+#define bitmap_zalloc(nbits, gfp)	bitmap_alloc_node(nbits, (gfp) | __GFP_ZERO, NUMA_NO_NODE)
+/* As a value, bitmap_free stays the kernel's (whose kfree() kmemguard cannot see). */
+#define bitmap_free(p)		kmemguard_kfree(__KMG_SITE, p)
+__KMG_DEFINE_FREE(bitmap, kmemguard_kfree_ptr)
+#define __free_bitmap		__kmg_free_bitmap
+#endif /* bitmap */
 
 /* === <linux/device/devres.h> (6.1: <linux/device.h>): devm_kmalloc ===== */
 #if defined(__KMG_READY_DEVRES) && !defined(__KMG_ON_DEVRES)
@@ -233,6 +339,18 @@ __KMG_DEFINE_FREE(vfree, kmemguard_vfree_ptr)
 #define devm_kcalloc(dev, n, size, gfp)					\
 	devm_kmalloc_array(dev, n, size, (gfp) | __GFP_ZERO)
 #define devm_kfree(dev, p)	kmemguard_devm_kfree(__KMG_SITE, dev, p)
+#undef devm_kmemdup
+#define devm_kmemdup(dev, src, len, gfp)				\
+	kmemguard_devm_kmemdup(__KMG_CALLER, dev, src, len, gfp)
+#undef devm_kstrdup
+#define devm_kstrdup(dev, s, gfp)					\
+	kmemguard_devm_kstrdup(__KMG_CALLER, dev, s, gfp)
+#undef devm_kvasprintf
+#define devm_kvasprintf(dev, gfp, fmt, ap)				\
+	kmemguard_devm_kvasprintf(__KMG_CALLER, dev, gfp, fmt, ap)
+#undef devm_kasprintf
+#define devm_kasprintf(dev, gfp, fmt, ...)				\
+	kmemguard_devm_kasprintf(__KMG_CALLER, dev, gfp, fmt, ##__VA_ARGS__)
 #endif /* devres */
 
 /* === <linux/rcupdate.h>: kfree_rcu() and friends ======================= */

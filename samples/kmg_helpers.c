@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Correct use of the library helpers kmemguard tracks: every object is made
+ * at a line marked "KMG: live" ("KMG: live-6.12": that kernel's only), held
+ * while the module is loaded (tests read kmemguard's debugfs files
+ * meanwhile) and freed the right way at unload (devm memory: by devres, when
+ * the module's root device goes).
+ * kmemguard must report nothing. A failed helper is printed
+ * ("kmg_helpers: <call> failed <errno>") and skipped: under fault injection
+ * the user-copy helpers must fail with -ENOMEM, never NULL.
+ */
+#include <linux/bitmap.h>
+#include <linux/device.h>
+#include <linux/err.h>
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/mman.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <linux/version.h>
+#include <linux/vmalloc.h>
+
+#include <kmemguard.h>
+
+/* kvrealloc(): 6.12 takes no old size. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#define KMG_KVREALLOC(p, old, size, gfp)	kvrealloc(p, size, gfp)
+#else
+#define KMG_KVREALLOC(p, old, size, gfp)	kvrealloc(p, old, size, gfp)
+#endif
+
+struct kmg_helpers_obj {
+	long a[3];
+};
+
+static struct kmem_cache *kmg_helpers_cache;
+static void *kra, *kvr, *kcn, *kan, *kco, *kvs, *mu, *mun, *vmu, *mau, *vmau;
+static char *kdn, *kda, *sdu;
+static void *vm_, *vmz, *vma, *vmc, *vm32;
+static unsigned long *bma, *bmz;
+static struct device *kmg_helpers_dev;
+static struct page *pgn;
+static void *pgx;
+
+/* "failed" line for an error pointer or NULL; true if @p is an object. */
+static bool kmg_helpers_ok(const char *call, const void *p)
+{
+	if (!p) {
+		pr_info("kmg_helpers: %s failed NULL\n", call);
+		return false;
+	}
+	if (IS_ERR(p)) {
+		pr_info("kmg_helpers: %s failed %ld\n", call, PTR_ERR(p));
+		return false;
+	}
+	return true;
+}
+
+static void kmg_helpers_slab(void)
+{
+	void *p, *q;
+
+	p = kmalloc_array(4, sizeof(u32), GFP_KERNEL);
+	if (!p)
+		return;
+	q = krealloc_array(p, 64, sizeof(u32), GFP_KERNEL); /* KMG: live */
+	if (kmg_helpers_ok("krealloc_array", q))
+		kra = q;
+	else
+		kfree(p);
+
+	p = kvmalloc(100, GFP_KERNEL);
+	if (!p)
+		return;
+	q = KMG_KVREALLOC(p, 100, 3 * PAGE_SIZE, GFP_KERNEL); /* KMG: live */
+	if (kmg_helpers_ok("kvrealloc", q))
+		kvr = q;
+	else
+		kvfree(p);
+
+	kcn = kcalloc_node(8, 16, GFP_KERNEL, NUMA_NO_NODE); /* KMG: live */
+	kan = kmalloc_array_node(8, 32, GFP_KERNEL, numa_node_id()); /* KMG: live */
+	kmg_helpers_ok("kcalloc_node", kcn);
+	kmg_helpers_ok("kmalloc_array_node", kan);
+
+	kmg_helpers_cache = KMEM_CACHE(kmg_helpers_obj, 0);
+	if (kmg_helpers_cache) {
+		kco = kmem_cache_alloc_node(kmg_helpers_cache, GFP_KERNEL, 0); /* KMG: live */
+		kmg_helpers_ok("kmem_cache_alloc_node", kco);
+	}
+	pgn = alloc_pages_node(numa_node_id(), GFP_KERNEL, 1); /* KMG: live */
+	kmg_helpers_ok("alloc_pages_node", pgn);
+	pgx = alloc_pages_exact(3 * PAGE_SIZE, GFP_KERNEL | __GFP_ZERO); /* KMG: live */
+	kmg_helpers_ok("alloc_pages_exact", pgx);
+
+	kdn = kmemdup_nul("kmemguard helpers", 9, GFP_KERNEL); /* KMG: live */
+	kmg_helpers_ok("kmemdup_nul", kdn);
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+	kda = kmemdup_array("abcdefgh", 4, 2, GFP_KERNEL); /* KMG: live-6.12 */
+	kmg_helpers_ok("kmemdup_array", kda);
+#endif
+	kvs = kvmalloc(64, GFP_KERNEL); /* KMG: live */
+	if (kmg_helpers_ok("kvmalloc", kvs))
+		memset(kvs, 0x5a, 64);	/* a secret, wiped when freed */
+}
+
+static void kmg_helpers_vmalloc(void)
+{
+	vm_ = __vmalloc(3 * PAGE_SIZE, GFP_KERNEL | __GFP_NOWARN); /* KMG: live */
+	vmz = __vmalloc(PAGE_SIZE, GFP_KERNEL | __GFP_ZERO); /* KMG: live */
+	vma = vmalloc_array(100, 64); /* KMG: live */
+	vmc = vcalloc(100, 64); /* KMG: live */
+	vm32 = vmalloc_32(2 * PAGE_SIZE); /* KMG: live */
+	kmg_helpers_ok("__vmalloc", vm_);
+	kmg_helpers_ok("__vmalloc (zeroed)", vmz);
+	kmg_helpers_ok("vmalloc_array", vma);
+	kmg_helpers_ok("vcalloc", vmc);
+	kmg_helpers_ok("vmalloc_32", vm32);
+	if (vmz && memchr_inv(vmz, 0, PAGE_SIZE))
+		pr_info("kmg_helpers: __vmalloc(__GFP_ZERO) not zeroed\n");
+	if (vmc && memchr_inv(vmc, 0, 100 * 64))
+		pr_info("kmg_helpers: vcalloc not zeroed\n");
+	bma = bitmap_alloc(100, GFP_KERNEL); /* KMG: live */
+	bmz = bitmap_zalloc(1000, GFP_KERNEL); /* KMG: live */
+	kmg_helpers_ok("bitmap_alloc", bma);
+	kmg_helpers_ok("bitmap_zalloc", bmz);
+	if (bmz && !bitmap_empty(bmz, 1000))
+		pr_info("kmg_helpers: bitmap_zalloc not zeroed\n");
+}
+
+/* Device-managed copies: devres frees them with the device. */
+static void kmg_helpers_devm(void)
+{
+	struct device *dev;
+	void *p;
+
+	dev = root_device_register("kmg_helpers");
+	if (IS_ERR(dev)) {
+		pr_info("kmg_helpers: root_device_register failed %ld\n", PTR_ERR(dev));
+		return;
+	}
+	kmg_helpers_dev = dev;
+	p = devm_kstrdup(dev, "kmemguard", GFP_KERNEL); /* KMG: live */
+	kmg_helpers_ok("devm_kstrdup", p);
+	p = devm_kmemdup(dev, "0123456789", 10, GFP_KERNEL); /* KMG: live */
+	kmg_helpers_ok("devm_kmemdup", p);
+	p = devm_kasprintf(dev, GFP_KERNEL, "%s-%d", "kmg", 42); /* KMG: live */
+	if (kmg_helpers_ok("devm_kasprintf", p) && strcmp(p, "kmg-42"))
+		pr_info("kmg_helpers: devm_kasprintf printed \"%s\"\n", (char *)p);
+	/* One freed early, the right way. */
+	p = devm_kstrdup(dev, "freed early", GFP_KERNEL);
+	if (p)
+		devm_kfree(dev, p);
+}
+
+/* The user-copy helpers, from a page mapped into insmod's address space. */
+static void kmg_helpers_user(void)
+{
+	static const char msg[] = "kmemguard user string";
+	char __user *u;
+	unsigned long addr;
+	void *p;
+
+	addr = vm_mmap(NULL, 0, PAGE_SIZE, PROT_READ | PROT_WRITE,
+		       MAP_ANONYMOUS | MAP_PRIVATE, 0);
+	if (IS_ERR_VALUE(addr)) {
+		pr_info("kmg_helpers: vm_mmap failed %ld\n", (long)addr);
+		return;
+	}
+	u = (char __user *)addr;
+	if (copy_to_user(u, msg, sizeof(msg))) {
+		pr_info("kmg_helpers: copy_to_user failed\n");
+		goto out;
+	}
+	mu = memdup_user(u, 16); /* KMG: live */
+	if (!kmg_helpers_ok("memdup_user", mu))
+		mu = NULL;
+	mun = memdup_user_nul(u, 9); /* KMG: live */
+	if (!kmg_helpers_ok("memdup_user_nul", mun))
+		mun = NULL;
+	vmu = vmemdup_user(u, 16); /* KMG: live */
+	if (!kmg_helpers_ok("vmemdup_user", vmu))
+		vmu = NULL;
+	sdu = strndup_user(u, 64); /* KMG: live */
+	if (!kmg_helpers_ok("strndup_user", sdu))
+		sdu = NULL;
+	mau = memdup_array_user(u, 4, 4); /* KMG: live */
+	if (!kmg_helpers_ok("memdup_array_user", mau))
+		mau = NULL;
+	vmau = vmemdup_array_user(u, 4, 4); /* KMG: live */
+	if (!kmg_helpers_ok("vmemdup_array_user", vmau))
+		vmau = NULL;
+	/* A copy that faults: -EFAULT, and the copy is freed again. */
+	p = memdup_user((const void __user *)16, 8);
+	if (PTR_ERR(p) == -EFAULT)
+		pr_info("kmg_helpers: memdup_user of a bad address: -EFAULT\n");
+	else if (kmg_helpers_ok("memdup_user (bad address)", p))
+		kfree(p);
+	if (mun && strcmp(mun, "kmemguard"))
+		pr_info("kmg_helpers: memdup_user_nul copied \"%s\"\n", (char *)mun);
+	if (sdu && strcmp(sdu, msg))
+		pr_info("kmg_helpers: strndup_user copied \"%s\"\n", sdu);
+out:
+	vm_munmap(addr, PAGE_SIZE);
+}
+
+static int __init kmg_helpers_init(void)
+{
+	kmg_helpers_slab();
+	kmg_helpers_vmalloc();
+	kmg_helpers_devm();
+	kmg_helpers_user();
+	return 0;
+}
+
+static void __exit kmg_helpers_exit(void)
+{
+	kfree(kra);
+	kvfree(kvr);
+	kfree(kcn);
+	kfree(kan);
+	if (kco)
+		kmem_cache_free(kmg_helpers_cache, kco);
+	kmem_cache_destroy(kmg_helpers_cache);
+	if (pgn)
+		__free_pages(pgn, 1);
+	if (pgx)
+		free_pages_exact(pgx, 3 * PAGE_SIZE);
+	kfree(kdn);
+	kfree(kda);
+	kvfree_sensitive(kvs, 64);
+	kfree(mu);
+	kfree(mun);
+	kvfree(vmu);
+	kfree(sdu);
+	kfree(mau);
+	kvfree(vmau);
+	vfree(vm_);
+	vfree(vmz);
+	vfree(vma);
+	vfree(vmc);
+	vfree(vm32);
+	bitmap_free(bma);
+	bitmap_free(bmz);
+	if (kmg_helpers_dev)
+		root_device_unregister(kmg_helpers_dev);
+}
+
+module_init(kmg_helpers_init);
+module_exit(kmg_helpers_exit);
+MODULE_DESCRIPTION("kmemguard sample: library helpers, used correctly");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Buggy on purpose: misuses the library helpers kmemguard tracks. Each
+ * report must name the line marked "KMG: <bug>".
+ * bug=leak:			  one object of each helper leaked ("KMG: leak")
+ * bug=vfree_kmemdup_nul:	  kmemdup_nul() memory freed with vfree()
+ * bug=kvfree_sensitive_double:	  kvfree_sensitive() twice
+ * bug=kvrealloc_freed:		  kvrealloc() of a freed object (refused)
+ * bug=krealloc_array_vmalloc:	  krealloc_array() of vmalloc memory (refused)
+ * bug=memdup_user_free_pages:	  memdup_user() memory freed with free_pages()
+ * bug=bitmap_double:		  bitmap_free() twice
+ * bug=kfree_vcalloc:		  vcalloc() memory freed with kfree()
+ * bug=pages_exact_free_pages:	  alloc_pages_exact() memory freed with free_pages()
+ * bug=pages_exact_double:	  free_pages_exact() twice
+ * bug=kfree_devm_kstrdup:	  devm_kstrdup() memory freed with kfree()
+ */
+#include <linux/bitmap.h>
+#include <linux/device.h>
+#include <linux/err.h>
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/mman.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <linux/version.h>
+#include <linux/vmalloc.h>
+
+#include <kmemguard.h>
+
+static char *bug = "leak";
+module_param(bug, charp, 0444);
+MODULE_PARM_DESC(bug, "which misuse");
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#define KMG_KVREALLOC(p, old, size, gfp)	kvrealloc(p, size, gfp)
+#else
+#define KMG_KVREALLOC(p, old, size, gfp)	kvrealloc(p, old, size, gfp)
+#endif
+
+/* The leaks from user memory: a page mapped into insmod's address space. */
+static void kmg_helpers_bug_user(void)
+{
+	static const char msg[] = "kmemguard user string";
+	unsigned long addr;
+	char __user *u;
+	void *p;
+
+	addr = vm_mmap(NULL, 0, PAGE_SIZE, PROT_READ | PROT_WRITE,
+		       MAP_ANONYMOUS | MAP_PRIVATE, 0);
+	if (IS_ERR_VALUE(addr))
+		return;
+	u = (char __user *)addr;
+	if (!copy_to_user(u, msg, sizeof(msg))) {
+		p = memdup_user(u, 16); /* KMG: leak */
+		p = strndup_user(u, 64); /* KMG: leak */
+		p = vmemdup_user(u, 16); /* KMG: leak */
+	}
+	vm_munmap(addr, PAGE_SIZE);
+}
+
+static void *kmg_helpers_bug_memdup(void)
+{
+	static const char msg[] = "kmemguard user string";
+	unsigned long addr;
+	void *p = NULL;
+
+	addr = vm_mmap(NULL, 0, PAGE_SIZE, PROT_READ | PROT_WRITE,
+		       MAP_ANONYMOUS | MAP_PRIVATE, 0);
+	if (IS_ERR_VALUE(addr))
+		return NULL;
+	if (!copy_to_user((char __user *)addr, msg, sizeof(msg)))
+		p = memdup_user((char __user *)addr, PAGE_SIZE);
+	vm_munmap(addr, PAGE_SIZE);
+	return IS_ERR(p) ? NULL : p;
+}
+
+static struct device *kmg_helpers_bug_dev;
+
+static int __init kmg_helpers_bug_init(void)
+{
+	void *p, *q;
+
+	if (!strcmp(bug, "leak")) {
+		p = kmalloc_array(4, 8, GFP_KERNEL);
+		q = krealloc_array(p, 32, 8, GFP_KERNEL); /* KMG: leak */
+		p = kvmalloc(64, GFP_KERNEL);
+		q = KMG_KVREALLOC(p, 64, 2 * PAGE_SIZE, GFP_KERNEL); /* KMG: leak */
+		p = kcalloc_node(4, 16, GFP_KERNEL, NUMA_NO_NODE); /* KMG: leak */
+		p = alloc_pages_node(numa_node_id(), GFP_KERNEL, 0); /* KMG: leak */
+		p = kmemdup_nul("leaked", 3, GFP_KERNEL); /* KMG: leak */
+		p = __vmalloc(PAGE_SIZE, GFP_KERNEL); /* KMG: leak */
+		p = vmalloc_array(4, 64); /* KMG: leak */
+		p = bitmap_alloc(64, GFP_KERNEL); /* KMG: leak */
+		p = alloc_pages_exact(2 * PAGE_SIZE, GFP_KERNEL); /* KMG: leak */
+		kmg_helpers_bug_user();
+	} else if (!strcmp(bug, "vfree_kmemdup_nul")) {
+		p = kmemdup_nul("mismatch", 5, GFP_KERNEL);
+		vfree(p); /* KMG: mismatched-free-vfree_kmemdup_nul */
+	} else if (!strcmp(bug, "kvfree_sensitive_double")) {
+		p = kvmalloc(32, GFP_KERNEL);
+		kvfree_sensitive(p, 32);
+		kvfree_sensitive(p, 32); /* KMG: double-free-kvfree_sensitive */
+	} else if (!strcmp(bug, "kvrealloc_freed")) {
+		p = kvmalloc(32, GFP_KERNEL);
+		kvfree(p);
+		q = KMG_KVREALLOC(p, 32, 64, GFP_KERNEL); /* KMG: double-free-kvrealloc */
+		if (q)
+			return -EINVAL;	/* must have been refused */
+	} else if (!strcmp(bug, "krealloc_array_vmalloc")) {
+		p = vmalloc(PAGE_SIZE);
+		q = krealloc_array(p, 2, 4096, GFP_KERNEL); /* KMG: mismatched-krealloc_array */
+		if (q)
+			return -EINVAL;	/* must have been refused */
+		vfree(p);
+	} else if (!strcmp(bug, "memdup_user_free_pages")) {
+		p = kmg_helpers_bug_memdup();
+		if (!p)
+			return -ENOMEM;
+		free_pages((unsigned long)p, 0); /* KMG: mismatched-free-memdup_user */
+	} else if (!strcmp(bug, "bitmap_double")) {
+		p = bitmap_zalloc(64, GFP_KERNEL);
+		bitmap_free(p);
+		bitmap_free(p); /* KMG: double-free-bitmap */
+	} else if (!strcmp(bug, "kfree_vcalloc")) {
+		p = vcalloc(16, 64);
+		kfree(p); /* KMG: mismatched-free-kfree_vcalloc */
+	} else if (!strcmp(bug, "pages_exact_free_pages")) {
+		p = alloc_pages_exact(3 * PAGE_SIZE, GFP_KERNEL);
+		free_pages((unsigned long)p, 2); /* KMG: mismatched-free-pages_exact */
+	} else if (!strcmp(bug, "pages_exact_double")) {
+		p = alloc_pages_exact(PAGE_SIZE, GFP_KERNEL);
+		free_pages_exact(p, PAGE_SIZE);
+		free_pages_exact(p, PAGE_SIZE); /* KMG: double-free-pages_exact */
+	} else if (!strcmp(bug, "kfree_devm_kstrdup")) {
+		kmg_helpers_bug_dev = root_device_register("kmg_helpers_bug");
+		if (IS_ERR(kmg_helpers_bug_dev))
+			return PTR_ERR(kmg_helpers_bug_dev);
+		p = devm_kstrdup(kmg_helpers_bug_dev, "devres owns it", GFP_KERNEL);
+		kfree(p); /* KMG: mismatched-free-kfree_devm */
+	} else {
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void __exit kmg_helpers_bug_exit(void)
+{
+	if (!IS_ERR_OR_NULL(kmg_helpers_bug_dev))
+		root_device_unregister(kmg_helpers_bug_dev);
+}
+
+module_init(kmg_helpers_bug_init);
+module_exit(kmg_helpers_bug_exit);
+MODULE_DESCRIPTION("kmemguard sample: library helpers, misused");
+MODULE_LICENSE("GPL");
