@@ -38,9 +38,10 @@
  * - Lock order: a bucket lock (record.c: eviction gives memory back under
  *   it), then kmg_guard_lock.
  * - The fault hook reads a slot's object address with READ_ONCE() and the
- *   record from the table under its bucket lock. kmemguard itself never
- *   reads an unmapped slot page, so the fault cannot come from a CPU that
- *   holds that bucket lock.
+ *   record from the table with a trylock of its bucket lock: the fault may
+ *   come from a CPU that holds it, or in NMI (then the report names the
+ *   object without its stacks). kmemguard's own checks read slot pages
+ *   with copy_from_kernel_nofault() only (redzone.c).
  * - TLB: an unmapped page is flushed from this CPU's TLB at once, and the
  *   other CPUs are sent an IPI that flushes theirs, without waiting for it
  *   (a free must stay cheap), where the free may send one: in task
@@ -295,6 +296,12 @@ static struct kmg_gslot *kmg_gslot_live(const void *p)
 	return slot;
 }
 
+/* Is @p the start of a live guarded object? */
+bool kmg_guard_live(const void *p)
+{
+	return kmg_gslot_live(p);
+}
+
 /**
  * kmg_guard_passthrough() - a free of @p that kmemguard does not track
  * @p:		what the driver freed
@@ -398,7 +405,8 @@ static void kmg_guard_fault(unsigned long addr, unsigned long error_code,
 	slot = &kmg_gslots[i];
 	obj = READ_ONCE(slot->obj);
 	rcu_read_lock();
-	found = obj && kmg_table_find_exact(obj, &rec);
+	/* Never waits: this CPU may hold the bucket lock, or be in NMI. */
+	found = obj && kmg_table_find_exact_try(obj, &rec);
 	kmg_report_guard_fault(bug, found ? &rec : NULL, addr, obj,
 			       READ_ONCE(slot->size), error_code & X86_PF_WRITE,
 			       regs);

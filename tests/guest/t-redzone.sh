@@ -165,6 +165,9 @@ test_check_on_demand() {
 		kmg_fail "check --json"
 	rmmod kmg_redzone
 	[ "$(kmg_count_reports)" = 1 ] || kmg_fail "reported again"
+	# Never written to: the memory may no longer be the driver's.
+	kmg_dmesg | grep -q '^kmg_redzone: the byte past the kept object: 0x79$' ||
+		kmg_fail "check wrote into a live object: $(kmg_dmesg | grep 'byte past')"
 	# A held object's poison.
 	a=$(kmg_lines kmg_redzone.c rz-uaf_write-alloc)
 	kmg_insmod kmg_redzone bug=uaf_write
@@ -313,4 +316,90 @@ test_rules_refused_unchanged() {
 	[ "$(cat $p/redzone)" = "" ] || kmg_fail "redzone=none left rules"
 	if echo 5 > $p/guard_slots 2> /dev/null; then kmg_fail "guard_slots writable"; fi
 	kmg_expect_no_reports
+}
+
+# kmg_e WHAT [COMMAND...]: load kmg_rz_edges what=WHAT, write each COMMAND
+# to control, unload it.
+kmg_e() {
+	local w=$1 c
+	shift
+	kmg_insmod kmg_rz_edges what=$w
+	for c in "$@"; do echo "$c" > $KMG_DBG/control; done
+	rmmod kmg_rz_edges
+}
+
+test_check_skips_unmapped_memory() {
+	kmg_rz_off
+	echo redzone=kmg_rz_edges > $KMG_DBG/control
+	# A vmalloc() area the kernel freed behind kmemguard's back: its
+	# record stays live, its memory is unmapped; no check may read it.
+	kmg_insmod kmg_rz_edges what=stale
+	kmemguard check > /tmp/out || kmg_fail "check: $(cat /tmp/out)"
+	kmg_dmesg_reset
+	kmg_expect_warn rmmod kmg_rz_edges
+	d=$(kmg_dmesg)
+	echo "$d" | grep -q '^BUG: kmemguard: memory-leak in kmg_rz_edges$' || kmg_fail "no leak report"
+	[ "$(echo "$d" | grep -c '^BUG: kmemguard: ')" = 1 ] || kmg_fail "not just the leak"
+	kmg_rz_off
+}
+
+test_destroyed_cache_forgotten() {
+	kmg_rz_off
+	echo redzone=kmg_rz_edges > $KMG_DBG/control
+	# Destroyed while kmemguard is disabled: a cache made later at the same
+	# address must not get its size.
+	kmg_insmod kmg_rz_edges what=cache_a
+	a=$(kmg_dmesg | sed -n 's/^kmg_rz_edges: cache at //p' | tail -1)
+	echo disable > $KMG_DBG/control
+	rmmod kmg_rz_edges
+	echo enable > $KMG_DBG/control
+	kmg_dmesg_reset
+	kmg_e cache_b
+	b=$(kmg_dmesg | sed -n 's/^kmg_rz_edges: cache at //p' | tail -1)
+	[ "$a" = "$b" ] || kmg_log "KMG-NOTE: cache address not reused ($a, $b): not conclusive"
+	if kmg_dmesg | grep 'kmg_rz_edges: zeroed object NOT zero'; then
+		kmg_fail "the object was filled at the old cache's size"
+	fi
+	kmg_expect_no_reports
+	kmg_rz_off
+}
+
+test_guarded_edges() {
+	kmg_rz_off
+	echo guard=kmg_rz_edges > $KMG_DBG/control
+	before=$(kmg_stat 'guarded objects')
+	kmg_dmesg_reset
+	# Freed through a function pointer while kmemguard is disabled: back
+	# to the pool, never to kfree().
+	kmg_e ptr disable
+	echo enable > $KMG_DBG/control
+	# krealloc() of a guarded object kmemguard forgot (disabled since).
+	kmg_e krealloc disable enable
+	kmg_dmesg | grep -q '^kmg_rz_edges: krealloc() contents kept$' ||
+		kmg_fail "krealloc(): $(kmg_dmesg | grep 'kmg_rz_edges: krealloc')"
+	# An open-coded kvfree(): is_vmalloc_addr() is true, vfree() is right.
+	kmg_e vfree
+	[ "$(kmg_stat 'guarded objects')" -ge $((before + 3)) ] || kmg_fail "not guarded"
+	# Memory asked for as DMA memory is never guarded.
+	kmg_e dma
+	kmg_dmesg | grep -q '^kmg_rz_edges: GFP_DMA memory in the linear map$' ||
+		kmg_fail "$(kmg_dmesg | grep 'kmg_rz_edges: GFP_DMA')"
+	kmg_expect_no_reports
+	[ "$(kmg_stat 'live objects')" = 0 ] || kmg_fail "records left"
+	kmg_rz_off
+}
+
+test_redzone_keeps_alignment_and_big_sizes() {
+	kmg_rz_off
+	echo redzone=kmg_rz_edges > $KMG_DBG/control
+	kmg_dmesg_reset
+	# kmalloc(64) stays 64-byte aligned with its redzone.
+	kmg_e ptr
+	kmg_dmesg | grep -q '^kmg_rz_edges: kmalloc(64) 64-byte aligned$' ||
+		kmg_fail "$(kmg_dmesg | grep 'kmg_rz_edges: kmalloc(64)')"
+	# No room for extra bytes: no false redzone.
+	kmg_e big
+	kmg_dmesg | grep '^kmg_rz_edges: big: '
+	kmg_expect_no_reports
+	kmg_rz_off
 }
