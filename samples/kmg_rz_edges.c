@@ -113,10 +113,7 @@ static void __exit kmg_e_exit(void)
 	void (*free_fn)(const void *) = kfree;
 	u8 *p;
 
-	if (kmg_e_cache) {
-		kmem_cache_destroy(kmg_e_cache);
-		return;
-	}
+	kmem_cache_destroy(kmg_e_cache);	/* cache_a, cache_b */
 	if (!kmg_e_obj)
 		return;
 	if (!strcmp(what, "ptr")) {
