@@ -809,7 +809,7 @@ static bool kmg_rz_linear(const struct kmg_record *rec)
 {
 	const void *p = (const void *)rec->addr;
 
-	return !kmg_guard_addr(p) && !is_vmalloc_or_module_addr(p);
+	return !kmg_guard_addr(p) && !is_vmalloc_addr(p);
 }
 
 /*
@@ -845,7 +845,7 @@ static bool kmg_rz_may_read(const struct kmg_record *rec)
 		return false;		/* no redzone while live */
 	if (kmg_guard_addr(p))
 		return kmg_guard_live(p);
-	if (is_vmalloc_or_module_addr(p))
+	if (is_vmalloc_addr(p))
 		return true;
 	if (!virt_addr_valid(p))
 		return false;
