@@ -44,8 +44,9 @@
  *   with copy_from_kernel_nofault() only (redzone.c).
  * - TLB: an unmapped page is flushed from this CPU's TLB at once, and the
  *   other CPUs are sent an IPI that flushes theirs, without waiting for it
- *   (a free must stay cheap), where the free may send one: in task
- *   context with interrupts on. A CPU that used the object in its last
+ *   (a free must stay cheap), where the free may send one: preemptible,
+ *   so that it holds no spinlock another CPU may spin for with interrupts
+ *   off (kmg_guard_flush()). A CPU that used the object in its last
  *   moments may keep a stale entry until that IPI lands, or, after a free
  *   with interrupts off, for a while; an access from there does not fault.
  *   (KFENCE only ever flushes the local TLB.)
@@ -175,13 +176,22 @@ static void kmg_guard_flush_cpu(void *info)
 		kmg_flush_tlb_one((unsigned long)info);
 }
 
-/* The page at @addr was unmapped: no CPU may keep a stale translation. */
+/*
+ * The page at @addr was unmapped: no CPU may keep a stale translation.
+ * The other CPUs get an IPI only where this one can hold no spinlock
+ * (preemptible: task context, interrupts on, preemption on): even without
+ * waiting, smp_call_function() waits for a target to have handled the
+ * previous request, and a target spinning, interrupts off, for a lock
+ * the freeing driver holds never would (review #18 S1). Elsewhere only
+ * this CPU's TLB is flushed.
+ */
 static void kmg_guard_flush(unsigned long addr)
 {
+	bool ipi = preemptible();
+
 	preempt_disable();
 	kmg_guard_flush_cpu((void *)addr);
-	/* smp_call_function() wants task context and interrupts on. */
-	if (in_task() && !irqs_disabled())
+	if (ipi)
 		smp_call_function(kmg_guard_flush_cpu, (void *)addr, 0);
 	preempt_enable();
 }
