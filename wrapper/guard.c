@@ -347,16 +347,18 @@ int kmg_guard_passthrough(const void *p, enum kmg_free_api api)
 /* krealloc() of a guarded object kmemguard does not track (disabled). */
 void *kmg_guard_krealloc(const void *p, size_t size, gfp_t gfp)
 {
-	void *ret = NULL;
+	void *ret;
 
 	if (!kmg_gslot_live(p))
 		return NULL;	/* not an object: refused */
-	if (size)
-		ret = kmg_raw_kmalloc_node(size, gfp, NUMA_NO_NODE);
-	else
-		ret = ZERO_SIZE_PTR;
-	if (ZERO_OR_NULL_PTR(ret))
-		return ret;
+	if (!size) {
+		/* krealloc(p, 0) is kfree(p): the slot goes back (S4). */
+		kmg_guard_release(p);
+		return ZERO_SIZE_PTR;
+	}
+	ret = kmg_raw_kmalloc_node(size, gfp, NUMA_NO_NODE);
+	if (!ret)
+		return NULL;
 	memcpy(ret, p, min_t(size_t, size, PAGE_SIZE - offset_in_page(p)));
 	kmg_guard_release(p);
 	return ret;

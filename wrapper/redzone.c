@@ -1161,6 +1161,9 @@ size_t kmemguard_ksize(const void *p)
 {
 	struct kmg_record copy;
 
+	/* No bucket lock in NMI: what the memory holds (review #18 S3). */
+	if (unlikely(in_nmi()))
+		return kmg_guard_addr(p) ? PAGE_SIZE - offset_in_page(p) : ksize(p);
 	if (static_branch_unlikely(&kmg_rz_key) && !ZERO_OR_NULL_PTR(p) &&
 	    kmg_table_set_rz(p, KMG_RZ_KSIZE, &copy))
 		return kmg_rz_usable(&copy);
