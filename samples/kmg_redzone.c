@@ -231,6 +231,10 @@ static int __init kmg_redzone_init(void)
 
 static void __exit kmg_redzone_exit(void)
 {
+	/* What the driver wrote past it is still there: nothing wrote to it. */
+	if (kmg_rz_kept && !strcmp(bug, "live"))
+		pr_info("kmg_redzone: the byte past the kept object: %#x\n",
+			READ_ONCE(kmg_rz_kept[10]));
 	if (strcmp(bug, "leak"))
 		kfree(kmg_rz_kept); /* KMG: rz-live-free */
 }

@@ -38,13 +38,15 @@
  * - Lock order: a bucket lock (record.c: eviction gives memory back under
  *   it), then kmg_guard_lock.
  * - The fault hook reads a slot's object address with READ_ONCE() and the
- *   record from the table under its bucket lock. kmemguard itself never
- *   reads an unmapped slot page, so the fault cannot come from a CPU that
- *   holds that bucket lock.
+ *   record from the table with a trylock of its bucket lock: the fault may
+ *   come from a CPU that holds it, or in NMI (then the report names the
+ *   object without its stacks). kmemguard's own checks read slot pages
+ *   with copy_from_kernel_nofault() only (redzone.c).
  * - TLB: an unmapped page is flushed from this CPU's TLB at once, and the
  *   other CPUs are sent an IPI that flushes theirs, without waiting for it
- *   (a free must stay cheap), where the free may send one: in task
- *   context with interrupts on. A CPU that used the object in its last
+ *   (a free must stay cheap), where the free may send one: preemptible,
+ *   so that it holds no spinlock another CPU may spin for with interrupts
+ *   off (kmg_guard_flush()). A CPU that used the object in its last
  *   moments may keep a stale entry until that IPI lands, or, after a free
  *   with interrupts off, for a while; an access from there does not fault.
  *   (KFENCE only ever flushes the local TLB.)
@@ -174,13 +176,22 @@ static void kmg_guard_flush_cpu(void *info)
 		kmg_flush_tlb_one((unsigned long)info);
 }
 
-/* The page at @addr was unmapped: no CPU may keep a stale translation. */
+/*
+ * The page at @addr was unmapped: no CPU may keep a stale translation.
+ * The other CPUs get an IPI only where this one can hold no spinlock
+ * (preemptible: task context, interrupts on, preemption on): even without
+ * waiting, smp_call_function() waits for a target to have handled the
+ * previous request, and a target spinning, interrupts off, for a lock
+ * the freeing driver holds never would (review #18 S1). Elsewhere only
+ * this CPU's TLB is flushed.
+ */
 static void kmg_guard_flush(unsigned long addr)
 {
+	bool ipi = preemptible();
+
 	preempt_disable();
 	kmg_guard_flush_cpu((void *)addr);
-	/* smp_call_function() wants task context and interrupts on. */
-	if (in_task() && !irqs_disabled())
+	if (ipi)
 		smp_call_function(kmg_guard_flush_cpu, (void *)addr, 0);
 	preempt_enable();
 }
@@ -295,6 +306,12 @@ static struct kmg_gslot *kmg_gslot_live(const void *p)
 	return slot;
 }
 
+/* Is @p the start of a live guarded object? */
+bool kmg_guard_live(const void *p)
+{
+	return kmg_gslot_live(p);
+}
+
 /**
  * kmg_guard_passthrough() - a free of @p that kmemguard does not track
  * @p:		what the driver freed
@@ -330,16 +347,18 @@ int kmg_guard_passthrough(const void *p, enum kmg_free_api api)
 /* krealloc() of a guarded object kmemguard does not track (disabled). */
 void *kmg_guard_krealloc(const void *p, size_t size, gfp_t gfp)
 {
-	void *ret = NULL;
+	void *ret;
 
 	if (!kmg_gslot_live(p))
 		return NULL;	/* not an object: refused */
-	if (size)
-		ret = kmg_raw_kmalloc_node(size, gfp, NUMA_NO_NODE);
-	else
-		ret = ZERO_SIZE_PTR;
-	if (ZERO_OR_NULL_PTR(ret))
-		return ret;
+	if (!size) {
+		/* krealloc(p, 0) is kfree(p): the slot goes back (S4). */
+		kmg_guard_release(p);
+		return ZERO_SIZE_PTR;
+	}
+	ret = kmg_raw_kmalloc_node(size, gfp, NUMA_NO_NODE);
+	if (!ret)
+		return NULL;
 	memcpy(ret, p, min_t(size_t, size, PAGE_SIZE - offset_in_page(p)));
 	kmg_guard_release(p);
 	return ret;
@@ -398,7 +417,8 @@ static void kmg_guard_fault(unsigned long addr, unsigned long error_code,
 	slot = &kmg_gslots[i];
 	obj = READ_ONCE(slot->obj);
 	rcu_read_lock();
-	found = obj && kmg_table_find_exact(obj, &rec);
+	/* Never waits: this CPU may hold the bucket lock, or be in NMI. */
+	found = obj && kmg_table_find_exact_try(obj, &rec);
 	kmg_report_guard_fault(bug, found ? &rec : NULL, addr, obj,
 			       READ_ONCE(slot->size), error_code & X86_PF_WRITE,
 			       regs);

@@ -157,48 +157,47 @@ static struct kmemguard_site *kmg_indirect_site(unsigned long ip)
 	return kmg_indirect_make(ip);
 }
 
-void kmemguard_kfree_ptr(const void *p)
+/*
+ * The site of an indirect free of @p called from @ip. With kmemguard
+ * disabled too the free goes through kmemguard_*(), which then returns at
+ * once to the plain call: only there does a guarded object (guard.c) go
+ * back to the guard pool, never to the allocator.
+ */
+static struct kmemguard_site *kmg_indirect_desc(const void *p,
+						unsigned long ip)
 {
 	if (!kmg_tracking() || ZERO_OR_NULL_PTR(p))
-		kfree(p);
-	else
-		kmemguard_kfree(kmg_indirect_site(_RET_IP_), p);
+		return &kmg_indirect_fallback;
+	return kmg_indirect_site(ip);
+}
+
+void kmemguard_kfree_ptr(const void *p)
+{
+	kmemguard_kfree(kmg_indirect_desc(p, _RET_IP_), p);
 }
 EXPORT_SYMBOL_GPL(kmemguard_kfree_ptr);
 
 void kmemguard_kvfree_ptr(const void *p)
 {
-	if (!kmg_tracking() || ZERO_OR_NULL_PTR(p))
-		kvfree(p);
-	else
-		kmemguard_kvfree(kmg_indirect_site(_RET_IP_), p);
+	kmemguard_kvfree(kmg_indirect_desc(p, _RET_IP_), p);
 }
 EXPORT_SYMBOL_GPL(kmemguard_kvfree_ptr);
 
 void kmemguard_kfree_sensitive_ptr(const void *p)
 {
-	if (!kmg_tracking() || ZERO_OR_NULL_PTR(p))
-		kfree_sensitive(p);
-	else
-		kmemguard_kfree_sensitive(kmg_indirect_site(_RET_IP_), p);
+	kmemguard_kfree_sensitive(kmg_indirect_desc(p, _RET_IP_), p);
 }
 EXPORT_SYMBOL_GPL(kmemguard_kfree_sensitive_ptr);
 
 void kmemguard_kfree_const_ptr(const void *p)
 {
-	if (!kmg_tracking() || ZERO_OR_NULL_PTR(p))
-		kfree_const(p);
-	else
-		kmemguard_kfree_const(kmg_indirect_site(_RET_IP_), p);
+	kmemguard_kfree_const(kmg_indirect_desc(p, _RET_IP_), p);
 }
 EXPORT_SYMBOL_GPL(kmemguard_kfree_const_ptr);
 
 void kmemguard_vfree_ptr(const void *p)
 {
-	if (!kmg_tracking() || !p)
-		vfree(p);
-	else
-		kmemguard_vfree(kmg_indirect_site(_RET_IP_), p);
+	kmemguard_vfree(kmg_indirect_desc(p, _RET_IP_), p);
 }
 EXPORT_SYMBOL_GPL(kmemguard_vfree_ptr);
 

@@ -431,6 +431,7 @@ void kmg_record_released(struct kmg_record *rec);
 bool kmg_table_find_containing(unsigned long p, unsigned long span,
 			       unsigned long step, struct kmg_record *copy);
 bool kmg_table_find_exact(unsigned long p, struct kmg_record *copy);
+bool kmg_table_find_exact_try(unsigned long p, struct kmg_record *copy);
 bool kmg_table_inside_slab_object(const void *p, struct kmg_record *copy);
 unsigned long kmg_table_collect_cache(struct kmem_cache *s,
 				      struct kmg_record *copies,
@@ -476,6 +477,7 @@ enum kmg_rz_mode {
 /* rec->rz of a kmalloc, slab-cache or vmalloc object with KMG_REC_POISON */
 #define KMG_RZ_KSIZE	0x01	/* ksize() was asked: that much is usable */
 #define KMG_RZ_NOPOISON	0x02	/* not poisoned when held (constructor, RCU) */
+#define KMG_RZ_REPORTED	0x04	/* its redzone was reported (on demand) */
 
 /* The patterns, SLUB's: live redzones, and freed memory held back. */
 #define KMG_RZ_BYTE	0xcc	/* SLUB_RED_ACTIVE */
@@ -880,6 +882,7 @@ void kmg_guard_exit(void);
 void *kmg_guard_alloc(size_t size, unsigned int align);
 void kmg_guard_hold(const void *p);
 void kmg_guard_release(const void *p);
+bool kmg_guard_live(const void *p);
 int kmg_guard_passthrough(const void *p, enum kmg_free_api api);
 void *kmg_guard_krealloc(const void *p, size_t size, gfp_t gfp);
 bool kmg_guard_find(const void *p, struct kmg_record *copy);

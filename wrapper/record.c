@@ -938,6 +938,35 @@ bool kmg_table_find_exact(unsigned long p, struct kmg_record *copy)
 }
 
 /*
+ * kmg_table_find_exact() for the guard pool's fault hook, which may run
+ * on a CPU that holds @p's bucket lock (a read of a stale record's
+ * unmapped page), or in NMI: never waits for the lock. False if it is
+ * taken.
+ */
+bool kmg_table_find_exact_try(unsigned long p, struct kmg_record *copy)
+{
+	unsigned long *b = kmg_bucket(p), flags;
+	struct kmg_record *rec;
+	bool found = false;
+
+	if (in_nmi() || !kmg_first(b))
+		return false;
+	local_irq_save(flags);
+	if (!bit_spin_trylock(0, b)) {
+		local_irq_restore(flags);
+		return false;
+	}
+	rec = kmg_chain_find(b, p);
+	if (rec && (!(rec->flags & KMG_REC_FREED) || kmg_record_owns_memory(rec))) {
+		*copy = *rec;
+		found = true;
+	}
+	kmg_bucket_unlock(b);
+	local_irq_restore(flags);
+	return found;
+}
+
+/*
  * Is @p inside a live tracked object? Probes the table at the addresses
  * @step apart from @p down to @p - @span, where such an object could start.
  * Only for frees of pointers kmemguard does not know where no cheaper test

@@ -52,8 +52,13 @@
  *   (leaked: the driver is gone), and on demand under the object's bucket
  *   lock (live: a free would have to take it) or its quarantine ring's lock
  *   (held: an eviction would have to take it). Under those locks a finding
- *   is copied and the pattern written back; the report comes after the
- *   unlock (report.c prints nothing under a bucket lock).
+ *   is copied; a held object's pattern is written back (the quarantine
+ *   owns it), a live object is never written to (a live record does not
+ *   prove the memory is still the driver's) but marked KMG_RZ_REPORTED.
+ *   The report comes after the unlock (report.c prints nothing under a
+ *   bucket lock). Checks that do not run at the object's free read only
+ *   what kmg_rz_may_read() allows, memory outside the linear map through
+ *   copy_from_kernel_nofault().
  * - Reports from a free or an eviction run in whatever context that is
  *   (any but NMI), like every misuse report.
  */
@@ -80,6 +85,11 @@
 #define KMG_RZ_CACHE_BITS	6
 /* kmem_cache_alloc() objects stay naturally aligned up to this. */
 #define KMG_RZ_MIN_ALIGN	8
+/*
+ * What a check copies of an object outside the linear map (vmalloc, a
+ * guarded object) before reading it: its last page and the row before.
+ */
+#define KMG_RZ_WIN		(2 * PAGE_SIZE)
 
 DEFINE_STATIC_KEY_FALSE(kmg_rz_key);
 
@@ -461,6 +471,8 @@ MODULE_PARM_DESC(guard, "Guarded sites: MODULE or MODULE:FILE:LINE, comma-separa
  * @align:	the objects' alignment (for guarded ones)
  * @poison:	freed objects may be poisoned: no constructor, not
  *		SLAB_TYPESAFE_BY_RCU
+ * @dma:	a DMA cache: its objects are never guarded (guard.c's memory is
+ *		not in the linear map)
  * @rcu:	freed after a grace period
  */
 struct kmg_rz_cache {
@@ -469,6 +481,7 @@ struct kmg_rz_cache {
 	unsigned int size;
 	unsigned int align;
 	bool poison;
+	bool dma;
 	struct rcu_head rcu;
 };
 
@@ -505,7 +518,7 @@ void kmg_rz_cache_created(struct kmg_site *site, struct kmem_cache *s,
 			  unsigned int size, unsigned int align,
 			  slab_flags_t flags, bool ctor)
 {
-	struct kmg_rz_cache *c;
+	struct kmg_rz_cache *c, *old;
 
 	if (!site || IS_ERR_OR_NULL(s) || !kmg_rz_mode_of(site) ||
 	    size > KMALLOC_MAX_SIZE)
@@ -520,19 +533,24 @@ void kmg_rz_cache_created(struct kmg_site *site, struct kmem_cache *s,
 	c->align = max_t(unsigned int, roundup_pow_of_two(align ?: 1),
 			 KMG_RZ_MIN_ALIGN);
 	c->poison = !ctor && !(flags & SLAB_TYPESAFE_BY_RCU);
+	c->dma = flags & (SLAB_CACHE_DMA | SLAB_CACHE_DMA32);
 	mutex_lock(&kmg_rz_mutex);
+	/*
+	 * A cache kmemguard made bigger is never merged (KMG_SLAB_RZ_NO_MERGE):
+	 * an entry for @s is a destroyed cache's whose address was reused.
+	 * The new cache's size and layout replace it.
+	 */
 	rcu_read_lock();
-	if (kmg_rz_cache_find(s)) {
-		/* The same cache twice (merged, before 6.5): keep the first. */
-		rcu_read_unlock();
-		mutex_unlock(&kmg_rz_mutex);
-		kfree(c);
-		return;
-	}
+	old = kmg_rz_cache_find(s);
 	rcu_read_unlock();
-	hlist_add_head_rcu(&c->node,
-			   &kmg_rz_caches[hash_ptr(s, KMG_RZ_CACHE_BITS)]);
-	WRITE_ONCE(kmg_rz_caches_nr, kmg_rz_caches_nr + 1);
+	if (old) {
+		hlist_replace_rcu(&old->node, &c->node);
+		kfree_rcu(old, rcu);
+	} else {
+		hlist_add_head_rcu(&c->node,
+				   &kmg_rz_caches[hash_ptr(s, KMG_RZ_CACHE_BITS)]);
+		WRITE_ONCE(kmg_rz_caches_nr, kmg_rz_caches_nr + 1);
+	}
 	mutex_unlock(&kmg_rz_mutex);
 }
 
@@ -629,7 +647,12 @@ void *kmg_rz_kmalloc(struct kmg_site *site, size_t size, gfp_t gfp, int node,
 	void *p;
 
 	*rz = 0;
-	if (kmg_rz_mode_of(site) == KMG_RZ_GUARD) {
+	/*
+	 * Guarded memory is not in the linear map (guard.c): never for
+	 * memory asked for as DMA memory.
+	 */
+	if (kmg_rz_mode_of(site) == KMG_RZ_GUARD &&
+	    !(gfp & (GFP_DMA | GFP_DMA32))) {
 		/* Natural alignment for powers of two, as kmalloc() promises. */
 		p = kmg_guard_alloc(size, is_power_of_2(size) ? size :
 				    ARCH_KMALLOC_MINALIGN);
@@ -641,11 +664,29 @@ void *kmg_rz_kmalloc(struct kmg_site *site, size_t size, gfp_t gfp, int node,
 		if (size)
 			kmg_count(KMG_COUNT_GUARD_MISSED);
 	}
-	if (!size || size > KMALLOC_MAX_SIZE - KMG_RZ_EXTRA)
-		return kmg_raw_kmalloc_node(size, gfp, node);
+	if (!size || size > KMALLOC_MAX_SIZE - KMG_RZ_EXTRA) {
+		/* No room for more: the slack there is (if any) is redzone. */
+		p = kmg_raw_kmalloc_node(size, gfp, node);
+		if (!ZERO_OR_NULL_PTR(p)) {
+			kmg_rz_fill(p, size, ksize(p));
+			kmg_count(KMG_COUNT_RZ_OBJECTS);
+		}
+		return p;
+	}
 	/* Extra bytes only where the size class leaves too few. */
-	if (kmalloc_size_roundup(size) - size < KMG_RZ_EXTRA)
-		size_extra = KMG_RZ_EXTRA;
+	if (kmalloc_size_roundup(size) - size < KMG_RZ_EXTRA) {
+		size_t want = size + KMG_RZ_EXTRA;
+
+		/*
+		 * kmalloc() aligns a power-of-two size to itself: a size class
+		 * that is a power of two keeps that (kmalloc(64) from
+		 * kmalloc-128, not kmalloc-96). Such a size is at most
+		 * KMALLOC_MAX_SIZE / 2 here.
+		 */
+		if (is_power_of_2(size))
+			want = roundup_pow_of_two(want);
+		size_extra = want - size;
+	}
 	p = kmg_raw_kmalloc_node(size + size_extra, gfp, node);
 	if (p) {
 		kmg_rz_fill(p, size, ksize(p));
@@ -663,18 +704,20 @@ void *kmg_rz_cache_alloc(struct kmg_site *site, struct kmem_cache *s,
 {
 	struct kmg_rz_cache *c;
 	unsigned int align = 0;
-	bool poison;
+	bool poison, dma;
 	void *p;
 
 	rcu_read_lock();
 	c = kmg_rz_cache_find(s);
 	poison = c && c->poison;
+	dma = c && c->dma;
 	if (poison)
 		align = c->align;
 	rcu_read_unlock();
 	/* Not for a constructor's objects: it would have to run first. */
 	*rz = poison ? 0 : KMG_RZ_NOPOISON;
-	if (kmg_rz_mode_of(site) == KMG_RZ_GUARD && poison) {
+	if (kmg_rz_mode_of(site) == KMG_RZ_GUARD && poison && !dma &&
+	    !(gfp & (GFP_DMA | GFP_DMA32))) {
 		p = kmg_guard_alloc(size, align);
 		if (p) {
 			kmg_count(KMG_COUNT_GUARDED);
@@ -719,15 +762,17 @@ unsigned int kmg_rz_new(const void *p, size_t size, enum kmg_family family,
 /* === Checking ============================================================= */
 
 /*
- * Check [@from, @to) (offsets from the object's start, @lo..@hi its
- * memory) against @pattern. The first corruption found in an object is
- * copied to @f with the memory around it; later ones widen @f->last.
- * With @restore the pattern is written back. Returns true if all was well.
+ * Check [@from, @to) (offsets from @obj, the object's start or a copy's
+ * base, @lo..@hi its memory) against @pattern. The first corruption found
+ * in an object is copied to @f with the memory around it; later ones widen
+ * @f->last. With @restore (held objects only: the quarantine owns them)
+ * the pattern is written back. Returns true if all was well.
  */
-static bool kmg_rz_check_range(struct kmg_rz_finding *f, long from, long to,
-			       long lo, long hi, u8 pattern, bool restore)
+static bool kmg_rz_check_range(struct kmg_rz_finding *f, u8 *obj, long from,
+			       long to, long lo, long hi, u8 pattern,
+			       bool restore)
 {
-	u8 *obj = (u8 *)f->rec.addr, *bad, *last, *q;
+	u8 *bad, *last, *q;
 	long w, i;
 
 	if (from >= to)
@@ -759,14 +804,73 @@ static bool kmg_rz_check_range(struct kmg_rz_finding *f, long from, long to,
 	return false;
 }
 
+/* Is the object of @rec in the linear map (else in vmalloc space)? */
+static bool kmg_rz_linear(const struct kmg_record *rec)
+{
+	const void *p = (const void *)rec->addr;
+
+	return !kmg_guard_addr(p) && !is_vmalloc_addr(p);
+}
+
+/*
+ * Is every page of [@p, @p + @len), vmalloc space, mapped? Its page table
+ * entries are cleared at a vfree() at once (TLB flushes are lazy).
+ */
+static bool kmg_rz_vmapped(const u8 *p, long len)
+{
+	unsigned long a = (unsigned long)p & PAGE_MASK;
+
+	for (; a < (unsigned long)p + len; a += PAGE_SIZE)
+		if (!vmalloc_to_page((void *)a))
+			return false;
+	return true;
+}
+
+/*
+ * May a check that does not run at the object's free read the live object
+ * of @rec? A live record does not prove the memory is still the driver's:
+ * kernel code may have freed it behind kmemguard's back. A guarded object
+ * must still be its slot's live object; linear-map memory must still be a
+ * slab page, or the start of a large kmalloc() allocation (ksize() is
+ * asked of it). vmalloc memory is read with copy_from_kernel_nofault()
+ * (kmg_rz_check_live()). Only read, never written: if that memory is now
+ * someone else's, the worst is a report about a stale record.
+ */
+static bool kmg_rz_may_read(const struct kmg_record *rec)
+{
+	const void *p = (const void *)rec->addr;
+	struct folio *folio;
+
+	if (rec->family == KMG_FAM_PAGES)
+		return false;		/* no redzone while live */
+	if (kmg_guard_addr(p))
+		return kmg_guard_live(p);
+	if (is_vmalloc_addr(p))
+		return true;
+	if (!virt_addr_valid(p))
+		return false;
+	folio = virt_to_folio(p);
+	if (folio_test_slab(folio))
+		return true;
+	return rec->family == KMG_FAM_KMALLOC && folio_test_large(folio) &&
+	       folio_address(folio) == p &&
+	       folio_size(folio) > KMALLOC_MAX_CACHE_SIZE;
+}
+
 /*
  * Check the redzone of the live object of @rec (copied into @f->rec).
- * Returns true if it is corrupted (then @f says how).
+ * @win: NULL at the object's free (the driver gives it back: it is its
+ * memory to read); else a KMG_RZ_WIN buffer, and the caller checked
+ * kmg_rz_may_read(): memory outside the linear map is copied into it with
+ * copy_from_kernel_nofault() first, so a stale record's unmapped memory is
+ * skipped, never read. Never writes to the object. Returns true if it is
+ * corrupted (then @f says how).
  */
 static bool kmg_rz_check_live(const struct kmg_record *rec,
-			      struct kmg_rz_finding *f, bool restore)
+			      struct kmg_rz_finding *f, u8 *win)
 {
-	long usable, end, head = 0;
+	long usable, end, head = 0, w0;
+	u8 *obj = (u8 *)rec->addr;
 	bool ok;
 
 	memset(f, 0, sizeof(*f));
@@ -777,10 +881,19 @@ static bool kmg_rz_check_live(const struct kmg_record *rec,
 	end = kmg_rz_end(rec);
 	if (kmg_guard_addr((void *)rec->addr))
 		head = offset_in_page(rec->addr);
+	if (win && !kmg_rz_linear(rec) && (head || usable < end)) {
+		/* What the checks and a report's dump may read, copied. */
+		w0 = head ? -head : max_t(long, ALIGN_DOWN(usable, 16) - 16, 0);
+		if (end - w0 > KMG_RZ_WIN || !kmg_rz_vmapped(obj + w0, end - w0) ||
+		    copy_from_kernel_nofault(win, obj + w0, end - w0))
+			return false;	/* not mapped (a stale record) */
+		obj = win - w0;
+	}
 	f->usable = usable;
 	/* Before a guarded object (the start of its page), then after. */
-	ok = kmg_rz_check_range(f, -head, 0, -head, end, KMG_RZ_BYTE, restore);
-	ok &= kmg_rz_check_range(f, usable, end, -head, end, KMG_RZ_BYTE, restore);
+	ok = kmg_rz_check_range(f, obj, -head, 0, -head, end, KMG_RZ_BYTE, false);
+	ok &= kmg_rz_check_range(f, obj, usable, end, -head, end, KMG_RZ_BYTE,
+				 false);
 	this_cpu_inc(kmg_counters.c[KMG_COUNT_RZ_CHECKED]);
 	if (ok)
 		return false;
@@ -811,7 +924,8 @@ static bool kmg_rz_check_held(const struct kmg_record *rec,
 	end = kmg_rz_end(rec);
 	f->usable = rec->size;
 	this_cpu_inc(kmg_counters.c[KMG_COUNT_RZ_CHECKED]);
-	if (kmg_rz_check_range(f, 0, end, 0, end, KMG_POISON_BYTE, restore))
+	if (kmg_rz_check_range(f, (u8 *)rec->addr, 0, end, 0, end,
+			       KMG_POISON_BYTE, restore))
 		return false;
 	f->bug = KMG_BUG_UAF;
 	return true;
@@ -865,7 +979,8 @@ bool kmg_rz_free(struct kmg_site *site, const void *p,
 	bool guarded = kmg_guard_addr(p), held = rec->flags & KMG_REC_HELD;
 	struct kmg_rz_finding f;
 
-	if (kmg_rz_check_live(copy, &f, false)) {
+	/* Reported by an on-demand check already: once is enough. */
+	if (!(copy->rz & KMG_RZ_REPORTED) && kmg_rz_check_live(copy, &f, NULL)) {
 		f.when = "when it was freed";
 		f.at = site;
 		f.rec.free_site = site;
@@ -913,55 +1028,82 @@ void kmg_rz_evict(struct kmg_record *rec)
 
 /*
  * core.c: @leaked, the live records of a module that unloaded (a chain
- * through ->next): their redzones, before the leak report. Process context.
+ * through ->next): their redzones, before the leak report, but for those
+ * an on-demand check reported already. Process context.
  */
 void kmg_rz_check_leaked(struct kmg_record *leaked)
 {
 	struct kmg_rz_finding f;
 	struct kmg_record *rec;
 	unsigned long n = 0;
+	u8 *win = kmalloc(KMG_RZ_WIN, GFP_KERNEL);
 
 	for (rec = leaked; rec; rec = rec->next) {
-		if (!(rec->flags & KMG_REC_POISON))
+		if (!(rec->flags & KMG_REC_POISON) ||
+		    (rec->rz & KMG_RZ_REPORTED) || !kmg_rz_may_read(rec) ||
+		    (!win && !kmg_rz_linear(rec)))
 			continue;
-		if (kmg_rz_check_live(rec, &f, false)) {
+		if (kmg_rz_check_live(rec, &f, win)) {
 			f.when = "when its module unloaded";
 			kmg_report_corruption(&f);
 		}
 		if (!(++n & 255))
 			cond_resched();
 	}
+	kfree(win);
 }
 
-/* On demand, under a bucket lock: a live object's redzone. */
+/* What an on-demand check's scans share. */
+struct kmg_rz_scan {
+	struct kmg_rz_finding f;
+	u8 win[KMG_RZ_WIN];
+};
+
+/*
+ * On demand, under a bucket lock: a live object's redzone. A finding is
+ * not written back (the memory may no longer be the driver's): the record
+ * is marked reported instead, so that neither a later check, nor its free,
+ * nor its module's unload reports it again.
+ */
 static bool kmg_rz_scan_live(struct kmg_record *rec, void *arg)
 {
+	struct kmg_rz_scan *s = arg;
+
 	if (!(rec->flags & KMG_REC_POISON) || (rec->flags & KMG_REC_FREED))
 		return false;
 	atomic_long_inc(&kmg_rz_last_checked);
-	return kmg_rz_check_live(rec, arg, true);
+	if ((rec->rz & KMG_RZ_REPORTED) || !kmg_rz_may_read(rec) ||
+	    !kmg_rz_check_live(rec, &s->f, s->win))
+		return false;
+	rec->rz |= KMG_RZ_REPORTED;
+	s->f.rec.rz |= KMG_RZ_REPORTED;
+	return true;
 }
 
 /* On demand, under a quarantine ring's lock: a held object's poison. */
 static bool kmg_rz_scan_held(struct kmg_record *rec, void *arg)
 {
+	struct kmg_rz_scan *s = arg;
+
 	if (!(rec->flags & KMG_REC_POISON) || !kmg_rz_poisoned(rec))
 		return false;
 	atomic_long_inc(&kmg_rz_last_checked);
-	return kmg_rz_check_held(rec, arg, true);
+	return kmg_rz_check_held(rec, &s->f, true);
 }
 
 /**
  * kmg_rz_check_all() - "check" in control: every redzone and poison now
  *
- * Live objects' redzones (under their bucket locks) and held objects'
- * poison (under their rings' locks); each finding is reported and the
- * pattern written back, so it is reported once. Context: process, may
- * sleep. Return: how many objects were corrupted.
+ * Live objects' redzones (under their bucket locks: each reported once,
+ * its record marked) and held objects' poison (under their rings' locks:
+ * the quarantine owns that memory, the poison is written back, so it is
+ * reported once). Context: process, may sleep. Return: how many objects
+ * were corrupted.
  */
 int kmg_rz_check_all(void)
 {
 	struct kmg_rz_finding *f;
+	struct kmg_rz_scan *s;
 	unsigned int b, nth, pos;
 	long bad = 0;
 	int cpu;
@@ -971,9 +1113,10 @@ int kmg_rz_check_all(void)
 		atomic_long_set(&kmg_rz_last_bad, 0);
 		return 0;
 	}
-	f = kmalloc(sizeof(*f), GFP_KERNEL);
-	if (!f)
+	s = kvmalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
 		return -ENOMEM;
+	f = &s->f;
 	atomic_long_set(&kmg_rz_last_checked, 0);
 	/* The copies name sites: none may be released until they are printed. */
 	kmg_going_lock();
@@ -983,7 +1126,7 @@ int kmg_rz_check_all(void)
 		if (kmg_table_bucket_empty(b))
 			continue;
 		nth = 0;
-		while (kmg_table_scan(b, &nth, kmg_rz_scan_live, f)) {
+		while (kmg_table_scan(b, &nth, kmg_rz_scan_live, s)) {
 			f->when = "by an on-demand check";
 			kmg_report_corruption(f);
 			bad++;
@@ -991,7 +1134,7 @@ int kmg_rz_check_all(void)
 	}
 	for_each_possible_cpu(cpu) {
 		pos = 0;
-		while (kmg_quarantine_scan(cpu, &pos, kmg_rz_scan_held, f)) {
+		while (kmg_quarantine_scan(cpu, &pos, kmg_rz_scan_held, s)) {
 			f->when = "by an on-demand check";
 			kmg_report_corruption(f);
 			bad++;
@@ -999,7 +1142,7 @@ int kmg_rz_check_all(void)
 		}
 	}
 	kmg_going_unlock();
-	kfree(f);
+	kvfree(s);
 	atomic_long_set(&kmg_rz_last_bad, bad);
 	pr_info("check: %ld objects checked, %ld of them overwritten\n",
 		atomic_long_read(&kmg_rz_last_checked), bad);
@@ -1019,6 +1162,9 @@ size_t kmemguard_ksize(const void *p)
 {
 	struct kmg_record copy;
 
+	/* No bucket lock in NMI: what the memory holds (review #18 S3). */
+	if (unlikely(in_nmi()))
+		return kmg_guard_addr(p) ? PAGE_SIZE - offset_in_page(p) : ksize(p);
 	if (static_branch_unlikely(&kmg_rz_key) && !ZERO_OR_NULL_PTR(p) &&
 	    kmg_table_set_rz(p, KMG_RZ_KSIZE, &copy))
 		return kmg_rz_usable(&copy);

@@ -308,6 +308,19 @@ void *kmemguard_krealloc(struct kmemguard_site *desc, const void *p,
 	if (static_branch_unlikely(&kmg_rz_key) &&
 	    kmg_rz_krealloc_owned(p, &copy))
 		return kmg_krealloc_rz(&a, desc, p, size, &copy);
+	/*
+	 * guard.c: a live guarded object kmemguard has no record of (it was
+	 * disabled since, or no record could be made): the rest of its page
+	 * is copied, and its slot goes back to the pool (kmg_free()).
+	 */
+	if (unlikely(kmg_guard_addr(p)) && kmg_guard_live(p) &&
+	    !kmg_table_find_exact((unsigned long)p, &copy)) {
+		memset(&copy, 0, sizeof(copy));
+		copy.addr = (unsigned long)p;
+		copy.size = PAGE_SIZE - offset_in_page(p);
+		copy.family = KMG_FAM_KMALLOC;
+		return kmg_krealloc_rz(&a, desc, p, size, &copy);
+	}
 	rcu_read_lock();
 	/*
 	 * Untrack first: once krealloc() moved the object, its old address
@@ -1044,8 +1057,9 @@ static void kmg_destroy_fn(struct work_struct *work)
 
 	kmg_quarantine_flush(kmg_match_cache, w->s);
 	synchronize_rcu();
-	kmem_cache_destroy(w->s);
+	/* First: a new cache may get the same address at once. */
 	kmg_rz_cache_destroyed(w->s);	/* redzone.c */
+	kmem_cache_destroy(w->s);
 	kfree(w);
 }
 
@@ -1081,6 +1095,8 @@ void kmemguard_kmem_cache_destroy(struct kmemguard_site *desc,
 	if (!s)
 		return;
 	if (!kmg_tracking()) {
+		/* Its redzone entry goes too, whatever kmemguard's state. */
+		kmg_rz_cache_destroyed(s);
 		kmem_cache_destroy(s);
 		return;
 	}
@@ -1124,8 +1140,9 @@ void kmemguard_kmem_cache_destroy(struct kmemguard_site *desc,
 	if (n)
 		return;
 	if (kmg_free(desc, s, &call)) {
-		kmem_cache_destroy(s);
+		/* First: a new cache may get the same address at once. */
 		kmg_rz_cache_destroyed(s);	/* redzone.c */
+		kmem_cache_destroy(s);
 	}
 }
 EXPORT_SYMBOL_GPL(kmemguard_kmem_cache_destroy);
@@ -1455,6 +1472,14 @@ static bool kmg_free_live(struct kmg_site *site, const void *p,
 		kmg_record_put(rec);
 		return false;
 	}
+	/*
+	 * guard.c: is_vmalloc_addr() is true for a guarded kmalloc() object,
+	 * so a driver that picks vfree() by it is right.
+	 */
+	if (unlikely(bug == KMG_BUG_MISMATCHED_FREE) &&
+	    call->api == KMG_FREE_VFREE && copy->family == KMG_FAM_KMALLOC &&
+	    kmg_guard_addr(p))
+		bug = KMG_BUG_NONE;
 	if (unlikely(bug))
 		kmg_report_free(bug, site, call, p, copy);
 	/* redzone.c: checked, poisoned; a guarded object never goes back. */
