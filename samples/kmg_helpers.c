@@ -43,6 +43,8 @@ static unsigned long *bma, *bmz;
 static struct device *kmg_helpers_dev;
 static struct page *pgn;
 static void *pgx;
+static void *bulk[3], *kb[2];
+static int nb;
 
 /* "failed" line for an error pointer or NULL; true if @p is an object. */
 static bool kmg_helpers_ok(const char *call, const void *p)
@@ -89,7 +91,13 @@ static void kmg_helpers_slab(void)
 	if (kmg_helpers_cache) {
 		kco = kmem_cache_alloc_node(kmg_helpers_cache, GFP_KERNEL, 0); /* KMG: live */
 		kmg_helpers_ok("kmem_cache_alloc_node", kco);
+		/* Three objects at one line, all or nothing. */
+		nb = kmem_cache_alloc_bulk(kmg_helpers_cache, GFP_KERNEL, 3, bulk); /* KMG: bulk */
+		if (!nb)
+			pr_info("kmg_helpers: kmem_cache_alloc_bulk failed 0\n");
 	}
+	kb[0] = kmalloc(40, GFP_KERNEL); /* KMG: bulk-kfree */
+	kb[1] = kmalloc(40, GFP_KERNEL); /* KMG: bulk-kfree */
 	pgn = alloc_pages_node(numa_node_id(), GFP_KERNEL, 1); /* KMG: live */
 	kmg_helpers_ok("alloc_pages_node", pgn);
 	pgx = alloc_pages_exact(3 * PAGE_SIZE, GFP_KERNEL | __GFP_ZERO); /* KMG: live */
@@ -223,6 +231,9 @@ static void __exit kmg_helpers_exit(void)
 	kfree(kan);
 	if (kco)
 		kmem_cache_free(kmg_helpers_cache, kco);
+	if (nb)
+		kmem_cache_free_bulk(kmg_helpers_cache, nb, bulk);
+	kfree_bulk(2, kb);
 	kmem_cache_destroy(kmg_helpers_cache);
 	if (pgn)
 		__free_pages(pgn, 1);

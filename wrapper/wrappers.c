@@ -1725,6 +1725,49 @@ void kmemguard_kmem_cache_free(struct kmemguard_site *desc,
 }
 EXPORT_SYMBOL_GPL(kmemguard_kmem_cache_free);
 
+/*
+ * The bulk calls, one object at a time: each object is checked and tracked
+ * as kmem_cache_free() (kfree(), for a NULL cache: kfree_bulk()) and
+ * kmem_cache_alloc() would be at the driver's line. The kernel's bulk path
+ * only saves time; passed through, it would free tracked objects behind
+ * kmemguard's back (false leaks), or guarded objects to the slab (a crash).
+ */
+void kmemguard_kmem_cache_free_bulk(struct kmemguard_site *desc,
+				    struct kmem_cache *s, size_t n, void **p)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (s)
+			kmemguard_kmem_cache_free(desc, s, p[i]);
+		else
+			kmemguard_kfree(desc, p[i]);
+	}
+}
+EXPORT_SYMBOL_GPL(kmemguard_kmem_cache_free_bulk);
+
+int kmemguard_kmem_cache_alloc_bulk(struct kmemguard_site *desc,
+				    struct kmem_cache *s, gfp_t gfp, size_t n,
+				    void **p)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		p[i] = kmg_cache_alloc(desc, s, gfp, NUMA_NO_NODE);
+		if (!p[i])
+			goto fail;
+	}
+	return n;
+fail:
+	/* All or nothing, as the kernel's: what was allocated goes back. */
+	if (desc)
+		kmemguard_kmem_cache_free_bulk(desc, s, i, p);
+	else
+		kmem_cache_free_bulk(s, i, p);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(kmemguard_kmem_cache_alloc_bulk);
+
 void kmemguard_devm_kfree(struct kmemguard_site *desc, struct device *dev,
 			  const void *p)
 {

@@ -47,9 +47,18 @@ test_clean_use_tracked_and_silent() {
 		kmg_fail "alloc_pages_node: not 2 pages"
 	grep -q "size=10 kmalloc order=0 module=kmg_helpers site=.* func=kmg_helpers_user gfp=GFP_KERNEL " /tmp/helpers.alloc ||
 		kmg_fail "memdup_user_nul: not a 10-byte kmalloc"
-	# (The one other: the cache, made by KMEM_CACHE().)
+	# The bulk calls: three cache objects at one line, two kmalloc objects
+	# that kfree_bulk() frees at unload.
+	bl=$(kmg_lines kmg_helpers.c bulk)
+	[ "$(grep -c " module=kmg_helpers site=kmg_helpers.c:$bl " /tmp/helpers.alloc)" = 3 ] ||
+		kmg_fail "kmem_cache_alloc_bulk: not 3 objects tracked at line $bl"
+	for l in $(kmg_lines kmg_helpers.c bulk-kfree); do
+		grep -q " module=kmg_helpers site=kmg_helpers.c:$l " /tmp/helpers.alloc ||
+			kmg_fail "kmg_helpers.c:$l not tracked"
+	done
+	# (The others: the cache, made by KMEM_CACHE(), and the 5 bulk objects.)
 	[ "$(grep 'module=kmg_helpers ' /tmp/helpers.alloc | grep -vc ' kmem_cache_create ')" = \
-	  "$(kmg_helpers_lines | grep -c .)" ] || kmg_fail "objects other than the marked lines'"
+	  "$(($(kmg_helpers_lines | grep -c .) + 5))" ] || kmg_fail "objects other than the marked lines'"
 	kmg_expect_no_reports
 	[ "$(grep -c 'module=kmg_helpers ' $KMG_DBG/allocations)" = 0 ] || kmg_fail "records left after unload"
 }
@@ -76,6 +85,20 @@ test_fault_injection() {
 		echo "$d" | grep -q "kmg_helpers: $c failed NULL\$" ||
 			kmg_fail "$c: did not fail under fault injection"
 	done
+	kmg_expect_no_reports
+}
+
+# kmem_cache_alloc_bulk() is all or nothing: its second object failed, the
+# first goes back (tracked, no report) and it returns 0.
+test_bulk_all_or_nothing() {
+	bl=$(kmg_lines kmg_helpers.c bulk)
+	echo "module=kmg_helpers site=kmg_helpers.c:$bl nth=2" > $KMG_DBG/faults
+	kmg_insmod kmg_helpers
+	n=$(grep -c " module=kmg_helpers site=kmg_helpers.c:$bl " $KMG_DBG/allocations || true)
+	rmmod kmg_helpers
+	echo clear > $KMG_DBG/faults
+	kmg_dmesg | grep -q 'kmg_helpers: kmem_cache_alloc_bulk failed 0$' || kmg_fail "the bulk allocation did not fail"
+	[ "$n" = 0 ] || kmg_fail "$n objects of a failed bulk allocation left"
 	kmg_expect_no_reports
 }
 

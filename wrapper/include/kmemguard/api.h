@@ -152,6 +152,11 @@ void *kmemguard_kmem_cache_alloc_node(struct kmemguard_site *site,
 				      int node);
 void kmemguard_kmem_cache_free(struct kmemguard_site *site,
 			       struct kmem_cache *s, void *p);
+void kmemguard_kmem_cache_free_bulk(struct kmemguard_site *site,
+				    struct kmem_cache *s, size_t n, void **p);
+int kmemguard_kmem_cache_alloc_bulk(struct kmemguard_site *site,
+				    struct kmem_cache *s, gfp_t gfp, size_t n,
+				    void **p);
 
 void *kmemguard_devm_kmalloc(struct kmemguard_site *site, struct device *dev,
 			     size_t size, gfp_t gfp);

@@ -167,6 +167,12 @@ __KMG_DEFINE_FREE(kfree_sensitive, kmemguard_kfree_sensitive_ptr)
 #undef kmem_cache_zalloc
 #define kmem_cache_zalloc(s, gfp)	kmem_cache_alloc(s, (gfp) | __GFP_ZERO)
 #define kmem_cache_free(s, p)	kmemguard_kmem_cache_free(__KMG_SITE, s, p)
+#undef kmem_cache_alloc_bulk
+#define kmem_cache_alloc_bulk(s, gfp, n, p)				\
+	__KMG_HOOK(kmemguard_kmem_cache_alloc_bulk(__KMG_CALLER, s, gfp, n, p))
+#define kmem_cache_free_bulk(s, n, p)					\
+	kmemguard_kmem_cache_free_bulk(__KMG_SITE, s, n, p)
+#define kfree_bulk(n, p)	kmemguard_kmem_cache_free_bulk(__KMG_SITE, NULL, n, p)
 /*
  * Redzones (wrapper/redzone.c): a driver may use what ksize() says (KASAN's
  * rule), so kmemguard must hear of it: the redzone of that object then
