@@ -64,7 +64,8 @@ static int kmg_fault_lookup(const char *const *names, int n, const char *v)
 	return -1;
 }
 
-static bool kmg_fault_name_ok(const char *s, size_t max)
+/* A module or function name in a rule: 1..max-1 of [A-Za-z0-9_-]. */
+bool kmg_name_ok(const char *s, size_t max)
 {
 	size_t len = strlen(s);
 
@@ -105,7 +106,7 @@ int kmg_fault_parse(char *line, struct kmg_fault_rule *r, const char **why)
 		}
 		*val++ = '\0';
 		if (!strcmp(tok, "module")) {
-			if (r->module[0] || !kmg_fault_name_ok(val, sizeof(r->module))) {
+			if (r->module[0] || !kmg_name_ok(val, sizeof(r->module))) {
 				*why = "module= needs one module name";
 				return -EINVAL;
 			}
@@ -122,7 +123,7 @@ int kmg_fault_parse(char *line, struct kmg_fault_rule *r, const char **why)
 			strscpy(r->file, val, sizeof(r->file));
 		} else if (!strcmp(tok, "function")) {
 			if (r->function[0] ||
-			    !kmg_fault_name_ok(val, sizeof(r->function))) {
+			    !kmg_name_ok(val, sizeof(r->function))) {
 				*why = "function= needs one function name";
 				return -EINVAL;
 			}

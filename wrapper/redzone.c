@@ -161,18 +161,6 @@ unsigned int kmg_rz_site_mode(const struct kmg_site *site)
 	return mode;
 }
 
-static bool kmg_rz_name_ok(const char *s, size_t max)
-{
-	size_t len = strlen(s);
-
-	if (!len || len >= max)
-		return false;
-	for (; *s; s++)
-		if (!isalnum(*s) && *s != '_' && *s != '-')
-			return false;
-	return true;
-}
-
 /*
  * Parse one rule, MODULE (or "all", for redzone=) or MODULE:FILE:LINE (for
  * guard=), into @r. Returns 0, or -EINVAL with the reason in dmesg.
@@ -206,7 +194,7 @@ static int kmg_rz_parse_rule(char *s, u8 mode, struct kmg_rz_rule *r)
 		pr_warn("control: guard= takes modules one by one, not all\n");
 		return -EINVAL;
 	}
-	if (!kmg_rz_name_ok(s, sizeof(r->module))) {
+	if (!kmg_name_ok(s, sizeof(r->module))) {
 		pr_warn("control: %s needs a module name\n",
 			mode == KMG_RZ_GUARD ? "guard=" : "redzone=");
 		return -EINVAL;
