@@ -214,8 +214,29 @@ out:
 	vm_munmap(addr, PAGE_SIZE);
 }
 
+/*
+ * alloc_pages_exact() memory freed in parts, as its split pages may be:
+ * head first, then tail first. Nothing is left and nothing is wrong.
+ */
+static void kmg_helpers_exact_parts(void)
+{
+	char *q;
+
+	q = alloc_pages_exact(3 * PAGE_SIZE, GFP_KERNEL);
+	if (q) {
+		free_pages_exact(q, PAGE_SIZE);
+		free_pages_exact(q + PAGE_SIZE, 2 * PAGE_SIZE);
+	}
+	q = alloc_pages_exact(3 * PAGE_SIZE, GFP_KERNEL);
+	if (q) {
+		free_pages_exact(q + 2 * PAGE_SIZE, PAGE_SIZE);
+		free_pages_exact(q, 2 * PAGE_SIZE);
+	}
+}
+
 static int __init kmg_helpers_init(void)
 {
+	kmg_helpers_exact_parts();
 	kmg_helpers_slab();
 	kmg_helpers_vmalloc();
 	kmg_helpers_devm();

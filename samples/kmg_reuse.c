@@ -3,8 +3,10 @@
  * Correct, and tricky for kmemguard: after a free whose memory kmemguard
  * does not hold (a large kmalloc, kfree_sensitive() of one, kvfree(),
  * kfree_rcu(), devres), the kernel may hand the same address to an
- * allocation of its own (here kmemdup_nul(), which kmemguard does not
- * wrap), which the driver then frees with kfree() as it may. A freed
+ * allocation of its own (here the kernel's kmemdup_nul(), called as
+ * (kmemdup_nul)() so that kmemguard's macro does not wrap it, as for an
+ * allocation in the kernel's own code), which the driver then frees with
+ * kfree() as it may. A freed
  * record must not claim that address: no double-free report, and the
  * memory really goes back. Prints how often the address came back.
  */
@@ -31,7 +33,7 @@ static char kmg_reuse_src[KMG_REUSE_SIZE];
 /* The kernel's own allocation of the same size, freed by the driver. */
 static bool kmg_reuse_kernel(const void *old)
 {
-	char *q = kmemdup_nul(kmg_reuse_src, KMG_REUSE_SIZE - 1, GFP_KERNEL);
+	char *q = (kmemdup_nul)(kmg_reuse_src, KMG_REUSE_SIZE - 1, GFP_KERNEL);
 	bool same = q == old;
 
 	kfree(q);

@@ -156,9 +156,14 @@ enum kmg_bug kmg_check_untracked_free(const void *p,
 		 * own: freeing it is right, and the allocation is not one
 		 * object any more. kmemguard stops tracking it.
 		 */
+		/*
+		 * So has a page of alloc_pages_exact() memory (its pages are
+		 * split): its tail may be freed before its head.
+		 */
 		if (*found && !(inside->flags & KMG_REC_FREED) &&
-		    inside->family == KMG_FAM_PAGES &&
-		    kmg_pages_split(inside->addr, inside->order)) {
+		    (inside->family == KMG_FAM_PAGES_EXACT ||
+		     (inside->family == KMG_FAM_PAGES &&
+		      kmg_pages_split(inside->addr, inside->order)))) {
 			struct kmg_record *rec;
 
 			rec = kmg_record_untrack_owned((void *)inside->addr, NULL);

@@ -604,6 +604,22 @@ void *kmemguard_kvrealloc(struct kmemguard_site *desc, const void *p,
 		kmg_kmemleak_trace(&a, ret);
 		return ret;
 	}
+	/*
+	 * guard.c: a live guarded object kmemguard has no record of (it was
+	 * disabled since, or no record could be made), as in krealloc(): the
+	 * rest of its page is copied, its slot goes back (kmg_free()).
+	 */
+	if (unlikely(kmg_guard_addr(p)) && kmg_guard_live(p) &&
+	    !kmg_table_find_exact((unsigned long)p, &copy)) {
+		ret = kmg_kvmalloc(&a, desc, size, gfp, NUMA_NO_NODE);
+		if (!ret)
+			return NULL;	/* the old object stays the driver's */
+		memcpy(ret, p, min_t(size_t, size, PAGE_SIZE - offset_in_page(p)));
+		if (kmg_free(desc, p, &kmg_call_kvrealloc))
+			kvfree(p);	/* (never: the pool's memory) */
+		kmg_kmemleak_trace(&a, ret);
+		return ret;
+	}
 	site = kmg_site_of(desc, GFP_NOWAIT) ?: &kmg_site_unknown;
 	rcu_read_lock();
 	if (kmg_table_find_exact((unsigned long)p, &copy) &&
@@ -907,7 +923,25 @@ void kmemguard_free_pages_exact(struct kmemguard_site *desc, void *p,
 				size_t size)
 {
 	struct kmg_free_call call = { .api = KMG_FREE_PAGES_EXACT, .len = size };
+	struct kmg_record copy, *rec;
 
+	/*
+	 * alloc_pages_exact() hands out split order-0 pages: freeing fewer
+	 * pages than were allocated, from the start, is right, and the rest
+	 * stays the driver's (freed later as untracked pages; a tail freed
+	 * first, check.c). The allocation is not one object any more:
+	 * kmemguard stops tracking it and the free runs as asked.
+	 */
+	if (p && kmg_tracking() && !in_nmi() &&
+	    kmg_table_find_exact((unsigned long)p, &copy) &&
+	    !(copy.flags & KMG_REC_FREED) && copy.family == KMG_FAM_PAGES_EXACT &&
+	    PAGE_ALIGN(size) < PAGE_ALIGN(copy.size)) {
+		rec = kmg_record_untrack(p);
+		if (rec)
+			kmg_record_put(rec);
+		free_pages_exact(p, size);
+		return;
+	}
 	if (p && kmg_free(desc, p, &call))
 		free_pages_exact(p, size);
 }
