@@ -10,6 +10,7 @@
  *   vfree      is_vmalloc_addr(p) ? vfree(p) : kfree(p), as open-coded
  *              kvfree()s do
  *   krealloc   krealloc() to 128 bytes, the contents kept
+ *   kvrealloc  kvrealloc() to 128 bytes, the contents kept
  *   dma        kmalloc(64, GFP_KERNEL | GFP_DMA): must be linear-map memory
  *   big        kmalloc(KMALLOC_MAX_SIZE - 8)
  *   cache_a    a 24-byte slab cache, destroyed at unload
@@ -26,13 +27,14 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/version.h>
 #include <linux/vmalloc.h>
 
 #include <kmemguard.h>
 
 static char *what = "ptr";
 module_param(what, charp, 0444);
-MODULE_PARM_DESC(what, "ptr, vfree, krealloc, dma, big, cache_a, cache_b or stale");
+MODULE_PARM_DESC(what, "ptr, vfree, krealloc, kvrealloc, dma, big, cache_a, cache_b or stale");
 
 static u8 *kmg_e_obj;
 static struct kmem_cache *kmg_e_cache;
@@ -134,6 +136,20 @@ static void __exit kmg_e_exit(void)
 		pr_info("kmg_rz_edges: krealloc() contents %s\n",
 			memchr_inv(p, 0x5a, 64) ? "LOST" : "kept");
 		kfree(p);
+	} else if (!strcmp(what, "kvrealloc")) {
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+		p = kvrealloc(kmg_e_obj, 128, GFP_KERNEL);
+#else
+		p = kvrealloc(kmg_e_obj, 64, 128, GFP_KERNEL);
+#endif
+		if (!p) {
+			pr_info("kmg_rz_edges: kvrealloc() FAILED\n");
+			kfree(kmg_e_obj);
+			return;
+		}
+		pr_info("kmg_rz_edges: kvrealloc() contents %s\n",
+			memchr_inv(p, 0x5a, 64) ? "LOST" : "kept");
+		kvfree(p);
 	} else {
 		kfree(kmg_e_obj);
 	}

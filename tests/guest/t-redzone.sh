@@ -399,6 +399,12 @@ test_guarded_krealloc_without_record() {
 		kmg_fail "krealloc(): $(kmg_dmesg | grep 'kmg_rz_edges: krealloc')"
 }
 
+test_guarded_kvrealloc_without_record() {
+	kmg_guarded_edge kvrealloc disable enable
+	kmg_dmesg | grep -q '^kmg_rz_edges: kvrealloc() contents kept$' ||
+		kmg_fail "kvrealloc(): $(kmg_dmesg | grep 'kmg_rz_edges: kvrealloc')"
+}
+
 test_guarded_vfree_by_is_vmalloc_addr() {
 	# An open-coded kvfree(): is_vmalloc_addr() is true, vfree() is right.
 	kmg_guarded_edge vfree
