@@ -182,7 +182,7 @@ static void kmg_guard_flush_cpu(void *info)
  * (preemptible: task context, interrupts on, preemption on): even without
  * waiting, smp_call_function() waits for a target to have handled the
  * previous request, and a target spinning, interrupts off, for a lock
- * the freeing driver holds never would (review #18 S1). Elsewhere only
+ * the freeing driver holds never would: a deadlock. Elsewhere only
  * this CPU's TLB is flushed.
  */
 static void kmg_guard_flush(unsigned long addr)
@@ -352,7 +352,7 @@ void *kmg_guard_krealloc(const void *p, size_t size, gfp_t gfp)
 	if (!kmg_gslot_live(p))
 		return NULL;	/* not an object: refused */
 	if (!size) {
-		/* krealloc(p, 0) is kfree(p): the slot goes back (S4). */
+		/* krealloc(p, 0) is kfree(p): the slot goes back. */
 		kmg_guard_release(p);
 		return ZERO_SIZE_PTR;
 	}

@@ -1150,7 +1150,7 @@ size_t kmemguard_ksize(const void *p)
 {
 	struct kmg_record copy;
 
-	/* No bucket lock in NMI: what the memory holds (review #18 S3). */
+	/* No bucket lock in NMI (the interrupted CPU may hold it): the kernel's answer. */
 	if (unlikely(in_nmi()))
 		return kmg_guard_addr(p) ? PAGE_SIZE - offset_in_page(p) : ksize(p);
 	if (static_branch_unlikely(&kmg_rz_key) && !ZERO_OR_NULL_PTR(p) &&
