@@ -903,7 +903,7 @@ EXPORT_SYMBOL_GPL(kmemguard_alloc_pages_node);
 /*
  * alloc_pages_exact(): a family of its own (free_pages_exact() gives back
  * exactly the pages the size needs; free_pages() of them is a mismatch).
- * The size free_pages_exact() is given is not checked.
+ * A larger size given to free_pages_exact() than allocated is not checked.
  */
 void *kmemguard_alloc_pages_exact(struct kmemguard_site *desc, size_t size,
 				  gfp_t gfp)
