@@ -154,11 +154,9 @@ enum kmg_bug kmg_check_untracked_free(const void *p,
 		/*
 		 * A page of a split_page() allocation has a reference of its
 		 * own: freeing it is right, and the allocation is not one
-		 * object any more. kmemguard stops tracking it.
-		 */
-		/*
-		 * So has a page of alloc_pages_exact() memory (its pages are
-		 * split): its tail may be freed before its head.
+		 * object any more. kmemguard stops tracking it. So has a page
+		 * of alloc_pages_exact() memory (its pages are split): its
+		 * tail may be freed before its head.
 		 */
 		if (*found && !(inside->flags & KMG_REC_FREED) &&
 		    (inside->family == KMG_FAM_PAGES_EXACT ||
