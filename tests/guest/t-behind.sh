@@ -23,21 +23,28 @@ test_same_size_caches_wrong_one() {
 }
 
 test_reused_address_is_the_kernels() {
-	untracked=$(kmg_stat 'frees of untracked pointers')
-	kmg_insmod kmg_reuse
-	rmmod kmg_reuse
-	kmg_expect_no_reports
-	d=$(kmg_dmesg)
-	echo "$d" | grep '^kmg_reuse: '
-	# The kernel's 40 objects were freed (through kmemguard, untracked).
-	[ "$(kmg_stat 'frees of untracked pointers')" -ge $((untracked + 40)) ] ||
-		kmg_fail "the kernel's objects were not all freed"
-	# The test means something only if the address did come back (it does
-	# at once on the stock and debug kernels; PREEMPT_RT's page allocator
-	# hands the pages out elsewhere).
-	n=$(echo "$d" | sed -n 's/^kmg_reuse: .* reused \([0-9]*\) of .*/\1/p' | awk '{ n += $1 } END { print n + 0 }')
-	[ "$n" -ge 1 ] || [ "$KMG_KERNEL" = rt6.12 ] || kmg_fail "no address was reused: the test proved nothing"
-	[ "$(kmg_stat 'live objects')" = 0 ] || kmg_fail "objects still live"
+	local try=0 n=0 untracked d
+	# The address comes back at once nearly always (8 times in 8 on the
+	# stock and debug kernels); in some boots the page allocator hands the
+	# pages out elsewhere, so up to three loads until it did come back.
+	while [ $try -lt 3 ] && [ "$n" = 0 ]; do
+		try=$((try + 1))
+		kmg_dmesg_reset
+		untracked=$(kmg_stat 'frees of untracked pointers')
+		kmg_insmod kmg_reuse
+		rmmod kmg_reuse
+		kmg_expect_no_reports
+		d=$(kmg_dmesg)
+		echo "$d" | grep '^kmg_reuse: '
+		# The kernel's 40 objects were freed (through kmemguard, untracked).
+		[ "$(kmg_stat 'frees of untracked pointers')" -ge $((untracked + 40)) ] ||
+			kmg_fail "the kernel's objects were not all freed"
+		[ "$(kmg_stat 'live objects')" = 0 ] || kmg_fail "objects still live"
+		n=$(echo "$d" | sed -n 's/^kmg_reuse: .* reused \([0-9]*\) of .*/\1/p' | awk '{ n += $1 } END { print n + 0 }')
+	done
+	# The test means something only if the address did come back
+	# (PREEMPT_RT's page allocator hands the pages out elsewhere).
+	[ "$n" -ge 1 ] || [ "$KMG_KERNEL" = rt6.12 ] || kmg_fail "no address was reused in $try loads: the test proved nothing"
 }
 
 test_kfree_const_of_kernel_rodata() {
