@@ -98,12 +98,17 @@ enum kmg_alloc_verdict kmg_check_alloc(struct kmg_site *site, gfp_t *gfp,
 enum kmg_bug kmg_free_verdict(const struct kmg_record *rec,
 			      const struct kmg_free_call *call)
 {
-	if (!(kmg_fam(rec->family)->frees & BIT(call->api)))
+	const struct kmg_family_ops *fam = kmg_fam(rec->family);
+
+	if (!(fam->frees & BIT(call->api)))
 		return KMG_BUG_MISMATCHED_FREE;
 	if (call->api == KMG_FREE_PAGES && call->order != rec->order)
 		return KMG_BUG_WRONG_ORDER;
 	if (call->api == KMG_FREE_CACHE && call->cache != rec->owner)
 		return KMG_BUG_WRONG_CACHE;
+	/* The family's own arguments (DMA: device, size, handle). */
+	if (unlikely(fam->check_free))
+		return fam->check_free(rec, call, NULL, 0);
 	return KMG_BUG_NONE;
 }
 EXPORT_SYMBOL_IF_KUNIT(kmg_free_verdict);
@@ -124,6 +129,9 @@ enum kmg_bug kmg_check_untracked_free(const void *p,
 	*found = false;
 	if (call->api == KMG_FREE_CACHE_DESTROY || call->api == KMG_FREE_DEVM)
 		return KMG_BUG_NONE;	/* no memory of the driver's own */
+	if (call->api == KMG_FREE_DMA || call->api == KMG_FREE_DMA_NC ||
+	    call->api == KMG_FREE_DMAM)
+		return kmg_dma_untracked_free(p, call, inside, found);
 	/* guard.c: the guard pool's memory is never the allocator's. */
 	if (unlikely(kmg_guard_addr(p))) {
 		*found = kmg_guard_find(p, inside);

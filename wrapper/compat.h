@@ -202,4 +202,25 @@ static inline bool kmg_vmalloc_or_module_addr(unsigned long addr)
 	return is_vmalloc_addr((const void *)addr);
 }
 
+/*
+ * Does @dev map DMA through the IOMMU's DMA layer? In 6.12 that is a flag
+ * of the device (use_dma_iommu(), <linux/iommu-dma.h>); before, the IOMMU
+ * installed dma_map_ops, which get_dma_ops() already sees. (A version test:
+ * sparse 0.6.4 has no __has_include, and the header defines no macro.)
+ */
+#include <linux/dma-map-ops.h>
+#include <linux/version.h>
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)	/* KMG_HAVE_DMA_IOMMU */
+#include <linux/iommu-dma.h>
+static inline bool kmg_use_dma_iommu(struct device *dev)
+{
+	return use_dma_iommu(dev);
+}
+#else
+static inline bool kmg_use_dma_iommu(struct device *dev)
+{
+	return false;
+}
+#endif
+
 #endif /* _KMG_COMPAT_H */

@@ -245,6 +245,8 @@ void kmg_module_going(struct module *mod)
 
 	/* Frees parked in NMI context may still name @mod's descriptors. */
 	kmg_nmi_sync();
+	/* dma.c: device references go while @mod's text is still there. */
+	kmg_dma_module_going();
 	if (!kmg_module_tracked(mod))
 		return;
 	/*
@@ -292,9 +294,12 @@ static int __init kmg_init(void)
 	int ret;
 
 	kmg_family_init();
-	ret = kmg_table_init();
+	ret = kmg_dma_init();
 	if (ret)
 		return ret;
+	ret = kmg_table_init();
+	if (ret)
+		goto err_dma;
 	ret = kmg_quarantine_init();
 	if (ret)
 		goto err_table;
@@ -336,6 +341,8 @@ err_quarantine:
 	kmg_quarantine_exit();
 err_table:
 	kmg_table_exit();
+err_dma:
+	kmg_dma_exit();
 	return ret;
 }
 
@@ -354,6 +361,7 @@ static void __exit kmg_exit(void)
 	kmg_family_sync();
 	kmg_rz_exit();	/* the quarantine gave every guarded object back */
 	kmg_table_exit();
+	kmg_dma_exit();	/* after the last record went */
 	kmg_sites_exit();
 }
 

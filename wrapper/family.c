@@ -97,6 +97,12 @@ void kmg_vfree_deferred(void *p, struct kmg_record *rec)
 		schedule_work(&kmg_vfree_work);
 }
 
+/* A held area evicted in atomic context: vfree()d by the work item. */
+static void kmg_vfree_later(struct kmg_record *rec)
+{
+	kmg_vfree_deferred((void *)rec->addr, rec);
+}
+
 static void kmg_release_vmalloc(const struct kmg_record *rec)
 {
 	void *p = (void *)rec->addr;
@@ -111,6 +117,7 @@ static void kmg_release_vmalloc(const struct kmg_record *rec)
 void kmg_family_sync(void)
 {
 	flush_work(&kmg_vfree_work);
+	kmg_dma_sync();
 }
 
 /*
@@ -122,6 +129,7 @@ struct kmg_rcu_free {
 	struct rcu_head rcu;
 	struct kmg_record rec;		/* a copy: what to free, and how */
 	void *ptr;			/* or kvfree() this */
+	u8 owner[] __aligned(8);	/* a copy of what @rec owns */
 };
 
 static void kmg_rcu_free_fn(struct rcu_head *head)
@@ -137,11 +145,18 @@ static void kmg_rcu_free_fn(struct rcu_head *head)
 
 void kmg_release_after_gp(const struct kmg_record *copy)
 {
-	struct kmg_rcu_free *f = kmalloc(sizeof(*f), GFP_ATOMIC | __GFP_NOWARN);
+	size_t extra = kmg_fam(copy->family)->owner_size;
+	struct kmg_rcu_free *f;
 
+	/* What the record owns dies with it: the copy takes a copy. */
+	f = kmalloc(sizeof(*f) + extra, GFP_ATOMIC | __GFP_NOWARN);
 	if (!f)
 		return;
 	f->rec = *copy;
+	if (extra) {
+		memcpy(f->owner, copy->owner, extra);
+		f->rec.owner = f->owner;
+	}
 	f->ptr = NULL;
 	call_rcu(&f->rcu, kmg_rcu_free_fn);
 }
@@ -202,6 +217,7 @@ struct kmg_family_ops kmg_families[KMG_FAM_NR] = {
 		.fault_class	= KMG_FAM_VMALLOC,
 		.release	= kmg_release_vmalloc,
 		.release_sleeps	= true,
+		.release_later	= kmg_vfree_later,
 	},
 	[KMG_FAM_PAGES] = {
 		.name		= "pages",
@@ -210,6 +226,7 @@ struct kmg_family_ops kmg_families[KMG_FAM_NR] = {
 		.frees		= F(PAGES),
 		.fault_class	= KMG_FAM_PAGES,
 		.release	= kmg_release_pages,
+		.no_kmemleak	= true,
 	},
 	[KMG_FAM_CACHE] = {
 		.name		= "kmem_cache",
@@ -239,6 +256,55 @@ struct kmg_family_ops kmg_families[KMG_FAM_NR] = {
 		.frees		= F(PAGES_EXACT),
 		.fault_class	= KMG_FAM_PAGES,
 		.release	= kmg_release_pages_exact,
+		.no_kmemleak	= true,
+	},
+	/*
+	 * DMA memory (dma.c): the record owns a copy of the allocation's
+	 * arguments (device, handle, attributes, the device's name); the
+	 * quarantine holds it only where dma.c can give it back later.
+	 */
+	[KMG_FAM_DMA] = {
+		.name		= "dma",
+		.fault_name	= "dma",
+		.free_call	= "dma_free_attrs()",
+		.frees		= F(DMA),
+		.fault_class	= KMG_FAM_DMA,
+		.release	= kmg_dma_release,
+		.release_sleeps	= true,
+		.release_later	= kmg_dma_release_later,
+		.no_kmemleak	= true,
+		.hold		= kmg_dma_hold,
+		.check_free	= kmg_dma_check_free,
+		.put_owner	= kmg_dma_info_put,
+		.owner_size	= sizeof(struct kmg_dma_info),
+		.describe	= kmg_dma_describe,
+	},
+	[KMG_FAM_DMA_NC] = {
+		.name		= "dma_noncoherent",
+		.free_call	= "dma_free_noncoherent()",
+		.frees		= F(DMA_NC),
+		.fault_class	= KMG_FAM_DMA,
+		.release	= kmg_dma_release,
+		.release_sleeps	= true,
+		.release_later	= kmg_dma_release_later,
+		.no_kmemleak	= true,
+		.hold		= kmg_dma_hold,
+		.check_free	= kmg_dma_check_free,
+		.put_owner	= kmg_dma_info_put,
+		.owner_size	= sizeof(struct kmg_dma_info),
+		.describe	= kmg_dma_describe,
+	},
+	/* Managed: devres gives it back (the record's owner: wrappers.c). */
+	[KMG_FAM_DMAM] = {
+		.name		= "dmam",
+		.free_call	= "dmam_free_coherent()",
+		.frees		= F(DMAM),
+		.fault_class	= KMG_FAM_DMA,
+		.release	= kmg_dmam_release_memory,
+		.release_sleeps	= true,
+		.no_kmemleak	= true,
+		.check_free	= kmg_dmam_check_free,
+		.describe	= kmg_dmam_describe,
 	},
 };
 
@@ -257,6 +323,9 @@ const char *const kmg_free_api_names[KMG_FREE_NR] = {
 	[KMG_FREE_KVFREE_SENSITIVE]	= "kvfree_sensitive()",
 	[KMG_FREE_KVREALLOC]		= "kvrealloc()",
 	[KMG_FREE_PAGES_EXACT]		= "free_pages_exact()",
+	[KMG_FREE_DMA]			= "dma_free_attrs()",
+	[KMG_FREE_DMA_NC]		= "dma_free_noncoherent()",
+	[KMG_FREE_DMAM]			= "dmam_free_coherent()",
 };
 
 /*

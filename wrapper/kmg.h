@@ -38,9 +38,11 @@
 #include <linux/atomic.h>
 #include <linux/indirect_call_wrapper.h>
 #include <linux/jump_label.h>
+#include <linux/llist.h>
 #include <linux/percpu.h>
 #include <linux/rculist.h>
 #include <linux/seq_file.h>
+#include <linux/workqueue.h>
 #include "compat.h"
 
 /*
@@ -70,6 +72,9 @@ enum kmg_family {
 	KMG_FAM_CACHE_STRUCT,	/* kmem_cache_create(), kmem_cache_destroy() */
 	KMG_FAM_DEVM,		/* devm_kmalloc(), released by devres */
 	KMG_FAM_PAGES_EXACT,	/* alloc_pages_exact(), free_pages_exact() */
+	KMG_FAM_DMA,		/* dma_alloc_coherent() & co, dma_free_coherent() */
+	KMG_FAM_DMA_NC,		/* dma_alloc_noncoherent(), dma_free_noncoherent() */
+	KMG_FAM_DMAM,		/* dmam_alloc_coherent(), released by devres */
 	KMG_FAM_NR,
 };
 
@@ -89,10 +94,24 @@ enum kmg_free_api {
 	KMG_FREE_KVFREE_SENSITIVE,	/* kvfree_sensitive() */
 	KMG_FREE_KVREALLOC,	/* kvrealloc(): frees its old object */
 	KMG_FREE_PAGES_EXACT,	/* free_pages_exact() */
+	KMG_FREE_DMA,		/* dma_free_attrs(), dma_free_coherent() */
+	KMG_FREE_DMA_NC,	/* dma_free_noncoherent() */
+	KMG_FREE_DMAM,		/* dmam_free_coherent() */
 	KMG_FREE_NR,
 };
 
 struct kmg_record;
+
+/* A free call as the driver made it: which call, with which arguments. */
+struct kmg_free_call {
+	enum kmg_free_api api;
+	unsigned int order;		/* KMG_FREE_PAGES */
+	struct kmem_cache *cache;	/* KMG_FREE_CACHE */
+	struct device *dev;		/* KMG_FREE_DEVM, _DMA* */
+	size_t len;			/* KMG_FREE_KVFREE_SENSITIVE, _PAGES_EXACT, _DMA* */
+	dma_addr_t handle;		/* KMG_FREE_DMA* */
+	unsigned long attrs;		/* KMG_FREE_DMA; direction for _DMA_NC */
+};
 
 /**
  * struct kmg_family_ops - everything kmemguard knows about one family
@@ -106,8 +125,25 @@ struct kmg_record;
  *		init: see kmg_family_init())
  * @release:	free the memory of @rec the right way, in any context but NMI
  * @release_sleeps: @release may sleep where the caller may (vfree()): a
- *		held object then leaves the quarantine through a work item
+ *		held object then leaves the quarantine through @release_later
  *		when it is evicted in atomic context
+ * @release_later: give a held record's memory back from a work item, then
+ *		let the record go (kmg_record_released()); @release_sleeps
+ * @no_kmemleak: kmemleak does not know the memory (pages, DMA memory)
+ * @hold:	may the quarantine hold this object, freed through @call?
+ *		Called under its bucket lock (interrupts off) when it would;
+ *		takes what holding needs.
+ *		NULL: yes
+ * @check_free:	the family's own checks of a free's arguments against the
+ *		record (DMA: device, size, handle), or NULL; an enum kmg_bug,
+ *		and into @why (if not NULL) what differs
+ * @put_owner:	the record dies (or could not be made): let its @owner go
+ *		(NULL: nothing to do). Any context but NMI, interrupts
+ *		possibly off
+ * @owner_size:	@owner is kmemguard's, this big: a copy of a record that
+ *		must outlive it (kmg_release_after_gp()) copies it too
+ * @describe:	more of the record for its line in reports and listings
+ *		(" dev=NAME"), or NULL
  */
 struct kmg_family_ops {
 	const char *name;
@@ -118,6 +154,15 @@ struct kmg_family_ops {
 	bool holdable;
 	void (*release)(const struct kmg_record *rec);
 	bool release_sleeps;
+	void (*release_later)(struct kmg_record *rec);
+	bool no_kmemleak;
+	bool (*hold)(struct kmg_record *rec, const struct kmg_free_call *call);
+	int (*check_free)(const struct kmg_record *rec,
+			  const struct kmg_free_call *call, char *why,
+			  size_t len);
+	void (*put_owner)(void *owner);
+	size_t owner_size;
+	int (*describe)(const struct kmg_record *rec, char *buf, size_t len);
 };
 
 extern struct kmg_family_ops kmg_families[KMG_FAM_NR];
@@ -138,6 +183,13 @@ bool kmg_name_ok(const char *s, size_t max);
 static inline const struct kmg_family_ops *kmg_fam(unsigned int family)
 {
 	return &kmg_families[family < KMG_FAM_NR ? family : KMG_FAM_KMALLOC];
+}
+
+/* A record of @family with @owner was not made: what it owns goes. */
+static inline void kmg_owner_put(unsigned int family, void *owner)
+{
+	if (unlikely(kmg_fam(family)->put_owner) && owner)
+		kmg_fam(family)->put_owner(owner);
 }
 
 /* Where an operation ran. */
@@ -415,12 +467,12 @@ struct kmg_record *kmg_record_untrack_owned(const void *p, const void *owner);
 void kmg_record_restore(struct kmg_record *rec);
 void kmg_record_put(struct kmg_record *rec);
 enum kmg_lookup kmg_record_mark_freed(const void *p, struct kmg_site *free_site,
-				      enum kmg_free_api api,
+				      const struct kmg_free_call *call,
 				      struct kmg_record **rec,
 				      struct kmg_record *copy);
 enum kmg_lookup __kmg_record_mark_freed(const void *p,
 					struct kmg_site *free_site,
-					enum kmg_free_api api,
+					const struct kmg_free_call *call,
 					struct kmg_record **rec,
 					struct kmg_record *copy);
 void __kmg_record_put(struct kmg_record *rec);
@@ -587,17 +639,22 @@ int kmg_set_enabled(bool on);
 
 #ifndef __GENKSYMS__
 /* May the quarantine keep the memory of @rec, freed through @api? */
-static __always_inline bool kmg_can_hold(const struct kmg_record *rec,
-					 enum kmg_free_api api)
+static __always_inline bool kmg_can_hold(struct kmg_record *rec,
+					 const struct kmg_free_call *call)
 {
+	enum kmg_free_api api = call->api;
+	const struct kmg_family_ops *fam = kmg_fam(rec->family);
+
 	if (KMG_SKIP(QUARANTINE))
 		return false;
-	if (!kmg_fam(rec->family)->holdable || !READ_ONCE(kmg_quarantine_slots))
+	if (!fam->holdable || !READ_ONCE(kmg_quarantine_slots))
 		return false;
 	/* kfree_rcu(): the kernel frees it after a grace period. */
 	if (api == KMG_FREE_RCU)
 		return false;
-	return rec->size <= KMG_QUARANTINE_OBJECT;
+	if (rec->size > KMG_QUARANTINE_OBJECT)
+		return false;
+	return !fam->hold || fam->hold(rec, call);
 }
 #endif
 
@@ -628,15 +685,8 @@ enum kmg_bug {
 	KMG_BUG_SLAB_OOB,
 	KMG_BUG_VMALLOC_OOB,
 	KMG_BUG_UAF,
+	KMG_BUG_DMA_FREE_IRQS_OFF,
 	KMG_BUG_NR,
-};
-
-struct kmg_free_call {
-	enum kmg_free_api api;
-	unsigned int order;		/* KMG_FREE_PAGES */
-	struct kmem_cache *cache;	/* KMG_FREE_CACHE */
-	struct device *dev;		/* KMG_FREE_DEVM */
-	size_t len;			/* KMG_FREE_KVFREE_SENSITIVE, _PAGES_EXACT */
 };
 
 /* What kmg_check_alloc() decided about an allocation about to be made. */
@@ -805,6 +855,61 @@ void kmg_devm_release_memory(const struct kmg_record *rec);
 
 int kmg_indirect_init(void);
 void kmg_indirect_exit(void);
+
+/* === DMA memory (dma.c) ================================================ */
+
+/* What a DMA allocation was given, besides its size. */
+struct kmg_dma_args {
+	dma_addr_t handle;
+	unsigned long attrs;		/* DMA_ATTR_*; the direction (_NC) */
+	char devname[32];		/* the device's name, a copy */
+};
+
+/**
+ * struct kmg_dma_info - what a DMA record owns (its ->owner)
+ * @rwork:	frees it a grace period after its record died
+ * @later:	on dma.c's list of held memory to give back (its record owns
+ *		it then)
+ * @rec:	that record (@later)
+ * @dev:	the allocating device (immutable): compared with a free's,
+ *		used to free only while @ref holds it or the driver's call
+ *		does
+ * @direct:	@dev maps DMA directly: memory can be held (immutable)
+ * @ref:	a reference to @dev is held (set under the record's bucket
+ *		lock when the quarantine holds the memory; then the record's
+ *		owner's)
+ * @args:	handle, attributes, device name (immutable)
+ */
+struct kmg_dma_info {
+	struct rcu_work rwork;
+	struct llist_node later;
+	struct kmg_record *rec;
+	struct device *dev;
+	bool direct;
+	bool ref;
+	struct kmg_dma_args args;
+};
+
+int kmg_dma_init(void);
+void kmg_dma_exit(void);
+void kmg_dma_sync(void);
+void kmg_dma_module_going(void);
+void kmg_dma_release(const struct kmg_record *rec);
+void kmg_dma_release_later(struct kmg_record *rec);
+bool kmg_dma_hold(struct kmg_record *rec, const struct kmg_free_call *call);
+int kmg_dma_check_free(const struct kmg_record *rec,
+		       const struct kmg_free_call *call, char *why, size_t len);
+void kmg_dma_info_put(void *owner);
+int kmg_dma_describe(const struct kmg_record *rec, char *buf, size_t len);
+void kmg_dmam_release_memory(const struct kmg_record *rec);
+int kmg_dmam_check_free(const struct kmg_record *rec,
+			const struct kmg_free_call *call, char *why, size_t len);
+int kmg_dmam_describe(const struct kmg_record *rec, char *buf, size_t len);
+enum kmg_bug kmg_dma_untracked_free(const void *p,
+				    const struct kmg_free_call *call,
+				    struct kmg_record *inside, bool *found);
+const struct kmg_dma_args *kmg_devm_dma_args(const struct kmg_record *rec,
+					     struct device **dev);
 
 /* === debugfs (debugfs.c) =============================================== */
 

@@ -242,6 +242,11 @@ static gfp_t kmg_record_gfp(gfp_t gfp)
 void __kmg_record_put(struct kmg_record *rec)
 {
 	struct kmg_mag *m = this_cpu_ptr(&kmg_mags);
+	const struct kmg_family_ops *fam = kmg_fam(rec->family);
+
+	/* family.c: what the record owns (a DMA record's arguments) goes too. */
+	if (unlikely(fam->put_owner))
+		fam->put_owner(rec->owner);
 
 	if (unlikely(m->n == KMG_MAG_SIZE)) {
 		/* Interrupts off: the cache's locks sleep on PREEMPT_RT. */
@@ -298,7 +303,9 @@ EXPORT_SYMBOL_IF_KUNIT(kmg_record_put);
  * @family:	enum kmg_family: which free is the right one
  * @order:	page order (KMG_FAM_PAGES); KMG_RZ_* (rec->rz) for the
  *		others with KMG_REC_POISON (redzone.c)
- * @owner:	the object's cache (KMG_FAM_CACHE), devres entry (KMG_FAM_DEVM)
+ * @owner:	the object's cache (KMG_FAM_CACHE), devres entry (KMG_FAM_DEVM,
+ *		_DMAM), arguments (KMG_FAM_DMA*: the record owns them from
+ *		here, even when it cannot be made)
  * @flags:	KMG_REC_*
  *
  * Context: any context the wrapped allocator may be called in, but NMI.
@@ -314,11 +321,14 @@ void kmg_record_track(struct kmg_site *site, const void *p, size_t size,
 	u64 when;
 
 	ctx = kmg_current_context();
-	if (unlikely(ctx == KMG_CTX_NMI))
+	if (unlikely(ctx == KMG_CTX_NMI)) {
+		kmg_owner_put(family, owner);
 		return;	/* wrappers.c refuses allocations in NMI */
+	}
 	if (unlikely(atomic_read(&kmg_fail_records) > 0) &&
 	    atomic_dec_if_positive(&kmg_fail_records) >= 0) {
 		kmg_count(KMG_COUNT_DEGRADED);	/* control "fail_records=" */
+		kmg_owner_put(family, owner);
 		return;
 	}
 	/* redzone.c: an object with redzones keeps its stacks. */
@@ -346,6 +356,7 @@ void kmg_record_track(struct kmg_site *site, const void *p, size_t size,
 		rec = kmg_mag_refill(kmg_record_gfp(gfp));
 		if (!rec) {
 			kmg_count(KMG_COUNT_DEGRADED);
+			kmg_owner_put(family, owner);
 			return;
 		}
 		local_irq_save(irqflags);
@@ -517,7 +528,7 @@ static bool kmg_freed_record_current(const struct kmg_record *rec)
  * kmg_record_mark_freed() - a checked free of @p
  * @p:		what the driver passed to a free call
  * @free_site:	the free's call site
- * @api:	the free call, which decides whether the memory can be held
+ * @call:	the free call, which decides whether the memory can be held
  * @rec:	set to the record that is now freed (KMG_LOOKUP_LIVE)
  * @copy:	set to the record as it was (KMG_LOOKUP_LIVE, KMG_LOOKUP_FREED)
  *
@@ -532,10 +543,11 @@ static bool kmg_freed_record_current(const struct kmg_record *rec)
  */
 enum kmg_lookup __kmg_record_mark_freed(const void *p,
 					struct kmg_site *free_site,
-					enum kmg_free_api api,
+					const struct kmg_free_call *call,
 					struct kmg_record **rec,
 					struct kmg_record *copy)
 {
+	enum kmg_free_api api = call->api;
 	enum kmg_lookup ret = KMG_LOOKUP_NONE;
 	struct kmg_record *r;
 	unsigned long *b;
@@ -564,7 +576,7 @@ enum kmg_lookup __kmg_record_mark_freed(const void *p,
 			r->free_site = free_site;
 			r->free_stack = 0;
 			r->flags |= KMG_REC_FREED;
-			if (kmg_can_hold(r, api)) {
+			if (kmg_can_hold(r, call)) {
 				r->flags |= KMG_REC_HELD;
 			} else if (!kmg_keeps_unheld(r, api)) {
 				kmg_chain_unlink(b, r);
@@ -585,7 +597,7 @@ enum kmg_lookup __kmg_record_mark_freed(const void *p,
 }
 
 enum kmg_lookup kmg_record_mark_freed(const void *p, struct kmg_site *free_site,
-				      enum kmg_free_api api,
+				      const struct kmg_free_call *call,
 				      struct kmg_record **rec,
 				      struct kmg_record *copy)
 {
@@ -593,7 +605,7 @@ enum kmg_lookup kmg_record_mark_freed(const void *p, struct kmg_site *free_site,
 	unsigned long flags;
 
 	local_irq_save(flags);
-	ret = __kmg_record_mark_freed(p, free_site, api, rec, copy);
+	ret = __kmg_record_mark_freed(p, free_site, call, rec, copy);
 	local_irq_restore(flags);
 	return ret;
 }
@@ -694,7 +706,7 @@ void kmg_record_evict(struct kmg_record *rec)
 	if (kmg_record_owns_memory(rec) &&
 	    (fam->release_sleeps || IS_ENABLED(CONFIG_PREEMPT_RT))) {
 		if (fam->release_sleeps && !kmg_context_may_sleep()) {
-			kmg_vfree_deferred((void *)rec->addr, rec);
+			fam->release_later(rec);
 			return;
 		}
 		fam->release(rec);
@@ -718,7 +730,7 @@ void __kmg_record_evict(struct kmg_record *rec)
 		kmg_rz_evict(rec);
 	if (unlikely(kmg_record_owns_memory(rec) &&
 		     kmg_fam(rec->family)->release_sleeps)) {
-		kmg_vfree_deferred((void *)rec->addr, rec);
+		kmg_fam(rec->family)->release_later(rec);
 		return;
 	}
 	__kmg_record_unlink(rec, true);

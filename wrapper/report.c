@@ -60,6 +60,7 @@ const char *const kmg_bug_names[KMG_BUG_NR] = {
 	[KMG_BUG_SLAB_OOB]		= "slab-out-of-bounds",
 	[KMG_BUG_VMALLOC_OOB]		= "vmalloc-out-of-bounds",
 	[KMG_BUG_UAF]			= "use-after-free",
+	[KMG_BUG_DMA_FREE_IRQS_OFF]	= "dma-free-irqs-off",
 };
 
 static const char *const kmg_context_names[KMG_CTX_NR] = {
@@ -139,6 +140,10 @@ void kmg_print_record(struct kmg_sink *sink, const struct kmg_record *rec,
 		      ptr, rec->size, kmg_fam(rec->family)->name,
 		      rec->flags & KMG_REC_KV ? "(kv)" : "", kmg_record_order(rec),
 		      site->modname);
+	/* The family's own facts (a DMA allocation's device). */
+	if (kmg_fam(rec->family)->describe)
+		n += kmg_fam(rec->family)->describe(rec, line + n,
+						    sizeof(line) - n);
 	if (rec->flags & KMG_REC_FREED) {
 		/* A freed record keeps the free's site instead of gfp and time. */
 		kmg_printf(sink, "%s site=%s:%u func=%s freed at %s:%u\n", line,
@@ -485,7 +490,7 @@ void kmg_report_free(enum kmg_bug bug, struct kmg_site *site,
 	struct kmg_report_ctx ctx;
 	struct kmg_sink sink = {};
 	unsigned long flags;
-	char ptr[24];
+	char ptr[24], why[160] = "";
 	int repeats;
 	bool locked;
 
@@ -517,8 +522,14 @@ void kmg_report_free(enum kmg_bug bug, struct kmg_site *site,
 		}
 		break;
 	case KMG_BUG_MISMATCHED_FREE:
-		if (call->api == KMG_FREE_KREALLOC ||
-		    call->api == KMG_FREE_KVREALLOC)
+		if (kmg_fam(rec->family)->frees & BIT(call->api)) {
+			/* The right call, other arguments (DMA). */
+			kmg_fam(rec->family)->check_free(rec, call, why,
+							 sizeof(why));
+			kmg_printf(&sink, "%s at %s:%u with another%s; freed as allocated\n",
+				   api, site->file, site->line, why);
+		} else if (call->api == KMG_FREE_KREALLOC ||
+			   call->api == KMG_FREE_KVREALLOC)
 			kmg_printf(&sink, "%s of %s memory at %s:%u; refused (NULL returned)\n",
 				   api, kmg_fam(rec->family)->name, site->file,
 				   site->line);
@@ -537,6 +548,10 @@ void kmg_report_free(enum kmg_bug bug, struct kmg_site *site,
 		kmg_printf(&sink, "%s to cache %p at %s:%u; freed to its own cache %p\n",
 			   api, call->cache, site->file, site->line, rec->owner);
 		kmg_print_record(&sink, rec, true);
+		break;
+	case KMG_BUG_DMA_FREE_IRQS_OFF:
+		kmg_printf(&sink, "%s of %s at %s:%u with interrupts off; done from a work item\n",
+			   api, ptr, site->file, site->line);
 		break;
 	default:
 		break;

@@ -41,87 +41,9 @@
 #include <linux/string.h>
 #include <linux/workqueue.h>
 
-#include "kmg.h"
+#include "entry.h"
 
 /* === Allocations ========================================================= */
-
-struct kmg_alloc {
-	struct kmg_site *site;	/* NULL: pass through untracked */
-	gfp_t gfp;		/* the flags the allocation runs with */
-	unsigned int flags;	/* KMG_REC_* for its record */
-};
-
-static noinline bool kmg_alloc_nmi(struct kmemguard_site *desc, gfp_t gfp,
-				   const char *call);
-
-/*
- * Before an allocation from @desc: whether it may run (false: return NULL
- * to the driver), with which flags, tracked under which site.
- */
-static __always_inline bool kmg_alloc_begin(struct kmg_alloc *a,
-					    struct kmemguard_site *desc,
-					    gfp_t gfp, enum kmg_family family,
-					    size_t size, bool always_blocks,
-					    const char *call)
-{
-	enum kmg_alloc_verdict v;
-
-	a->site = NULL;
-	a->gfp = gfp;
-	a->flags = 0;
-	if (!kmg_tracking() || !desc)
-		return true;
-	if (unlikely(in_nmi()))
-		return kmg_alloc_nmi(desc, gfp, call);
-	a->site = kmg_site_of(desc, gfp);
-	if (unlikely(!a->site)) {
-		kmg_count(KMG_COUNT_DEGRADED);
-		return true;
-	}
-	if (unlikely(!kmg_alloc_context_ok(gfp, always_blocks))) {
-		v = kmg_check_alloc(a->site, &a->gfp, always_blocks, call);
-		if (v == KMG_ALLOC_REFUSED) {
-			kmg_site_failed(a->site);
-			return false;
-		}
-		if (v == KMG_ALLOC_REPAIRED)
-			a->flags |= KMG_REC_REPAIRED;
-	}
-	if (!KMG_SKIP(CHECKS) && static_branch_unlikely(&kmg_faults_key) &&
-	    kmg_fault_inject(a->site, family, a->gfp, size)) {
-		kmg_site_failed(a->site);
-		return false;
-	}
-	return true;
-}
-
-/* After the allocation: track what it returned. */
-static __always_inline void *kmg_alloc_end(struct kmg_alloc *a, void *p,
-					   size_t size, enum kmg_family family,
-					   unsigned int order, void *owner,
-					   unsigned int flags)
-{
-	if (!a->site)
-		return p;
-	if (unlikely(!p))
-		kmg_site_failed(a->site);
-	else if (!ZERO_OR_NULL_PTR(p))
-		kmg_record_track(a->site, p, size, a->gfp, family, order, owner,
-				 a->flags | flags);
-	return p;
-}
-
-/*
- * kmemleak keeps the stack of each object's allocation. Called from the
- * exported function itself (this is __always_inline), it makes that stack
- * start at the driver's call instead of inside kmemguard.
- */
-static __always_inline void kmg_kmemleak_trace(const struct kmg_alloc *a,
-					       const void *p)
-{
-	if (IS_ENABLED(CONFIG_DEBUG_KMEMLEAK) && a->site && !ZERO_OR_NULL_PTR(p))
-		kmemleak_update_trace(p);
-}
 
 /*
  * redzone.c: what a site with redzones allocates gets them. A static key,
@@ -232,9 +154,6 @@ static const struct kmg_free_call kmg_call_kfree_sensitive = {
 static const struct kmg_free_call kmg_call_kvfree = { .api = KMG_FREE_KVFREE };
 static const struct kmg_free_call kmg_call_rcu = { .api = KMG_FREE_RCU };
 static const struct kmg_free_call kmg_call_vfree = { .api = KMG_FREE_VFREE };
-
-static bool kmg_free(struct kmemguard_site *desc, const void *p,
-		     const struct kmg_free_call *call);
 
 static const struct kmg_free_call kmg_call_krealloc = {
 	.api = KMG_FREE_KREALLOC };
@@ -1249,6 +1168,7 @@ struct kmg_devm {
 	void *obj;			/* immutable */
 	struct module *mod;		/* NULL once orphaned */
 	bool stale;			/* no record to drop (disabled since) */
+	struct kmg_dma_args dma[];	/* KMG_FAM_DMAM: one (immutable) */
 };
 
 static LIST_HEAD(kmg_devm_list);	/* kmg_devm_lock */
@@ -1283,7 +1203,7 @@ static int kmg_devm_match(struct device *dev, void *res, void *data)
 }
 
 /* Take kmemguard's entry for @obj off @dev without running it. */
-static void kmg_devm_forget(struct device *dev, const void *obj)
+void kmg_devm_forget(struct device *dev, const void *obj)
 {
 	struct kmg_devm *e;
 	unsigned long flags;
@@ -1367,22 +1287,20 @@ void kmg_devm_release_memory(const struct kmg_record *rec)
 	devm_kfree(dev, (void *)rec->addr);
 }
 
-static __always_inline void *kmg_devm_kmalloc(struct kmg_alloc *a,
-					      struct kmemguard_site *desc,
-					      struct device *dev, size_t size,
-					      gfp_t gfp)
+/*
+ * Track @p, managed memory of @family on @dev that devres will free, with
+ * an entry of kmemguard's added after the memory's own; a managed DMA
+ * allocation (KMG_FAM_DMAM) keeps its handle and attributes there.
+ */
+void *kmg_devm_track(struct kmg_alloc *a, struct device *dev, void *p,
+		     size_t size, enum kmg_family family, dma_addr_t handle,
+		     unsigned long attrs)
 {
+	bool dma = family == KMG_FAM_DMAM;
 	struct kmg_devm *e;
 	unsigned long flags;
-	void *p;
 
-	if (!kmg_alloc_begin(a, desc, gfp, KMG_FAM_DEVM, size, false,
-			     "devm_kmalloc()"))
-		return NULL;
-	p = devm_kmalloc(dev, size, a->gfp);
-	if (!a->site || ZERO_OR_NULL_PTR(p))
-		return kmg_alloc_end(a, p, size, KMG_FAM_DEVM, 0, NULL, 0);
-	e = devres_alloc(kmg_devm_release, sizeof(*e),
+	e = devres_alloc(kmg_devm_release, struct_size(e, dma, dma),
 			 a->gfp & (__GFP_RECLAIM | __GFP_IO | __GFP_FS));
 	if (!e) {
 		kmg_count(KMG_COUNT_DEGRADED);
@@ -1391,12 +1309,44 @@ static __always_inline void *kmg_devm_kmalloc(struct kmg_alloc *a,
 	e->dev = dev;
 	e->obj = p;
 	e->mod = a->site->mod;
+	if (dma) {
+		e->dma[0].handle = handle;
+		e->dma[0].attrs = attrs;
+		strscpy(e->dma[0].devname, dev_name(dev),
+			sizeof(e->dma[0].devname));
+	}
 	spin_lock_irqsave(&kmg_devm_lock, flags);
 	list_add(&e->node, &kmg_devm_list);
 	spin_unlock_irqrestore(&kmg_devm_lock, flags);
-	kmg_alloc_end(a, p, size, KMG_FAM_DEVM, 0, e, 0);
+	kmg_alloc_end(a, p, size, family, 0, e, 0);
 	devres_add(dev, e);
 	return p;
+}
+
+/* dma.c: a managed DMA record's arguments, and its device. */
+const struct kmg_dma_args *kmg_devm_dma_args(const struct kmg_record *rec,
+					     struct device **dev)
+{
+	struct kmg_devm *e = rec->owner;
+
+	*dev = e->dev;
+	return &e->dma[0];
+}
+
+static __always_inline void *kmg_devm_kmalloc(struct kmg_alloc *a,
+					      struct kmemguard_site *desc,
+					      struct device *dev, size_t size,
+					      gfp_t gfp)
+{
+	void *p;
+
+	if (!kmg_alloc_begin(a, desc, gfp, KMG_FAM_DEVM, size, false,
+			     "devm_kmalloc()"))
+		return NULL;
+	p = devm_kmalloc(dev, size, a->gfp);
+	if (!a->site || ZERO_OR_NULL_PTR(p))
+		return kmg_alloc_end(a, p, size, KMG_FAM_DEVM, 0, NULL, 0);
+	return kmg_devm_track(a, dev, p, size, KMG_FAM_DEVM, 0, 0);
 }
 
 void *kmemguard_devm_kmalloc(struct kmemguard_site *desc, struct device *dev,
@@ -1527,8 +1477,7 @@ static bool kmg_free_live(struct kmg_site *site, const void *p,
 		    (copy->family == KMG_FAM_KMALLOC || copy->family == KMG_FAM_CACHE))
 			memzero_explicit((void *)p, ksize(p));
 		/* Held memory is nobody's: kmemleak must not call it a leak. */
-		if (copy->family != KMG_FAM_PAGES &&
-		    copy->family != KMG_FAM_PAGES_EXACT)
+		if (!kmg_fam(copy->family)->no_kmemleak)
 			kmemleak_ignore(p);
 		kmg_quarantine_add(rec);
 		return true;
@@ -1583,11 +1532,11 @@ static __always_inline bool kmg_free_fast(struct kmg_site *site, const void *p,
 
 	if (IS_ENABLED(CONFIG_PREEMPT_RT)) {
 		/* Evictions there must give memory back with interrupts on. */
-		*res = kmg_record_mark_freed(p, site, call->api, rec, copy);
+		*res = kmg_record_mark_freed(p, site, call, rec, copy);
 		return false;
 	}
 	local_irq_save(flags);
-	*res = __kmg_record_mark_freed(p, site, call->api, rec, copy);
+	*res = __kmg_record_mark_freed(p, site, call, rec, copy);
 	/* (Objects with redzones take the slow path: redzone.c.) */
 	if (likely(*res == KMG_LOOKUP_LIVE) &&
 	    likely(((*rec)->flags & (KMG_REC_HELD | KMG_REC_POISON)) ==
@@ -1615,8 +1564,8 @@ static bool kmg_nmi_free(struct kmemguard_site *desc, const void *p,
  * freed it the right way (mismatch), holds it in the quarantine, or
  * deferred it (NMI).
  */
-static bool kmg_free(struct kmemguard_site *desc, const void *p,
-		     const struct kmg_free_call *call)
+bool kmg_free(struct kmemguard_site *desc, const void *p,
+	      const struct kmg_free_call *call)
 {
 	struct kmg_record copy, *rec = NULL;
 	enum kmg_lookup res;
@@ -1871,8 +1820,8 @@ static void kmg_nmi_refuse_destroy(struct kmemguard_site *desc,
 	kmg_report_nmi_free(kmg_nmi_site(desc, &tmp), &call, s, false);
 }
 
-static noinline bool kmg_alloc_nmi(struct kmemguard_site *desc, gfp_t gfp,
-				   const char *call)
+noinline bool kmg_alloc_nmi(struct kmemguard_site *desc, gfp_t gfp,
+			    const char *call)
 {
 	struct kmg_site tmp;
 
@@ -1919,6 +1868,11 @@ static void kmg_free_plain(const void *p, const struct kmg_free_call *call)
 	case KMG_FREE_DEVM:
 		kmg_devm_forget(call->dev, p);
 		devm_kfree(call->dev, p);
+		break;
+	case KMG_FREE_DMA:
+	case KMG_FREE_DMA_NC:
+	case KMG_FREE_DMAM:
+		kmg_dma_free_plain(p, call);
 		break;
 	default:
 		break;	/* kmem_cache_destroy() has no NMI path: see below */

@@ -158,6 +158,28 @@ int kmemguard_kmem_cache_alloc_bulk(struct kmemguard_site *site,
 				    struct kmem_cache *s, gfp_t gfp, size_t n,
 				    void **p);
 
+/* DMA memory (dma.c); @dir is an enum dma_data_direction. */
+void *kmemguard_dma_alloc_attrs(struct kmemguard_site *site,
+				struct device *dev, size_t size,
+				dma_addr_t *handle, gfp_t gfp,
+				unsigned long attrs, const char *fn);
+void kmemguard_dma_free_attrs(struct kmemguard_site *site, struct device *dev,
+			      size_t size, void *cpu_addr, dma_addr_t handle,
+			      unsigned long attrs);
+void *kmemguard_dma_alloc_noncoherent(struct kmemguard_site *site,
+				      struct device *dev, size_t size,
+				      dma_addr_t *handle, int dir, gfp_t gfp);
+void kmemguard_dma_free_noncoherent(struct kmemguard_site *site,
+				    struct device *dev, size_t size,
+				    void *vaddr, dma_addr_t handle, int dir);
+void *kmemguard_dmam_alloc_attrs(struct kmemguard_site *site,
+				 struct device *dev, size_t size,
+				 dma_addr_t *handle, gfp_t gfp,
+				 unsigned long attrs, const char *fn);
+void kmemguard_dmam_free_coherent(struct kmemguard_site *site,
+				  struct device *dev, size_t size, void *vaddr,
+				  dma_addr_t handle);
+
 void *kmemguard_devm_kmalloc(struct kmemguard_site *site, struct device *dev,
 			     size_t size, gfp_t gfp);
 void *kmemguard_devm_kmalloc_array(struct kmemguard_site *site,

@@ -359,6 +359,60 @@ __KMG_DEFINE_FREE(bitmap, kmemguard_kfree_ptr)
 	kmemguard_devm_kasprintf(__KMG_CALLER, dev, gfp, fmt, ##__VA_ARGS__)
 #endif /* devres */
 
+/* === <linux/dma-mapping.h>: DMA-coherent, non-coherent and managed memory */
+#if defined(__KMG_READY_DMA) && !defined(__KMG_ON_DMA)
+#define __KMG_ON_DMA
+/* The kernel's inlines (dma_alloc_coherent(), ...) as they are, at the driver's line. */
+#undef dma_alloc_attrs
+#define dma_alloc_attrs(dev, size, handle, gfp, attrs)			\
+	kmemguard_dma_alloc_attrs(__KMG_CALLER, dev, size, handle, gfp,	\
+				  attrs, "dma_alloc_attrs()")
+#undef dma_alloc_coherent
+#define dma_alloc_coherent(dev, size, handle, gfp)			\
+	({ gfp_t __kmg_g = (gfp);					\
+	   kmemguard_dma_alloc_attrs(__KMG_CALLER, dev, size, handle,	\
+		__kmg_g, (__kmg_g & __GFP_NOWARN) ? DMA_ATTR_NO_WARN : 0,	\
+		"dma_alloc_coherent()"); })
+#undef dma_alloc_wc
+#define dma_alloc_wc(dev, size, handle, gfp)				\
+	({ gfp_t __kmg_g = (gfp);					\
+	   kmemguard_dma_alloc_attrs(__KMG_CALLER, dev, size, handle,	\
+		__kmg_g, DMA_ATTR_WRITE_COMBINE |				\
+		((__kmg_g & __GFP_NOWARN) ? DMA_ATTR_NO_WARN : 0),		\
+		"dma_alloc_wc()"); })
+#undef dma_free_attrs
+#define dma_free_attrs(dev, size, cpu_addr, handle, attrs)		\
+	kmemguard_dma_free_attrs(__KMG_SITE, dev, size, cpu_addr, handle, attrs)
+#undef dma_free_coherent
+#define dma_free_coherent(dev, size, cpu_addr, handle)			\
+	kmemguard_dma_free_attrs(__KMG_SITE, dev, size, cpu_addr, handle, 0)
+#undef dma_free_wc
+#define dma_free_wc(dev, size, cpu_addr, handle)				\
+	kmemguard_dma_free_attrs(__KMG_SITE, dev, size, cpu_addr, handle, \
+				 DMA_ATTR_WRITE_COMBINE)
+#undef dma_alloc_noncoherent
+#define dma_alloc_noncoherent(dev, size, handle, dir, gfp)		\
+	kmemguard_dma_alloc_noncoherent(__KMG_CALLER, dev, size, handle,	\
+					dir, gfp)
+#undef dma_free_noncoherent
+#define dma_free_noncoherent(dev, size, vaddr, handle, dir)		\
+	kmemguard_dma_free_noncoherent(__KMG_SITE, dev, size, vaddr,	\
+				       handle, dir)
+#undef dmam_alloc_attrs
+#define dmam_alloc_attrs(dev, size, handle, gfp, attrs)			\
+	kmemguard_dmam_alloc_attrs(__KMG_CALLER, dev, size, handle, gfp,	\
+				   attrs, "dmam_alloc_attrs()")
+#undef dmam_alloc_coherent
+#define dmam_alloc_coherent(dev, size, handle, gfp)			\
+	({ gfp_t __kmg_g = (gfp);					\
+	   kmemguard_dmam_alloc_attrs(__KMG_CALLER, dev, size, handle,	\
+		__kmg_g, (__kmg_g & __GFP_NOWARN) ? DMA_ATTR_NO_WARN : 0,	\
+		"dmam_alloc_coherent()"); })
+#undef dmam_free_coherent
+#define dmam_free_coherent(dev, size, vaddr, handle)			\
+	kmemguard_dmam_free_coherent(__KMG_SITE, dev, size, vaddr, handle)
+#endif /* dma */
+
 /* === <linux/rcupdate.h>: kfree_rcu() and friends ======================= */
 #if defined(__KMG_READY_RCU) && !defined(__KMG_ON_RCU)
 #define __KMG_ON_RCU

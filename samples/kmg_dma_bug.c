@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Buggy on purpose: misuses DMA memory. Each report must name the line
+ * marked "KMG: <tag>"; kmemguard repairs each so that nothing is corrupted.
+ * bug=leak:	    a dma_alloc_coherent() buffer never freed
+ * bug=double:	    dma_free_coherent() twice (the quarantine holds it)
+ * bug=double_big:  dma_free_coherent() twice of 1 MiB (not held: a tombstone)
+ * bug=size:	    dma_free_coherent() with another size
+ * bug=handle:	    dma_free_coherent() with another DMA handle
+ * bug=device:	    dma_free_coherent() on another device
+ * bug=kfree:	    kfree() of dma_alloc_coherent() memory
+ * bug=free_kmalloc: dma_free_coherent() of kmalloc() memory
+ * bug=irqsoff:	    dma_free_coherent() with interrupts disabled
+ * bug=atomic:	    dma_alloc_coherent(GFP_KERNEL) under a spinlock
+ * bug=nc:	    dma_alloc_noncoherent() memory freed with dma_free_coherent()
+ * bug=dmam_size:   dmam_free_coherent() with another size
+ */
+#include <linux/dma-mapping.h>
+#include <linux/module.h>
+#include <linux/platform_device.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+
+#include <kmemguard.h>
+
+static char *bug = "leak";
+module_param(bug, charp, 0444);
+MODULE_PARM_DESC(bug, "which misuse");
+
+static struct platform_device *pdev, *pdev2;
+static DEFINE_SPINLOCK(kmg_dma_bug_lock);
+
+static struct platform_device *kmg_dma_bug_device(int id)
+{
+	struct platform_device *p;
+
+	p = platform_device_register_simple("kmg_dma_bug", id, NULL, 0);
+	if (!IS_ERR(p) && dma_coerce_mask_and_coherent(&p->dev, DMA_BIT_MASK(32))) {
+		platform_device_unregister(p);
+		return ERR_PTR(-EIO);
+	}
+	return p;
+}
+
+static int kmg_dma_bug_run(struct device *dev, struct device *dev2)
+{
+	unsigned long flags;
+	dma_addr_t h;
+	void *p;
+
+	if (!strcmp(bug, "leak")) {
+		p = dma_alloc_coherent(dev, SZ_4K, &h, GFP_KERNEL); /* KMG: leak */
+		return p ? 0 : -ENOMEM;
+	}
+	if (!strcmp(bug, "atomic")) {
+		spin_lock(&kmg_dma_bug_lock);
+		p = dma_alloc_coherent(dev, SZ_4K, &h, GFP_KERNEL); /* KMG: sleep-in-atomic */
+		spin_unlock(&kmg_dma_bug_lock);
+		if (p)
+			dma_free_coherent(dev, SZ_4K, p, h);
+		return 0;
+	}
+	if (!strcmp(bug, "free_kmalloc")) {
+		p = kmalloc(64, GFP_KERNEL);
+		dma_free_coherent(dev, 64, p, 0); /* KMG: mismatched-free-free_kmalloc */
+		return 0;
+	}
+	if (!strcmp(bug, "nc")) {
+		p = dma_alloc_noncoherent(dev, SZ_4K, &h, DMA_FROM_DEVICE, GFP_KERNEL);
+		if (p)
+			dma_free_coherent(dev, SZ_4K, p, h); /* KMG: mismatched-free-nc */
+		return 0;
+	}
+	if (!strcmp(bug, "dmam_size")) {
+		p = dmam_alloc_coherent(dev, SZ_8K, &h, GFP_KERNEL);
+		if (p)
+			dmam_free_coherent(dev, SZ_4K, p, h); /* KMG: mismatched-free-dmam_size */
+		return 0;
+	}
+	p = dma_alloc_coherent(dev, !strcmp(bug, "double_big") ? SZ_1M : SZ_8K, &h, GFP_KERNEL);
+	if (!p)
+		return -ENOMEM;
+	if (!strcmp(bug, "double")) {
+		dma_free_coherent(dev, SZ_8K, p, h);
+		dma_free_coherent(dev, SZ_8K, p, h); /* KMG: double-free */
+	} else if (!strcmp(bug, "double_big")) {
+		dma_free_coherent(dev, SZ_1M, p, h);
+		dma_free_coherent(dev, SZ_1M, p, h); /* KMG: double-free-big */
+	} else if (!strcmp(bug, "size")) {
+		dma_free_coherent(dev, SZ_4K, p, h); /* KMG: mismatched-free-size */
+	} else if (!strcmp(bug, "handle")) {
+		dma_free_coherent(dev, SZ_8K, p, h + SZ_4K); /* KMG: mismatched-free-handle */
+	} else if (!strcmp(bug, "device")) {
+		dma_free_coherent(dev2, SZ_8K, p, h); /* KMG: mismatched-free-device */
+	} else if (!strcmp(bug, "kfree")) {
+		kfree(p); /* KMG: mismatched-free-kfree */
+	} else if (!strcmp(bug, "irqsoff")) {
+		local_irq_save(flags);
+		dma_free_coherent(dev, SZ_8K, p, h); /* KMG: dma-free-irqs-off */
+		local_irq_restore(flags);
+	} else {
+		dma_free_coherent(dev, SZ_8K, p, h);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int __init kmg_dma_bug_init(void)
+{
+	int ret;
+
+	pdev = kmg_dma_bug_device(1);
+	if (IS_ERR(pdev))
+		return PTR_ERR(pdev);
+	pdev2 = kmg_dma_bug_device(2);
+	if (IS_ERR(pdev2)) {
+		platform_device_unregister(pdev);
+		return PTR_ERR(pdev2);
+	}
+	ret = kmg_dma_bug_run(&pdev->dev, &pdev2->dev);
+	if (ret) {
+		platform_device_unregister(pdev2);
+		platform_device_unregister(pdev);
+	}
+	return ret;
+}
+
+static void __exit kmg_dma_bug_exit(void)
+{
+	platform_device_unregister(pdev2);
+	platform_device_unregister(pdev);
+}
+
+module_init(kmg_dma_bug_init);
+module_exit(kmg_dma_bug_exit);
+MODULE_DESCRIPTION("kmemguard sample: DMA memory misused");
+MODULE_LICENSE("GPL");
