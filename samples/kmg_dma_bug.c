@@ -55,7 +55,7 @@ static int kmg_dma_bug_run(struct device *dev, struct device *dev2)
 	}
 	if (!strcmp(bug, "atomic")) {
 		spin_lock(&kmg_dma_bug_lock);
-		p = dma_alloc_coherent(dev, SZ_4K, &h, GFP_KERNEL); /* KMG: sleep-in-atomic */
+		p = dma_alloc_coherent(dev, SZ_4K, &h, GFP_KERNEL); /* KMG: dma-sleep-in-atomic */
 		spin_unlock(&kmg_dma_bug_lock);
 		if (p)
 			dma_free_coherent(dev, SZ_4K, p, h);

@@ -102,7 +102,7 @@ test_free_with_irqs_off() {
 }
 
 test_sleeping_allocation_in_atomic() {
-	kmg_expect_bug sleep-in-atomic kmg_dma_bug sleep-in-atomic bug=atomic
+	kmg_expect_bug sleep-in-atomic kmg_dma_bug dma-sleep-in-atomic bug=atomic
 	grep -q 'dma_alloc_coherent()' /tmp/kmg-last-report || kmg_fail "call not named"
 }
 

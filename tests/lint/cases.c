@@ -6,6 +6,7 @@
  * The cases the samples do not already cover, and the traps: correct code
  * that looks close to a bug.
  */
+#include <linux/dma-mapping.h>
 #include <linux/gfp.h>
 #include <linux/hrtimer.h>
 #include <linux/interrupt.h>
@@ -169,4 +170,35 @@ static void cases_families(struct device *dev, struct cases_dev *d)
 	pg = alloc_pages_node(0, GFP_KERNEL, 1);
 	/* LINT: page-order "__free_page() of order 0, allocated with order 1 by alloc_pages" */
 	__free_page(pg);
+}
+
+/* DMA memory: sizes compared by value, only when both are constants. */
+static void cases_dma(struct device *dev, size_t n)
+{
+	dma_addr_t h;
+	void *p;
+
+	p = dma_alloc_coherent(dev, 8192, &h, GFP_KERNEL);
+	/* LINT: dma-size "dma_free_coherent() of size 4096, allocated 8192" */
+	dma_free_coherent(dev, 4096, p, h);
+	p = dma_alloc_wc(dev, SZ_8K, &h, GFP_KERNEL);
+	/* LINT: dma-size "dma_free_wc() of size 4096, allocated 8192" */
+	dma_free_wc(dev, PAGE_SIZE, p, h);
+	p = dma_alloc_coherent(dev, SZ_4K, &h, GFP_KERNEL);
+	dma_free_coherent(dev, PAGE_SIZE, p, h);
+	p = dma_alloc_coherent(dev, 2 * PAGE_SIZE, &h, GFP_KERNEL);
+	dma_free_attrs(dev, SZ_8K, p, h, 0);
+	p = dma_alloc_coherent(dev, n, &h, GFP_KERNEL);
+	dma_free_coherent(dev, 4096, p, h);
+	p = dma_alloc_noncoherent(dev, 4096, &h, DMA_TO_DEVICE, GFP_KERNEL);
+	/* LINT: free-mismatch "dma_free_attrs() of memory from dma_alloc_noncoherent()" */
+	dma_free_attrs(dev, 4096, p, h, 0);
+	p = dma_alloc_attrs(dev, 4096, &h, GFP_KERNEL, 0);
+	/* LINT: free-mismatch "vfree() of memory from dma_alloc_attrs()" */
+	vfree(p);
+	p = dmam_alloc_coherent(dev, 4096, &h, GFP_KERNEL);
+	/* LINT: free-mismatch "dma_free_coherent() of memory from dmam_alloc_coherent()" */
+	dma_free_coherent(dev, 4096, p, h);
+	p = dmam_alloc_coherent(dev, 4096, &h, GFP_KERNEL);
+	dmam_free_coherent(dev, 4096, p, h);
 }

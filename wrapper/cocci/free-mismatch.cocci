@@ -16,6 +16,11 @@
 ///     from the kernel it builds against)
 ///   devm_ allocations (devm_kmalloc, devm_kzalloc, ...): devm_kfree, or
 ///     nothing (plain kfree frees it twice when the device goes away)
+///   DMA-coherent memory (dma_alloc_coherent, dma_alloc_attrs, dma_alloc_wc):
+///     dma_free_coherent, dma_free_attrs, dma_free_wc
+///   non-coherent DMA memory (dma_alloc_noncoherent): dma_free_noncoherent
+///   managed DMA memory (dmam_alloc_coherent, dmam_alloc_attrs):
+///     dmam_free_coherent, or nothing
 /// Casts of the pointer ((unsigned long)p, (void *)addr) are seen through.
 ///
 /// This is the static half of kmemguard's mismatched-free report.
@@ -61,6 +66,11 @@ for name in "kmem_cache_alloc kmem_cache_zalloc kmem_cache_alloc_node kmem_cache
 for name in ("devm_kmalloc devm_kzalloc devm_kcalloc devm_kmalloc_array "
 	     "devm_kstrdup devm_kmemdup devm_kasprintf devm_krealloc").split():
 	FAMILY[name] = "devm"
+for name in "dma_alloc_coherent dma_alloc_attrs dma_alloc_wc".split():
+	FAMILY[name] = "dma"
+FAMILY["dma_alloc_noncoherent"] = "dma_nc"
+for name in "dmam_alloc_coherent dmam_alloc_attrs".split():
+	FAMILY[name] = "dmam"
 
 FREES = {
 	"kmalloc": {"kfree", "kfree_sensitive", "kvfree", "kvfree_sensitive"},
@@ -69,6 +79,9 @@ FREES = {
 	"pages": {"free_pages", "free_page"},
 	"cache": {"kmem_cache_free", "kfree", "kfree_sensitive", "kvfree"},
 	"devm": {"devm_kfree"},
+	"dma": {"dma_free_coherent", "dma_free_attrs", "dma_free_wc"},
+	"dma_nc": {"dma_free_noncoherent"},
+	"dmam": {"dmam_free_coherent"},
 }
 
 def check(pa, pf, old_kernel):
@@ -95,10 +108,15 @@ identifier alloc = {kmalloc, kzalloc, kcalloc, kmalloc_array, kmalloc_node,
 	get_zeroed_page, __get_dma_pages, kmem_cache_alloc, kmem_cache_zalloc,
 	kmem_cache_alloc_node, kmem_cache_alloc_lru, devm_kmalloc,
 	devm_kzalloc, devm_kcalloc, devm_kmalloc_array, devm_kstrdup,
-	devm_kmemdup, devm_kasprintf, devm_krealloc};
+	devm_kmemdup, devm_kasprintf, devm_krealloc, dma_alloc_coherent,
+	dma_alloc_attrs, dma_alloc_wc, dma_alloc_noncoherent,
+	dmam_alloc_coherent, dmam_alloc_attrs};
 identifier free = {kfree, kfree_sensitive, kvfree, kvfree_sensitive, vfree,
 	free_pages, free_page};
 identifier free2 = {kmem_cache_free, devm_kfree};
+identifier free3 = {dma_free_coherent, dma_free_attrs, dma_free_wc,
+	dma_free_noncoherent, dmam_free_coherent};
+expression D, S;
 @@
 P = alloc@pa(...)
 ... when != P = E
@@ -110,6 +128,10 @@ free@pf((T)P, ...)
 free2@pf(C, P)
 |
 free2@pf(C, (T)P)
+|
+free3@pf(D, S, P, ...)
+|
+free3@pf(D, S, (T)P, ...)
 )
 
 @script:python depends on report && !kfree_cache_invalid@
