@@ -10,12 +10,15 @@
 
 #include <linux/types.h>
 
+struct device;
+
 struct kmg_bench_ops {
 	/* Each runs @n allocate+free pairs and returns 0, or -ENOMEM. */
 	int (*kmalloc_pairs)(size_t size, unsigned long n);
 	int (*cache_pairs)(unsigned long n);
 	int (*page_pairs)(unsigned int order, unsigned long n);
 	int (*vmalloc_pairs)(size_t size, unsigned long n);
+	int (*dma_pairs)(struct device *dev, size_t size, unsigned long n);
 	/* Allocate @n kmalloc(64) objects into @objs, or free them. */
 	int (*fill)(void **objs, unsigned long n);
 	void (*drain)(void **objs, unsigned long n);

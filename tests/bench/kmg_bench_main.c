@@ -9,7 +9,7 @@
  * and reading the file gives "CASE MODE N NS" with NS the cost of one
  * operation in ns (one decimal), the empty loop's cost taken off. CASEs:
  *
- *   kmalloc:SIZE, cache, pages:ORDER, vmalloc:SIZE   N alloc+free pairs
+ *   kmalloc:SIZE, cache, pages:ORDER, vmalloc:SIZE, dma:SIZE   N alloc+free pairs
  *   batch          allocate N kmalloc(64) objects, then free them all
  *   fill, drain    keep N kmalloc(64) objects live, or free the kept ones
  *   solo, smp      N kmalloc(64) pairs in one kthread on CPU 0, or in one
@@ -42,11 +42,13 @@
 #include <linux/completion.h>
 #include <linux/cpumask.h>
 #include <linux/debugfs.h>
+#include <linux/dma-mapping.h>
 #include <linux/kmemleak.h>
 #include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/platform_device.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
@@ -59,6 +61,7 @@ static void **kmg_bench_kept;			/* kmg_bench_mutex */
 static unsigned long kmg_bench_nkept;		/* kmg_bench_mutex */
 static const struct kmg_bench_ops *kmg_bench_kept_ops;	/* kmg_bench_mutex */
 static struct dentry *kmg_bench_dir;
+static struct platform_device *kmg_bench_pdev;	/* dma: its device */
 static bool leak_on_exit;
 module_param(leak_on_exit, bool, 0644);
 MODULE_PARM_DESC(leak_on_exit, "leave the objects kept by fill to kmemguard's leak report");
@@ -83,6 +86,8 @@ static int kmg_bench_once(const struct kmg_bench_case *c, unsigned long n,
 		return c->ops->page_pairs(c->arg, n);
 	if (!strcmp(c->name, "vmalloc"))
 		return c->ops->vmalloc_pairs(c->arg, n);
+	if (!strcmp(c->name, "dma"))
+		return c->ops->dma_pairs(&kmg_bench_pdev->dev, c->arg, n);
 	if (!strcmp(c->name, "batch")) {
 		ret = c->ops->fill(objs, n);
 		c->ops->drain(objs, n);	/* kfree(NULL) past a failure */
@@ -382,6 +387,13 @@ static const struct file_operations kmg_bench_fops = {
 
 static int __init kmg_bench_init(void)
 {
+	kmg_bench_pdev = platform_device_register_simple("kmg_bench", -1, NULL, 0);
+	if (IS_ERR(kmg_bench_pdev))
+		return PTR_ERR(kmg_bench_pdev);
+	if (dma_coerce_mask_and_coherent(&kmg_bench_pdev->dev, DMA_BIT_MASK(32))) {
+		platform_device_unregister(kmg_bench_pdev);
+		return -EIO;
+	}
 	kmg_bench_dir = debugfs_create_dir("kmg_bench", NULL);
 	debugfs_create_file("run", 0600, kmg_bench_dir, NULL, &kmg_bench_fops);
 	return 0;
@@ -401,6 +413,7 @@ static void __exit kmg_bench_exit(void)
 	kvfree(kmg_bench_kept);
 	kmg_bench_raw_ops.exit();
 	kmg_bench_tracked_ops.exit();
+	platform_device_unregister(kmg_bench_pdev);
 }
 
 module_init(kmg_bench_init);

@@ -4,6 +4,7 @@
  * iteration. Built twice (see kmg_bench.h): KMG_BENCH_OPS names the copy.
  */
 #include <linux/compiler.h>
+#include <linux/dma-mapping.h>
 #include <linux/gfp.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -82,6 +83,22 @@ static int kmg_bench_vmalloc_pairs(size_t size, unsigned long n)
 	return 0;
 }
 
+static int kmg_bench_dma_pairs(struct device *dev, size_t size,
+			       unsigned long n)
+{
+	dma_addr_t h;
+	void *p;
+
+	while (n--) {
+		p = dma_alloc_coherent(dev, size, &h, GFP_KERNEL);
+		if (!p)
+			return -ENOMEM;
+		OPTIMIZER_HIDE_VAR(p);
+		dma_free_coherent(dev, size, p, h);
+	}
+	return 0;
+}
+
 static int kmg_bench_fill(void **objs, unsigned long n)
 {
 	unsigned long i;
@@ -133,6 +150,7 @@ const struct kmg_bench_ops KMG_BENCH_OPS = {
 	.cache_pairs	= kmg_bench_cache_pairs,
 	.page_pairs	= kmg_bench_page_pairs,
 	.vmalloc_pairs	= kmg_bench_vmalloc_pairs,
+	.dma_pairs	= kmg_bench_dma_pairs,
 	.fill		= kmg_bench_fill,
 	.drain		= kmg_bench_drain,
 	.first_pairs	= kmg_bench_first_pairs,
