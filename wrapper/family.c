@@ -328,6 +328,32 @@ const char *const kmg_free_api_names[KMG_FREE_NR] = {
 	[KMG_FREE_DMAM]			= "dmam_free_coherent()",
 };
 
+/* "family= is kmalloc, vmalloc, ... or dma": from the table, at init. */
+char kmg_fault_class_help[128];
+
+static void kmg_fault_class_help_init(void)
+{
+	const char *last = NULL;
+	size_t n;
+	int i;
+
+	n = strscpy(kmg_fault_class_help, "family= is ",
+		    sizeof(kmg_fault_class_help));
+	for (i = 0; i < KMG_FAM_NR; i++) {
+		if (!kmg_families[i].fault_name)
+			continue;
+		if (last)
+			n += scnprintf(kmg_fault_class_help + n,
+				       sizeof(kmg_fault_class_help) - n,
+				       "%s, ", last);
+		last = kmg_families[i].fault_name;
+	}
+	if (n > 2 && kmg_fault_class_help[n - 2] == ',')
+		n -= 2;		/* "a, b" + " or c" */
+	scnprintf(kmg_fault_class_help + n, sizeof(kmg_fault_class_help) - n,
+		  " or %s", last);
+}
+
 /*
  * What the quarantine may hold after a free: kmalloc, slab-cache and page
  * memory (alloc_pages_exact()'s too). With KASAN, slab and kmalloc memory
@@ -345,6 +371,10 @@ void kmg_family_init(void)
 	kmg_families[KMG_FAM_CACHE].holdable = !kasan;
 	kmg_families[KMG_FAM_PAGES].holdable = true;
 	kmg_families[KMG_FAM_PAGES_EXACT].holdable = true;
+	/* dma.c decides for each object (kmg_dma_hold()). */
+	kmg_families[KMG_FAM_DMA].holdable = true;
+	kmg_families[KMG_FAM_DMA_NC].holdable = true;
+	kmg_fault_class_help_init();
 }
 
 /* family= of a fault rule: one of the families that have a fault name. */

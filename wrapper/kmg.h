@@ -178,6 +178,7 @@ void kmg_release_cache(const struct kmg_record *rec);
 void kmg_release_pages(const struct kmg_record *rec);
 
 int kmg_fault_class_parse(const char *name);
+extern char kmg_fault_class_help[128];
 bool kmg_name_ok(const char *s, size_t max);
 
 static inline const struct kmg_family_ops *kmg_fam(unsigned int family)

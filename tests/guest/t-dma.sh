@@ -7,12 +7,19 @@
 # Every call's memory is tracked at its own line, with the device's name,
 # and using them all correctly is reported by nobody.
 test_clean_use_tracked_and_silent() {
+	r0=$(kmg_stat 'held objects released')
 	kmg_insmod kmg_dma
 	kmg_dmesg | grep -q 'kmg_dma: ready' || kmg_fail "kmg_dma did not load"
 	echo filter=kmg_dma > $KMG_DBG/control
 	cat $KMG_DBG/allocations > /tmp/dma.alloc
 	echo filter= > $KMG_DBG/control
+	q=$(kmg_stat 'quarantined frees')
 	rmmod kmg_dma
+	# The quarantine held the seven small frees of the direct mapping
+	# (not the 1 MiB one, not the managed one), and gave them back when
+	# the module went.
+	r1=$(kmg_stat 'held objects released')
+	[ $((r1 - r0)) -ge 7 ] || kmg_fail "held DMA memory not given back at unload: $r0 -> $r1 (quarantined $q)"
 	for l in $(kmg_lines kmg_dma.c live); do
 		grep -q " module=kmg_dma dev=kmg_dma site=kmg_dma.c:$l " /tmp/dma.alloc || {
 			cat /tmp/dma.alloc
