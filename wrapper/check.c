@@ -104,6 +104,8 @@ enum kmg_bug kmg_free_verdict(const struct kmg_record *rec,
 		return KMG_BUG_WRONG_ORDER;
 	if (call->api == KMG_FREE_CACHE && call->cache != rec->owner)
 		return KMG_BUG_WRONG_CACHE;
+	if (call->api == KMG_FREE_MEMPOOL && (void *)call->pool != rec->owner)
+		return KMG_BUG_WRONG_POOL;
 	return KMG_BUG_NONE;
 }
 EXPORT_SYMBOL_IF_KUNIT(kmg_free_verdict);
@@ -124,6 +126,13 @@ enum kmg_bug kmg_check_untracked_free(const void *p,
 	*found = false;
 	if (call->api == KMG_FREE_CACHE_DESTROY || call->api == KMG_FREE_DEVM)
 		return KMG_BUG_NONE;	/* no memory of the driver's own */
+	/*
+	 * An untracked pool, or an element kmemguard has no record of (a
+	 * page pool's is a struct page): mempool.c checks what it can.
+	 */
+	if (call->api == KMG_FREE_MEMPOOL || call->api == KMG_FREE_MEMPOOL_DESTROY ||
+	    call->api == KMG_FREE_MEMPOOL_EXIT)
+		return KMG_BUG_NONE;
 	/* guard.c: the guard pool's memory is never the allocator's. */
 	if (unlikely(kmg_guard_addr(p))) {
 		*found = kmg_guard_find(p, inside);

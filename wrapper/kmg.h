@@ -70,6 +70,9 @@ enum kmg_family {
 	KMG_FAM_CACHE_STRUCT,	/* kmem_cache_create(), kmem_cache_destroy() */
 	KMG_FAM_DEVM,		/* devm_kmalloc(), released by devres */
 	KMG_FAM_PAGES_EXACT,	/* alloc_pages_exact(), free_pages_exact() */
+	KMG_FAM_MEMPOOL,	/* mempool_alloc(), mempool_free() (mempool.c) */
+	KMG_FAM_MEMPOOL_STRUCT,	/* mempool_create(), mempool_destroy() */
+	KMG_FAM_MEMPOOL_INIT,	/* mempool_init(), mempool_exit() */
 	KMG_FAM_NR,
 };
 
@@ -89,10 +92,14 @@ enum kmg_free_api {
 	KMG_FREE_KVFREE_SENSITIVE,	/* kvfree_sensitive() */
 	KMG_FREE_KVREALLOC,	/* kvrealloc(): frees its old object */
 	KMG_FREE_PAGES_EXACT,	/* free_pages_exact() */
+	KMG_FREE_MEMPOOL,	/* mempool_free() */
+	KMG_FREE_MEMPOOL_DESTROY,	/* mempool_destroy() */
+	KMG_FREE_MEMPOOL_EXIT,	/* mempool_exit() */
 	KMG_FREE_NR,
 };
 
 struct kmg_record;
+struct mempool_s;
 
 /**
  * struct kmg_family_ops - everything kmemguard knows about one family
@@ -108,6 +115,9 @@ struct kmg_record;
  * @release_sleeps: @release may sleep where the caller may (vfree()): a
  *		held object then leaves the quarantine through a work item
  *		when it is evicted in atomic context
+ * @waits:	an allocation whose flags allow direct reclaim waits instead
+ *		of failing (mempool_alloc()): drivers rely on it and do not
+ *		check, so fault rules never fail such a call
  */
 struct kmg_family_ops {
 	const char *name;
@@ -118,6 +128,7 @@ struct kmg_family_ops {
 	bool holdable;
 	void (*release)(const struct kmg_record *rec);
 	bool release_sleeps;
+	bool waits;
 };
 
 extern struct kmg_family_ops kmg_families[KMG_FAM_NR];
@@ -342,7 +353,7 @@ static __always_inline depot_stack_handle_t kmg_stack_sample(struct kmg_site *si
  * @site:	allocation site shadow (immutable)
  * @size:	requested size in bytes (immutable)
  * @owner:	the object's cache (KMG_FAM_CACHE), devres tracker
- *		(KMG_FAM_DEVM) (immutable)
+ *		(KMG_FAM_DEVM), mempool (the KMG_FAM_MEMPOOL* ones) (immutable)
  * @when:	jiffies_64 at allocation (live records; immutable)
  * @free_site:	site of the first free (freed records; bucket lock)
  * @stack:	allocation stack in the stack depot, 0 if none (immutable)
@@ -438,6 +449,10 @@ unsigned long kmg_table_collect_cache(struct kmem_cache *s,
 				      struct kmg_record *copies,
 				      unsigned long max,
 				      unsigned long *creations);
+unsigned long kmg_table_collect_owned(enum kmg_family family,
+				      const void *owner,
+				      struct kmg_record *copies,
+				      unsigned long max);
 void kmg_table_flush(void);
 struct kmg_record *kmg_table_extract_module(struct module *mod,
 					    unsigned long *count);
@@ -628,6 +643,7 @@ enum kmg_bug {
 	KMG_BUG_SLAB_OOB,
 	KMG_BUG_VMALLOC_OOB,
 	KMG_BUG_UAF,
+	KMG_BUG_WRONG_POOL,
 	KMG_BUG_NR,
 };
 
@@ -637,6 +653,7 @@ struct kmg_free_call {
 	struct kmem_cache *cache;	/* KMG_FREE_CACHE */
 	struct device *dev;		/* KMG_FREE_DEVM */
 	size_t len;			/* KMG_FREE_KVFREE_SENSITIVE, _PAGES_EXACT */
+	struct mempool_s *pool;		/* KMG_FREE_MEMPOOL */
 };
 
 /* What kmg_check_alloc() decided about an allocation about to be made. */
@@ -716,9 +733,9 @@ void kmg_report_alloc(enum kmg_bug bug, struct kmg_site *site, gfp_t gfp,
 		      gfp_t run, enum kmg_alloc_verdict verdict, const char *call);
 void kmg_report_nmi_free(struct kmg_site *site, const struct kmg_free_call *call,
 			 const void *p, bool deferred);
-void kmg_report_cache_not_empty(struct kmg_site *site, struct kmem_cache *s,
-				struct kmg_record *live, unsigned long n,
-				unsigned long shown);
+void kmg_report_cache_not_empty(struct kmg_site *site, const char *call,
+				const void *s, struct kmg_record *live,
+				unsigned long n, unsigned long shown);
 extern atomic_long_t kmg_bug_counts[KMG_BUG_NR];
 extern const char *const kmg_bug_names[KMG_BUG_NR];
 unsigned long kmg_leak_sort(struct kmg_record **recs, unsigned long n);
@@ -793,6 +810,23 @@ unsigned long kmg_fault_injected_into(const char *modname, char *last,
 				      size_t len);
 
 /* === Entry points' helpers (wrappers.c) ================================ */
+
+/* One allocation from its check to its record (wrappers.c). */
+struct kmg_alloc {
+	struct kmg_site *site;	/* NULL: pass through untracked */
+	gfp_t gfp;		/* the flags the allocation runs with */
+	unsigned int flags;	/* KMG_REC_* for its record */
+};
+
+bool kmg_alloc_check(struct kmg_alloc *a, struct kmemguard_site *desc,
+		     gfp_t gfp, enum kmg_family family, size_t size,
+		     const char *call);
+void *kmg_alloc_track(struct kmg_alloc *a, void *p, size_t size,
+		      enum kmg_family family, void *owner);
+bool kmg_free_checked(struct kmemguard_site *desc, const void *p,
+		      const struct kmg_free_call *call);
+void kmg_mempool_free_check(struct kmemguard_site *desc, const void *p,
+			    struct mempool_s *pool);
 
 int kmg_wrappers_init(void);
 void kmg_wrappers_exit(void);

@@ -1016,21 +1016,24 @@ bool kmg_table_inside_slab_object(const void *p, struct kmg_record *copy)
 }
 
 /*
- * Copy up to @max live objects of cache @s into @copies; return how many
- * there are in all, and in *@creations how many live creations of @s there
- * are (more than one: a merged cache, before 6.5). Context: process, may
+ * Copy up to @max live records of @family owned by @owner into @copies;
+ * return how many there are in all, and in *@creations (if not NULL) how
+ * many live records of @creator start at @owner. Context: process, may
  * sleep.
  */
-unsigned long kmg_table_collect_cache(struct kmem_cache *s,
-				      struct kmg_record *copies,
-				      unsigned long max,
-				      unsigned long *creations)
+static unsigned long kmg_table_collect(enum kmg_family family,
+				       const void *owner,
+				       struct kmg_record *copies,
+				       unsigned long max,
+				       enum kmg_family creator,
+				       unsigned long *creations)
 {
 	unsigned long *b, flags, n = 0;
 	struct kmg_record *rec;
 	unsigned int i;
 
-	*creations = 0;
+	if (creations)
+		*creations = 0;
 	for (i = 0; i < (1U << kmg_bucket_bits); i++) {
 		b = &kmg_buckets[i];
 		if (!(i & 4095))
@@ -1042,10 +1045,10 @@ unsigned long kmg_table_collect_cache(struct kmem_cache *s,
 		for (rec = kmg_first(b); rec; rec = rec->next) {
 			if (rec->flags & KMG_REC_FREED)
 				continue;
-			if (rec->family == KMG_FAM_CACHE_STRUCT &&
-			    rec->addr == (unsigned long)s)
+			if (creations && rec->family == creator &&
+			    rec->addr == (unsigned long)owner)
 				(*creations)++;
-			if (rec->family != KMG_FAM_CACHE || rec->owner != s)
+			if (rec->family != family || rec->owner != owner)
 				continue;
 			if (n < max)
 				copies[n] = *rec;
@@ -1055,6 +1058,30 @@ unsigned long kmg_table_collect_cache(struct kmem_cache *s,
 		local_irq_restore(flags);
 	}
 	return n;
+}
+
+/*
+ * Copy up to @max live objects of cache @s into @copies; return how many
+ * there are in all, and in *@creations how many live creations of @s there
+ * are (more than one: a merged cache, before 6.5). Context: process, may
+ * sleep.
+ */
+unsigned long kmg_table_collect_cache(struct kmem_cache *s,
+				      struct kmg_record *copies,
+				      unsigned long max,
+				      unsigned long *creations)
+{
+	return kmg_table_collect(KMG_FAM_CACHE, s, copies, max,
+				 KMG_FAM_CACHE_STRUCT, creations);
+}
+
+/* The same for the live elements of a mempool (mempool.c). */
+unsigned long kmg_table_collect_owned(enum kmg_family family,
+				      const void *owner,
+				      struct kmg_record *copies,
+				      unsigned long max)
+{
+	return kmg_table_collect(family, owner, copies, max, family, NULL);
 }
 
 /* === Init and exit ======================================================== */

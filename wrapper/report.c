@@ -60,6 +60,7 @@ const char *const kmg_bug_names[KMG_BUG_NR] = {
 	[KMG_BUG_SLAB_OOB]		= "slab-out-of-bounds",
 	[KMG_BUG_VMALLOC_OOB]		= "vmalloc-out-of-bounds",
 	[KMG_BUG_UAF]			= "use-after-free",
+	[KMG_BUG_WRONG_POOL]		= "wrong-pool",
 };
 
 static const char *const kmg_context_names[KMG_CTX_NR] = {
@@ -499,7 +500,11 @@ void kmg_report_free(enum kmg_bug bug, struct kmg_site *site,
 	case KMG_BUG_DOUBLE_FREE:
 		kmg_printf(&sink, "%s of %s at %s:%u: freed before; refused\n",
 			   api, ptr, site->file, site->line);
-		kmg_print_freed(&sink, rec);
+		if (rec)
+			kmg_print_freed(&sink, rec);
+		else	/* mempool.c: found in its pool's reserve */
+			kmg_printf(&sink, "it is in the reserve of pool %p: given back before\n",
+				   call->pool);
 		break;
 	case KMG_BUG_INVALID_FREE:
 		if (rec) {
@@ -536,6 +541,11 @@ void kmg_report_free(enum kmg_bug bug, struct kmg_site *site,
 	case KMG_BUG_WRONG_CACHE:
 		kmg_printf(&sink, "%s to cache %p at %s:%u; freed to its own cache %p\n",
 			   api, call->cache, site->file, site->line, rec->owner);
+		kmg_print_record(&sink, rec, true);
+		break;
+	case KMG_BUG_WRONG_POOL:
+		kmg_printf(&sink, "%s to pool %p at %s:%u; freed to its own pool %p\n",
+			   api, call->pool, site->file, site->line, rec->owner);
 		kmg_print_record(&sink, rec, true);
 		break;
 	default:
@@ -645,9 +655,9 @@ void kmg_report_nmi_free(struct kmg_site *site, const struct kmg_free_call *call
 }
 
 /* kmem_cache_destroy() with @n objects still live; @live holds @shown. */
-void kmg_report_cache_not_empty(struct kmg_site *site, struct kmem_cache *s,
-				struct kmg_record *live, unsigned long n,
-				unsigned long shown)
+void kmg_report_cache_not_empty(struct kmg_site *site, const char *call,
+				const void *s, struct kmg_record *live,
+				unsigned long n, unsigned long shown)
 {
 	struct kmg_report_ctx ctx;
 	struct kmg_sink sink = {};
@@ -659,8 +669,9 @@ void kmg_report_cache_not_empty(struct kmg_site *site, struct kmem_cache *s,
 	kmg_report_ctx_get(&ctx);
 	/* Process context: may print at length without kmg_report_lock. */
 	kmg_report_title(&sink, KMG_BUG_CACHE_NOT_EMPTY, site, repeats);
-	kmg_printf(&sink, "kmem_cache_destroy(%p) at %s:%u: %lu object%s live; cache kept\n",
-		   s, site->file, site->line, n, n == 1 ? "" : "s");
+	kmg_printf(&sink, "%s(%p) at %s:%u: %lu object%s live; %s kept\n",
+		   call, s, site->file, site->line, n, n == 1 ? "" : "s",
+		   strncmp(call, "mempool", 7) ? "cache" : "pool");
 	for (i = 0; i < shown; i++) {
 		kmg_printf(&sink, "live object allocated at %s:%u:\n",
 			   live[i].site->file, live[i].site->line);

@@ -36,6 +36,7 @@
 #include <linux/device.h>
 #include <linux/irq_work.h>
 #include <linux/kmemleak.h>
+#include <linux/mempool.h>
 #include <linux/overflow.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
@@ -44,12 +45,6 @@
 #include "kmg.h"
 
 /* === Allocations ========================================================= */
-
-struct kmg_alloc {
-	struct kmg_site *site;	/* NULL: pass through untracked */
-	gfp_t gfp;		/* the flags the allocation runs with */
-	unsigned int flags;	/* KMG_REC_* for its record */
-};
 
 static noinline bool kmg_alloc_nmi(struct kmemguard_site *desc, gfp_t gfp,
 				   const char *call);
@@ -109,6 +104,20 @@ static __always_inline void *kmg_alloc_end(struct kmg_alloc *a, void *p,
 		kmg_record_track(a->site, p, size, a->gfp, family, order, owner,
 				 a->flags | flags);
 	return p;
+}
+
+/* The same two steps for mempool.c, which cannot inline them. */
+bool kmg_alloc_check(struct kmg_alloc *a, struct kmemguard_site *desc,
+		     gfp_t gfp, enum kmg_family family, size_t size,
+		     const char *call)
+{
+	return kmg_alloc_begin(a, desc, gfp, family, size, false, call);
+}
+
+void *kmg_alloc_track(struct kmg_alloc *a, void *p, size_t size,
+		      enum kmg_family family, void *owner)
+{
+	return kmg_alloc_end(a, p, size, family, 0, owner, 0);
 }
 
 /*
@@ -1166,8 +1175,8 @@ void kmemguard_kmem_cache_destroy(struct kmemguard_site *desc,
 	if (creations > 1)
 		n = 0;
 	if (n)
-		kmg_report_cache_not_empty(site, s, live, n,
-					   min(n, live ? shown : 0));
+		kmg_report_cache_not_empty(site, "kmem_cache_destroy", s, live,
+					   n, min(n, live ? shown : 0));
 	kmg_going_unlock();
 	kfree(live);
 	/* Destroying it would WARN and leak it anyway: keep it. */
@@ -1673,6 +1682,13 @@ static bool kmg_free(struct kmemguard_site *desc, const void *p,
 	return !handled;
 }
 
+/* kmg_free() for mempool.c. */
+bool kmg_free_checked(struct kmemguard_site *desc, const void *p,
+		      const struct kmg_free_call *call)
+{
+	return kmg_free(desc, p, call);
+}
+
 void kmemguard_kfree(struct kmemguard_site *desc, const void *p)
 {
 	if (kmg_free(desc, p, &kmg_call_kfree))
@@ -1920,6 +1936,12 @@ static void kmg_free_plain(const void *p, const struct kmg_free_call *call)
 		kmg_devm_forget(call->dev, p);
 		devm_kfree(call->dev, p);
 		break;
+	case KMG_FREE_MEMPOOL_DESTROY:	/* @p is its reserve array */
+		mempool_destroy(call->pool);
+		break;
+	case KMG_FREE_MEMPOOL_EXIT:
+		mempool_exit(call->pool);
+		break;
 	default:
 		break;	/* kmem_cache_destroy() has no NMI path: see below */
 	}
@@ -1935,7 +1957,10 @@ static void kmg_nmi_work_fn(struct irq_work *work)
 		s = &nq->slot[i];
 		if (atomic_read_acquire(&s->state) != 2)
 			continue;
-		if (kmg_free(s->desc, s->p, &s->call))
+		/* mempool.c: an element has checks of its own. */
+		if (s->call.api == KMG_FREE_MEMPOOL)
+			kmg_mempool_free_check(s->desc, s->p, s->call.pool);
+		else if (kmg_free(s->desc, s->p, &s->call))
 			kmg_free_plain(s->p, &s->call);
 		atomic_set_release(&s->state, 0);
 	}
