@@ -31,7 +31,8 @@
  *   under the pool's lock: memory in the reserve is the pool's, so a free
  *   of it is a double free whatever kmemguard knows), or when its memory
  *   is held by the quarantine (a driver's free_fn freed it through
- *   kmemguard). An element the pool gave to its free_fn was the
+ *   kmemguard; under KASAN: while KASAN's quarantine holds it, as for any
+ *   kmalloc() memory). An element the pool gave to its free_fn was the
  *   allocator's from that moment: a second mempool_free() of it is not
  *   recognised (SLUB or KASAN may). Elements are never held back
  *   (family.c): that would keep them from the reserve, and a mempool_alloc()
@@ -254,6 +255,21 @@ static bool kmg_mempool_reserved(mempool_t *pool, const void *p)
 	return found;
 }
 
+/* A double free if @p is in @pool's reserve: reported (and refused). */
+static bool kmg_mempool_double(struct kmemguard_site *desc, const void *p,
+			       const struct kmg_free_call *call)
+{
+	struct kmg_site *site;
+
+	if (!kmg_mempool_reserved(call->pool, p))
+		return false;
+	rcu_read_lock();
+	site = kmg_site_of(desc, GFP_NOWAIT) ?: &kmg_site_unknown;
+	kmg_report_free(KMG_BUG_DOUBLE_FREE, site, call, p, NULL);
+	rcu_read_unlock();
+	return true;
+}
+
 /*
  * mempool_free() of @p, checked. Context: any but NMI (wrappers.c parks
  * those and calls this from an irq_work).
@@ -263,27 +279,29 @@ void kmg_mempool_free_check(struct kmemguard_site *desc, const void *p,
 {
 	struct kmg_free_call call = { .api = KMG_FREE_MEMPOOL, .pool = pool };
 	struct kmg_record copy;
-	struct kmg_site *site;
+	bool found;
 
+	found = kmg_table_find_exact((unsigned long)p, &copy);
 	/*
-	 * An element record, or memory the quarantine holds (a double free
-	 * after the driver's free_fn freed it through kmemguard).
+	 * Memory the driver's alloc_fn allocated through kmemguard has no
+	 * element record but its own one, not this call's to end; untracked
+	 * memory none. For both only the reserve can tell a double free.
 	 */
-	if (kmg_table_find_exact((unsigned long)p, &copy) &&
-	    (copy.family == KMG_FAM_MEMPOOL || (copy.flags & KMG_REC_FREED))) {
-		if (kmg_free_checked(desc, p, &call))
+	if (found && copy.family != KMG_FAM_MEMPOOL && !(copy.flags & KMG_REC_FREED)) {
+		if (!kmg_mempool_double(desc, p, &call))
 			mempool_free((void *)p, pool);
 		return;
 	}
-	/* No element record (the driver's alloc_fn's, or untracked). */
-	if (kmg_tracking() && kmg_mempool_reserved(pool, p)) {
-		rcu_read_lock();
-		site = kmg_site_of(desc, GFP_NOWAIT) ?: &kmg_site_unknown;
-		kmg_report_free(KMG_BUG_DOUBLE_FREE, site, &call, p, NULL);
-		rcu_read_unlock();
+	if (!found && kmg_mempool_double(desc, p, &call))
 		return;
-	}
-	mempool_free((void *)p, pool);
+	/*
+	 * An element record; memory the quarantine holds, or (KASAN) a freed
+	 * record whose memory KASAN's quarantine still holds: a double free
+	 * after the driver's free_fn freed it through kmemguard. Or nothing:
+	 * then kmg_free() says so, and the free is made.
+	 */
+	if (kmg_free_checked(desc, p, &call))
+		mempool_free((void *)p, pool);
 }
 
 void kmemguard_mempool_free(struct kmemguard_site *desc, void *p,
