@@ -16,6 +16,12 @@
 ///     from the kernel it builds against)
 ///   devm_ allocations (devm_kmalloc, devm_kzalloc, ...): devm_kfree, or
 ///     nothing (plain kfree frees it twice when the device goes away)
+///   mempool elements (mempool_alloc): mempool_free, whatever the pool is
+///     made of (an element freed elsewhere never comes back to the reserve
+///     the pool's guarantee rests on). mempool_free of memory from another
+///     family is not reported: a pool whose free_fn is kfree may be given
+///     kmalloc memory. Freeing to the wrong pool is left to the run-time
+///     check (two pool expressions may name one pool).
 /// Casts of the pointer ((unsigned long)p, (void *)addr) are seen through.
 ///
 /// This is the static half of kmemguard's mismatched-free report.
@@ -61,6 +67,7 @@ for name in "kmem_cache_alloc kmem_cache_zalloc kmem_cache_alloc_node kmem_cache
 for name in ("devm_kmalloc devm_kzalloc devm_kcalloc devm_kmalloc_array "
 	     "devm_kstrdup devm_kmemdup devm_kasprintf devm_krealloc").split():
 	FAMILY[name] = "devm"
+FAMILY["mempool_alloc"] = "mempool"
 
 FREES = {
 	"kmalloc": {"kfree", "kfree_sensitive", "kvfree", "kvfree_sensitive"},
@@ -69,6 +76,7 @@ FREES = {
 	"pages": {"free_pages", "free_page"},
 	"cache": {"kmem_cache_free", "kfree", "kfree_sensitive", "kvfree"},
 	"devm": {"devm_kfree"},
+	"mempool": {"mempool_free"},
 }
 
 def check(pa, pf, old_kernel):
@@ -77,6 +85,8 @@ def check(pa, pf, old_kernel):
 	ok = FREES.get(family, set())
 	if old_kernel and family == "cache":
 		ok = {"kmem_cache_free"}
+	if free == "mempool_free" and family != "mempool":
+		return
 	if family and free not in ok:
 		finding(pf[0], "mismatched-free: %s() of memory from %s() at line %s" %
 			(free, alloc, pa[0].line))
@@ -95,9 +105,9 @@ identifier alloc = {kmalloc, kzalloc, kcalloc, kmalloc_array, kmalloc_node,
 	get_zeroed_page, __get_dma_pages, kmem_cache_alloc, kmem_cache_zalloc,
 	kmem_cache_alloc_node, kmem_cache_alloc_lru, devm_kmalloc,
 	devm_kzalloc, devm_kcalloc, devm_kmalloc_array, devm_kstrdup,
-	devm_kmemdup, devm_kasprintf, devm_krealloc};
+	devm_kmemdup, devm_kasprintf, devm_krealloc, mempool_alloc};
 identifier free = {kfree, kfree_sensitive, kvfree, kvfree_sensitive, vfree,
-	free_pages, free_page};
+	free_pages, free_page, mempool_free};
 identifier free2 = {kmem_cache_free, devm_kfree};
 @@
 P = alloc@pa(...)
