@@ -162,6 +162,11 @@ static bool kmg_mempool_has_live(struct kmemguard_site *desc, mempool_t *pool,
 	struct kmg_record *live;
 	struct kmg_site *site;
 
+	/*
+	 * A kfree_rcu() of an element (a mismatch) gives it to its pool after
+	 * a grace period (family.c): let that happen before the pool goes.
+	 */
+	rcu_barrier();
 	site = kmg_site_of(desc, GFP_KERNEL) ?: &kmg_site_unknown;
 	shown = READ_ONCE(kmg_report_objects);
 	live = kcalloc(shown, sizeof(*live), GFP_KERNEL | __GFP_NOWARN);
