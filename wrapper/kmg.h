@@ -3,6 +3,7 @@
  * kmemguard internals shared by the module's files.
  *
  *   wrappers.c    exported entry points, one per allocator call
+ *   mempool.c     the mempool entry points: pools and elements as records
  *   family.c      the allocator families: which free matches, how to free,
  *                 what may be held, their names (one table)
  *   site.c        site shadows: kmemguard's own copy of each call site, its
@@ -653,7 +654,7 @@ struct kmg_free_call {
 	struct kmem_cache *cache;	/* KMG_FREE_CACHE */
 	struct device *dev;		/* KMG_FREE_DEVM */
 	size_t len;			/* KMG_FREE_KVFREE_SENSITIVE, _PAGES_EXACT */
-	struct mempool_s *pool;		/* KMG_FREE_MEMPOOL */
+	struct mempool_s *pool;		/* KMG_FREE_MEMPOOL* */
 };
 
 /* What kmg_check_alloc() decided about an allocation about to be made. */

@@ -298,7 +298,8 @@ EXPORT_SYMBOL_IF_KUNIT(kmg_record_put);
  * @family:	enum kmg_family: which free is the right one
  * @order:	page order (KMG_FAM_PAGES); KMG_RZ_* (rec->rz) for the
  *		others with KMG_REC_POISON (redzone.c)
- * @owner:	the object's cache (KMG_FAM_CACHE), devres entry (KMG_FAM_DEVM)
+ * @owner:	the object's cache (KMG_FAM_CACHE), devres entry (KMG_FAM_DEVM),
+ *		pool (KMG_FAM_MEMPOOL*)
  * @flags:	KMG_REC_*
  *
  * Context: any context the wrapped allocator may be called in, but NMI.
