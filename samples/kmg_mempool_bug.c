@@ -15,11 +15,14 @@
  *			and the pool destroyed for real
  * bug=kfree_element:	an element of a kmalloc pool freed with kfree()
  * bug=exit_created:	a mempool_create() pool ended with mempool_exit()
+ * bug=atomic:		mempool_alloc(GFP_KERNEL) under a spinlock (run
+ *			without its blocking flags)
  */
 #include <linux/gfp.h>
 #include <linux/mempool.h>
 #include <linux/module.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 
 #include <kmemguard.h>
 
@@ -129,6 +132,23 @@ static int kmg_mpb_exit_created(void)
 	return 0;
 }
 
+static DEFINE_SPINLOCK(kmg_mpb_lock);
+
+static int kmg_mpb_atomic(void)
+{
+	mempool_t *pool = mempool_create_kmalloc_pool(1, 64);
+	void *p;
+
+	if (!pool)
+		return -ENOMEM;
+	spin_lock(&kmg_mpb_lock);
+	p = mempool_alloc(pool, GFP_KERNEL); /* KMG: sleep-in-atomic */
+	spin_unlock(&kmg_mpb_lock);
+	mempool_free(p, pool);
+	mempool_destroy(pool);
+	return 0;
+}
+
 static int __init kmg_mempool_bug_init(void)
 {
 	void *p;
@@ -155,6 +175,8 @@ static int __init kmg_mempool_bug_init(void)
 		return kmg_mpb_kfree_element();
 	if (!strcmp(bug, "exit_created"))
 		return kmg_mpb_exit_created();
+	if (!strcmp(bug, "atomic"))
+		return kmg_mpb_atomic();
 	return -EINVAL;
 }
 
