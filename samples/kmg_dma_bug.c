@@ -94,7 +94,7 @@ static int kmg_dma_bug_run(struct device *dev, struct device *dev2)
 	} else if (!strcmp(bug, "device")) {
 		dma_free_coherent(dev2, SZ_8K, p, h); /* KMG: mismatched-free-device */
 	} else if (!strcmp(bug, "kfree")) {
-		kfree(p); /* KMG: mismatched-free-kfree */
+		kfree(p); /* KMG: mismatched-free-kfree_dma */
 	} else if (!strcmp(bug, "irqsoff")) {
 		local_irq_save(flags);
 		dma_free_coherent(dev, SZ_8K, p, h); /* KMG: dma-free-irqs-off */

@@ -109,6 +109,8 @@ enum kmg_bug kmg_free_verdict(const struct kmg_record *rec,
 	/* The family's own arguments (DMA: device, size, handle). */
 	if (unlikely(fam->check_free))
 		return fam->check_free(rec, call, NULL, 0);
+	if (call->api == KMG_FREE_MEMPOOL && (void *)call->pool != rec->owner)
+		return KMG_BUG_WRONG_POOL;
 	return KMG_BUG_NONE;
 }
 EXPORT_SYMBOL_IF_KUNIT(kmg_free_verdict);
@@ -132,6 +134,13 @@ enum kmg_bug kmg_check_untracked_free(const void *p,
 	if (call->api == KMG_FREE_DMA || call->api == KMG_FREE_DMA_NC ||
 	    call->api == KMG_FREE_DMAM)
 		return kmg_dma_untracked_free(p, call, inside, found);
+	/*
+	 * An untracked pool, or an element kmemguard has no record of (a
+	 * page pool's is a struct page): mempool.c checks what it can.
+	 */
+	if (call->api == KMG_FREE_MEMPOOL || call->api == KMG_FREE_MEMPOOL_DESTROY ||
+	    call->api == KMG_FREE_MEMPOOL_EXIT)
+		return KMG_BUG_NONE;
 	/* guard.c: the guard pool's memory is never the allocator's. */
 	if (unlikely(kmg_guard_addr(p))) {
 		*found = kmg_guard_find(p, inside);

@@ -12,6 +12,7 @@
 #define _KMG_COMPAT_H
 
 #include <linux/gfp.h>
+#include <linux/mempool.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include <linux/mm.h>
@@ -187,6 +188,22 @@ typedef u32 depot_stack_handle_t;
  * kernel has KUnit.
  */
 #include <kunit/visibility.h>
+
+/*
+ * Mempools: mempool_alloc() and mempool_create_node() are alloc_hooks()
+ * macros over *_noprof functions since 6.10, plain functions before.
+ * mempool_init_node() is plain in both (mempool_init() is it with
+ * GFP_KERNEL, NUMA_NO_NODE), so kmemguard initialises pools through it.
+ */
+#ifdef mempool_alloc
+#define kmg_raw_mempool_alloc(pool, gfp)	mempool_alloc_noprof(pool, gfp)
+#define kmg_raw_mempool_create_node(min, a, f, data, gfp, nid) \
+	mempool_create_node_noprof(min, a, f, data, gfp, nid)
+#else
+#define kmg_raw_mempool_alloc(pool, gfp)	mempool_alloc(pool, gfp)
+#define kmg_raw_mempool_create_node(min, a, f, data, gfp, nid) \
+	mempool_create_node(min, a, f, data, gfp, nid)
+#endif
 
 /*
  * Is this address in the module area or in vmalloc space? The kernel's

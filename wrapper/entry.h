@@ -54,8 +54,14 @@ static __always_inline bool kmg_alloc_begin(struct kmg_alloc *a,
 		if (v == KMG_ALLOC_REPAIRED)
 			a->flags |= KMG_REC_REPAIRED;
 	}
+	/*
+	 * fault.c: a family that waits (mempool_alloc()) is judged by the
+	 * flags the driver asked for: repaired, it may fail, but the driver
+	 * relies on it not failing.
+	 */
 	if (!KMG_SKIP(CHECKS) && static_branch_unlikely(&kmg_faults_key) &&
-	    kmg_fault_inject(a->site, family, a->gfp, size)) {
+	    kmg_fault_inject(a->site, family,
+			     kmg_fam(family)->waits ? gfp : a->gfp, size)) {
 		kmg_site_failed(a->site);
 		return false;
 	}

@@ -15,6 +15,7 @@
 
 #include <linux/device.h>
 #include <linux/llist.h>
+#include <linux/mempool.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
@@ -197,6 +198,27 @@ static void kmg_release_cache_struct(const struct kmg_record *rec)
 	kmg_cache_destroy_later((struct kmem_cache *)rec->addr);
 }
 
+/*
+ * Mempools (mempool.c): an element goes back to its own pool (whose
+ * reserve may need it), a pool goes the way it was made. Called where the
+ * driver's wrong call was made; the pool is alive (a pool with live
+ * elements is never destroyed by kmemguard).
+ */
+static void kmg_release_mempool(const struct kmg_record *rec)
+{
+	mempool_free((void *)rec->addr, rec->owner);
+}
+
+static void kmg_release_mempool_struct(const struct kmg_record *rec)
+{
+	mempool_destroy(rec->owner);
+}
+
+static void kmg_release_mempool_init(const struct kmg_record *rec)
+{
+	mempool_exit(rec->owner);
+}
+
 struct kmg_family_ops kmg_families[KMG_FAM_NR] = {
 	[KMG_FAM_KMALLOC] = {
 		.name		= "kmalloc",
@@ -306,6 +328,35 @@ struct kmg_family_ops kmg_families[KMG_FAM_NR] = {
 		.check_free	= kmg_dmam_check_free,
 		.describe	= kmg_dmam_describe,
 	},
+	/*
+	 * Never held: a freed element goes back to its pool's reserve or its
+	 * free function at once. Holding it would keep it from the reserve,
+	 * and mempool_alloc() waiting for an element at the pool's minimum
+	 * could then wait for ever (mempool.c: what a double free is then).
+	 */
+	[KMG_FAM_MEMPOOL] = {
+		.name		= "mempool",
+		.fault_name	= "mempool",
+		.free_call	= "mempool_free()",
+		.frees		= F(MEMPOOL),
+		.fault_class	= KMG_FAM_MEMPOOL,
+		.release	= kmg_release_mempool,
+		.waits		= true,
+	},
+	[KMG_FAM_MEMPOOL_STRUCT] = {
+		.name		= "mempool_create",
+		.free_call	= "mempool_destroy()",
+		.frees		= F(MEMPOOL_DESTROY),
+		.fault_class	= KMG_FAM_MEMPOOL,
+		.release	= kmg_release_mempool_struct,
+	},
+	[KMG_FAM_MEMPOOL_INIT] = {
+		.name		= "mempool_init",
+		.free_call	= "mempool_exit()",
+		.frees		= F(MEMPOOL_EXIT),
+		.fault_class	= KMG_FAM_MEMPOOL,
+		.release	= kmg_release_mempool_init,
+	},
 };
 
 const char *const kmg_free_api_names[KMG_FREE_NR] = {
@@ -326,6 +377,9 @@ const char *const kmg_free_api_names[KMG_FREE_NR] = {
 	[KMG_FREE_DMA]			= "dma_free_attrs()",
 	[KMG_FREE_DMA_NC]		= "dma_free_noncoherent()",
 	[KMG_FREE_DMAM]			= "dmam_free_coherent()",
+	[KMG_FREE_MEMPOOL]		= "mempool_free()",
+	[KMG_FREE_MEMPOOL_DESTROY]	= "mempool_destroy()",
+	[KMG_FREE_MEMPOOL_EXIT]		= "mempool_exit()",
 };
 
 /* "family= is kmalloc, vmalloc, ... or dma": from the table, at init. */

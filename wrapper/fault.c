@@ -18,7 +18,10 @@
  * matches a call counts it (so each rule's nth= is the n-th call *it*
  * matches, whatever other rules there are); the call fails if any of them
  * fires. As the kernel's own failslab and fail_page_alloc, rules never fail
- * a __GFP_NOFAIL allocation: the API promises it memory.
+ * a __GFP_NOFAIL allocation: the API promises it memory. Nor a
+ * mempool_alloc() whose flags allow direct reclaim: the kernel's never
+ * returns NULL (it waits for an element to come back), drivers rely on
+ * it, so only its non-blocking calls (and pool creations) can be failed.
  *
  * Notes on locking:
  * - kmg_fault_mutex serialises writers (add, clear). Rules live on an RCU
@@ -289,6 +292,9 @@ bool kmg_fault_inject(struct kmg_site *site, enum kmg_family family, gfp_t gfp,
 	bool fail = false;
 
 	if (!static_branch_unlikely(&kmg_faults_key) || (gfp & __GFP_NOFAIL))
+		return false;
+	/* mempool_alloc() that may reclaim waits for an element: never NULL. */
+	if (kmg_fam(family)->waits && gfpflags_allow_blocking(gfp))
 		return false;
 	rcu_read_lock();
 	list_for_each_entry_rcu(r, &kmg_fault_rules, node) {

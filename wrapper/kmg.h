@@ -3,6 +3,7 @@
  * kmemguard internals shared by the module's files.
  *
  *   wrappers.c    exported entry points, one per allocator call
+ *   mempool.c     the mempool entry points: pools and elements as records
  *   family.c      the allocator families: which free matches, how to free,
  *                 what may be held, their names (one table)
  *   site.c        site shadows: kmemguard's own copy of each call site, its
@@ -75,6 +76,9 @@ enum kmg_family {
 	KMG_FAM_DMA,		/* dma_alloc_coherent() & co, dma_free_coherent() */
 	KMG_FAM_DMA_NC,		/* dma_alloc_noncoherent(), dma_free_noncoherent() */
 	KMG_FAM_DMAM,		/* dmam_alloc_coherent(), released by devres */
+	KMG_FAM_MEMPOOL,	/* mempool_alloc(), mempool_free() (mempool.c) */
+	KMG_FAM_MEMPOOL_STRUCT,	/* mempool_create(), mempool_destroy() */
+	KMG_FAM_MEMPOOL_INIT,	/* mempool_init(), mempool_exit() */
 	KMG_FAM_NR,
 };
 
@@ -97,10 +101,14 @@ enum kmg_free_api {
 	KMG_FREE_DMA,		/* dma_free_attrs(), dma_free_coherent() */
 	KMG_FREE_DMA_NC,	/* dma_free_noncoherent() */
 	KMG_FREE_DMAM,		/* dmam_free_coherent() */
+	KMG_FREE_MEMPOOL,	/* mempool_free() */
+	KMG_FREE_MEMPOOL_DESTROY,	/* mempool_destroy() */
+	KMG_FREE_MEMPOOL_EXIT,	/* mempool_exit() */
 	KMG_FREE_NR,
 };
 
 struct kmg_record;
+struct mempool_s;
 
 /* A free call as the driver made it: which call, with which arguments. */
 struct kmg_free_call {
@@ -111,6 +119,7 @@ struct kmg_free_call {
 	size_t len;			/* KMG_FREE_KVFREE_SENSITIVE, _PAGES_EXACT, _DMA* */
 	dma_addr_t handle;		/* KMG_FREE_DMA* */
 	unsigned long attrs;		/* KMG_FREE_DMA; direction for _DMA_NC */
+	struct mempool_s *pool;		/* KMG_FREE_MEMPOOL* */
 };
 
 /**
@@ -144,6 +153,9 @@ struct kmg_free_call {
  *		must outlive it (kmg_release_after_gp()) copies it too
  * @describe:	more of the record for its line in reports and listings
  *		(" dev=NAME"), or NULL
+ * @waits:	an allocation whose flags allow direct reclaim waits instead
+ *		of failing (mempool_alloc()): drivers rely on it and do not
+ *		check, so fault rules never fail such a call
  */
 struct kmg_family_ops {
 	const char *name;
@@ -163,6 +175,7 @@ struct kmg_family_ops {
 	void (*put_owner)(void *owner);
 	size_t owner_size;
 	int (*describe)(const struct kmg_record *rec, char *buf, size_t len);
+	bool waits;
 };
 
 extern struct kmg_family_ops kmg_families[KMG_FAM_NR];
@@ -395,7 +408,7 @@ static __always_inline depot_stack_handle_t kmg_stack_sample(struct kmg_site *si
  * @site:	allocation site shadow (immutable)
  * @size:	requested size in bytes (immutable)
  * @owner:	the object's cache (KMG_FAM_CACHE), devres tracker
- *		(KMG_FAM_DEVM) (immutable)
+ *		(KMG_FAM_DEVM), mempool (the KMG_FAM_MEMPOOL* ones) (immutable)
  * @when:	jiffies_64 at allocation (live records; immutable)
  * @free_site:	site of the first free (freed records; bucket lock)
  * @stack:	allocation stack in the stack depot, 0 if none (immutable)
@@ -491,6 +504,10 @@ unsigned long kmg_table_collect_cache(struct kmem_cache *s,
 				      struct kmg_record *copies,
 				      unsigned long max,
 				      unsigned long *creations);
+unsigned long kmg_table_collect_owned(enum kmg_family family,
+				      const void *owner,
+				      struct kmg_record *copies,
+				      unsigned long max);
 void kmg_table_flush(void);
 struct kmg_record *kmg_table_extract_module(struct module *mod,
 					    unsigned long *count);
@@ -687,6 +704,7 @@ enum kmg_bug {
 	KMG_BUG_VMALLOC_OOB,
 	KMG_BUG_UAF,
 	KMG_BUG_DMA_FREE_IRQS_OFF,
+	KMG_BUG_WRONG_POOL,
 	KMG_BUG_NR,
 };
 
@@ -767,9 +785,9 @@ void kmg_report_alloc(enum kmg_bug bug, struct kmg_site *site, gfp_t gfp,
 		      gfp_t run, enum kmg_alloc_verdict verdict, const char *call);
 void kmg_report_nmi_free(struct kmg_site *site, const struct kmg_free_call *call,
 			 const void *p, bool deferred);
-void kmg_report_cache_not_empty(struct kmg_site *site, struct kmem_cache *s,
-				struct kmg_record *live, unsigned long n,
-				unsigned long shown);
+void kmg_report_cache_not_empty(struct kmg_site *site, const char *call,
+				const void *s, struct kmg_record *live,
+				unsigned long n, unsigned long shown);
 extern atomic_long_t kmg_bug_counts[KMG_BUG_NR];
 extern const char *const kmg_bug_names[KMG_BUG_NR];
 unsigned long kmg_leak_sort(struct kmg_record **recs, unsigned long n);
@@ -844,6 +862,9 @@ unsigned long kmg_fault_injected_into(const char *modname, char *last,
 				      size_t len);
 
 /* === Entry points' helpers (wrappers.c) ================================ */
+
+void kmg_mempool_free_check(struct kmemguard_site *desc, const void *p,
+			    struct mempool_s *pool);
 
 int kmg_wrappers_init(void);
 void kmg_wrappers_exit(void);

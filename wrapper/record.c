@@ -304,8 +304,8 @@ EXPORT_SYMBOL_IF_KUNIT(kmg_record_put);
  * @order:	page order (KMG_FAM_PAGES); KMG_RZ_* (rec->rz) for the
  *		others with KMG_REC_POISON (redzone.c)
  * @owner:	the object's cache (KMG_FAM_CACHE), devres entry (KMG_FAM_DEVM,
- *		_DMAM), arguments (KMG_FAM_DMA*: the record owns them from
- *		here, even when it cannot be made)
+ *		_DMAM), pool (KMG_FAM_MEMPOOL*), arguments (KMG_FAM_DMA*: the
+ *		record owns them from here, even when it cannot be made)
  * @flags:	KMG_REC_*
  *
  * Context: any context the wrapped allocator may be called in, but NMI.
@@ -1028,21 +1028,24 @@ bool kmg_table_inside_slab_object(const void *p, struct kmg_record *copy)
 }
 
 /*
- * Copy up to @max live objects of cache @s into @copies; return how many
- * there are in all, and in *@creations how many live creations of @s there
- * are (more than one: a merged cache, before 6.5). Context: process, may
+ * Copy up to @max live records of @family owned by @owner into @copies;
+ * return how many there are in all, and in *@creations (if not NULL) how
+ * many live records of @creator start at @owner. Context: process, may
  * sleep.
  */
-unsigned long kmg_table_collect_cache(struct kmem_cache *s,
-				      struct kmg_record *copies,
-				      unsigned long max,
-				      unsigned long *creations)
+static unsigned long kmg_table_collect(enum kmg_family family,
+				       const void *owner,
+				       struct kmg_record *copies,
+				       unsigned long max,
+				       enum kmg_family creator,
+				       unsigned long *creations)
 {
 	unsigned long *b, flags, n = 0;
 	struct kmg_record *rec;
 	unsigned int i;
 
-	*creations = 0;
+	if (creations)
+		*creations = 0;
 	for (i = 0; i < (1U << kmg_bucket_bits); i++) {
 		b = &kmg_buckets[i];
 		if (!(i & 4095))
@@ -1054,10 +1057,10 @@ unsigned long kmg_table_collect_cache(struct kmem_cache *s,
 		for (rec = kmg_first(b); rec; rec = rec->next) {
 			if (rec->flags & KMG_REC_FREED)
 				continue;
-			if (rec->family == KMG_FAM_CACHE_STRUCT &&
-			    rec->addr == (unsigned long)s)
+			if (creations && rec->family == creator &&
+			    rec->addr == (unsigned long)owner)
 				(*creations)++;
-			if (rec->family != KMG_FAM_CACHE || rec->owner != s)
+			if (rec->family != family || rec->owner != owner)
 				continue;
 			if (n < max)
 				copies[n] = *rec;
@@ -1067,6 +1070,30 @@ unsigned long kmg_table_collect_cache(struct kmem_cache *s,
 		local_irq_restore(flags);
 	}
 	return n;
+}
+
+/*
+ * Copy up to @max live objects of cache @s into @copies; return how many
+ * there are in all, and in *@creations how many live creations of @s there
+ * are (more than one: a merged cache, before 6.5). Context: process, may
+ * sleep.
+ */
+unsigned long kmg_table_collect_cache(struct kmem_cache *s,
+				      struct kmg_record *copies,
+				      unsigned long max,
+				      unsigned long *creations)
+{
+	return kmg_table_collect(KMG_FAM_CACHE, s, copies, max,
+				 KMG_FAM_CACHE_STRUCT, creations);
+}
+
+/* The same for the live elements of a mempool (mempool.c). */
+unsigned long kmg_table_collect_owned(enum kmg_family family,
+				      const void *owner,
+				      struct kmg_record *copies,
+				      unsigned long max)
+{
+	return kmg_table_collect(family, owner, copies, max, family, NULL);
 }
 
 /* === Init and exit ======================================================== */

@@ -61,6 +61,7 @@ const char *const kmg_bug_names[KMG_BUG_NR] = {
 	[KMG_BUG_VMALLOC_OOB]		= "vmalloc-out-of-bounds",
 	[KMG_BUG_UAF]			= "use-after-free",
 	[KMG_BUG_DMA_FREE_IRQS_OFF]	= "dma-free-irqs-off",
+	[KMG_BUG_WRONG_POOL]		= "wrong-pool",
 };
 
 static const char *const kmg_context_names[KMG_CTX_NR] = {
@@ -504,7 +505,11 @@ void kmg_report_free(enum kmg_bug bug, struct kmg_site *site,
 	case KMG_BUG_DOUBLE_FREE:
 		kmg_printf(&sink, "%s of %s at %s:%u: freed before; refused\n",
 			   api, ptr, site->file, site->line);
-		kmg_print_freed(&sink, rec);
+		if (rec)
+			kmg_print_freed(&sink, rec);
+		else	/* mempool.c: found in its pool's reserve */
+			kmg_printf(&sink, "it is in the reserve of pool %p: given back before\n",
+				   call->pool);
 		break;
 	case KMG_BUG_INVALID_FREE:
 		if (rec) {
@@ -552,6 +557,11 @@ void kmg_report_free(enum kmg_bug bug, struct kmg_site *site,
 	case KMG_BUG_DMA_FREE_IRQS_OFF:
 		kmg_printf(&sink, "%s of %s at %s:%u with interrupts off; done from a work item\n",
 			   api, ptr, site->file, site->line);
+		break;
+	case KMG_BUG_WRONG_POOL:
+		kmg_printf(&sink, "%s to pool %p at %s:%u; freed to its own pool %p\n",
+			   api, call->pool, site->file, site->line, rec->owner);
+		kmg_print_record(&sink, rec, true);
 		break;
 	default:
 		break;
@@ -660,9 +670,9 @@ void kmg_report_nmi_free(struct kmg_site *site, const struct kmg_free_call *call
 }
 
 /* kmem_cache_destroy() with @n objects still live; @live holds @shown. */
-void kmg_report_cache_not_empty(struct kmg_site *site, struct kmem_cache *s,
-				struct kmg_record *live, unsigned long n,
-				unsigned long shown)
+void kmg_report_cache_not_empty(struct kmg_site *site, const char *call,
+				const void *s, struct kmg_record *live,
+				unsigned long n, unsigned long shown)
 {
 	struct kmg_report_ctx ctx;
 	struct kmg_sink sink = {};
@@ -674,8 +684,9 @@ void kmg_report_cache_not_empty(struct kmg_site *site, struct kmem_cache *s,
 	kmg_report_ctx_get(&ctx);
 	/* Process context: may print at length without kmg_report_lock. */
 	kmg_report_title(&sink, KMG_BUG_CACHE_NOT_EMPTY, site, repeats);
-	kmg_printf(&sink, "kmem_cache_destroy(%p) at %s:%u: %lu object%s live; cache kept\n",
-		   s, site->file, site->line, n, n == 1 ? "" : "s");
+	kmg_printf(&sink, "%s(%p) at %s:%u: %lu object%s live; %s kept\n",
+		   call, s, site->file, site->line, n, n == 1 ? "" : "s",
+		   strncmp(call, "mempool", 7) ? "cache" : "pool");
 	for (i = 0; i < shown; i++) {
 		kmg_printf(&sink, "live object allocated at %s:%u:\n",
 			   live[i].site->file, live[i].site->line);

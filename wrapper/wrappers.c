@@ -36,6 +36,7 @@
 #include <linux/device.h>
 #include <linux/irq_work.h>
 #include <linux/kmemleak.h>
+#include <linux/mempool.h>
 #include <linux/overflow.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
@@ -1085,8 +1086,8 @@ void kmemguard_kmem_cache_destroy(struct kmemguard_site *desc,
 	if (creations > 1)
 		n = 0;
 	if (n)
-		kmg_report_cache_not_empty(site, s, live, n,
-					   min(n, live ? shown : 0));
+		kmg_report_cache_not_empty(site, "kmem_cache_destroy", s, live,
+					   n, min(n, live ? shown : 0));
 	kmg_going_unlock();
 	kfree(live);
 	/* Destroying it would WARN and leak it anyway: keep it. */
@@ -1874,6 +1875,12 @@ static void kmg_free_plain(const void *p, const struct kmg_free_call *call)
 	case KMG_FREE_DMAM:
 		kmg_dma_free_plain(p, call);
 		break;
+	case KMG_FREE_MEMPOOL_DESTROY:	/* @p is its reserve array */
+		mempool_destroy(call->pool);
+		break;
+	case KMG_FREE_MEMPOOL_EXIT:
+		mempool_exit(call->pool);
+		break;
 	default:
 		break;	/* kmem_cache_destroy() has no NMI path: see below */
 	}
@@ -1889,7 +1896,10 @@ static void kmg_nmi_work_fn(struct irq_work *work)
 		s = &nq->slot[i];
 		if (atomic_read_acquire(&s->state) != 2)
 			continue;
-		if (kmg_free(s->desc, s->p, &s->call))
+		/* mempool.c: an element has checks of its own. */
+		if (s->call.api == KMG_FREE_MEMPOOL)
+			kmg_mempool_free_check(s->desc, s->p, s->call.pool);
+		else if (kmg_free(s->desc, s->p, &s->call))
 			kmg_free_plain(s->p, &s->call);
 		atomic_set_release(&s->state, 0);
 	}

@@ -19,6 +19,7 @@ struct kmg_bench_ops {
 	int (*page_pairs)(unsigned int order, unsigned long n);
 	int (*vmalloc_pairs)(size_t size, unsigned long n);
 	int (*dma_pairs)(struct device *dev, size_t size, unsigned long n);
+	int (*mempool_pairs)(unsigned long n);	/* a kmalloc pool, 64 bytes */
 	/* Allocate @n kmalloc(64) objects into @objs, or free them. */
 	int (*fill)(void **objs, unsigned long n);
 	void (*drain)(void **objs, unsigned long n);

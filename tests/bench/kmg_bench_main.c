@@ -10,6 +10,8 @@
  * operation in ns (one decimal), the empty loop's cost taken off. CASEs:
  *
  *   kmalloc:SIZE, cache, pages:ORDER, vmalloc:SIZE, dma:SIZE   N alloc+free pairs
+ *   mempool        N mempool_alloc()+mempool_free() pairs, a kmalloc pool
+ *                  of 64-byte elements
  *   batch          allocate N kmalloc(64) objects, then free them all
  *   fill, drain    keep N kmalloc(64) objects live, or free the kept ones
  *   solo, smp      N kmalloc(64) pairs in one kthread on CPU 0, or in one
@@ -88,6 +90,8 @@ static int kmg_bench_once(const struct kmg_bench_case *c, unsigned long n,
 		return c->ops->vmalloc_pairs(c->arg, n);
 	if (!strcmp(c->name, "dma"))
 		return c->ops->dma_pairs(&kmg_bench_pdev->dev, c->arg, n);
+	if (!strcmp(c->name, "mempool"))
+		return c->ops->mempool_pairs(n);
 	if (!strcmp(c->name, "batch")) {
 		ret = c->ops->fill(objs, n);
 		c->ops->drain(objs, n);	/* kfree(NULL) past a failure */

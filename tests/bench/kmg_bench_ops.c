@@ -6,6 +6,7 @@
 #include <linux/compiler.h>
 #include <linux/dma-mapping.h>
 #include <linux/gfp.h>
+#include <linux/mempool.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
@@ -22,6 +23,7 @@ struct kmg_bench_obj {
 
 /* Created on first use; only the module's own loader calls these. */
 static struct kmem_cache *kmg_bench_cache;
+static mempool_t *kmg_bench_pool;
 
 static int kmg_bench_kmalloc_pairs(size_t size, unsigned long n)
 {
@@ -99,6 +101,26 @@ static int kmg_bench_dma_pairs(struct device *dev, size_t size,
 	return 0;
 }
 
+/*
+ * A kmalloc pool of 64-byte elements: mempool_alloc() gets them from
+ * kmalloc(), mempool_free() gives them back there (the reserve is full).
+ */
+static int kmg_bench_mempool_pairs(unsigned long n)
+{
+	void *p;
+
+	if (!kmg_bench_pool)
+		kmg_bench_pool = mempool_create_kmalloc_pool(16, 64);
+	if (!kmg_bench_pool)
+		return -ENOMEM;
+	while (n--) {
+		p = mempool_alloc(kmg_bench_pool, GFP_KERNEL);
+		OPTIMIZER_HIDE_VAR(p);
+		mempool_free(p, kmg_bench_pool);
+	}
+	return 0;
+}
+
 static int kmg_bench_fill(void **objs, unsigned long n)
 {
 	unsigned long i;
@@ -141,6 +163,8 @@ static int kmg_bench_first_pairs(unsigned long n)
 
 static void kmg_bench_exit(void)
 {
+	mempool_destroy(kmg_bench_pool);
+	kmg_bench_pool = NULL;
 	kmem_cache_destroy(kmg_bench_cache);
 	kmg_bench_cache = NULL;
 }
@@ -151,6 +175,7 @@ const struct kmg_bench_ops KMG_BENCH_OPS = {
 	.page_pairs	= kmg_bench_page_pairs,
 	.vmalloc_pairs	= kmg_bench_vmalloc_pairs,
 	.dma_pairs	= kmg_bench_dma_pairs,
+	.mempool_pairs	= kmg_bench_mempool_pairs,
 	.fill		= kmg_bench_fill,
 	.drain		= kmg_bench_drain,
 	.first_pairs	= kmg_bench_first_pairs,

@@ -124,7 +124,7 @@ breakdown() {	# breakdown ROUNDS
 	done
 }
 
-PAIRS="kmalloc:8 kmalloc:64 kmalloc:256 kmalloc:1024 kmalloc:4096 cache"
+PAIRS="kmalloc:8 kmalloc:64 kmalloc:256 kmalloc:1024 kmalloc:4096 cache mempool"
 case $profile in
 full) rounds=5 n=20000 big=1000000 mem=100000 ;;
 smoke) rounds=1 n=200 big=2000 mem=2000 ;;

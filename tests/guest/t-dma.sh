@@ -88,7 +88,7 @@ test_mismatched_arguments() {
 }
 
 test_mismatched_family() {
-	kmg_expect_bug mismatched-free kmg_dma_bug mismatched-free-kfree bug=kfree
+	kmg_expect_bug mismatched-free kmg_dma_bug mismatched-free-kfree_dma bug=kfree
 	grep -q 'kfree() of dma memory at kmg_dma_bug.c:[0-9]*; freed with dma_free_attrs() instead' /tmp/kmg-last-report ||
 		kmg_fail "kfree: not completed with dma_free_attrs()"
 	kmg_expect_bug mismatched-free kmg_dma_bug mismatched-free-free_kmalloc bug=free_kmalloc

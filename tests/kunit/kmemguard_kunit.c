@@ -401,6 +401,25 @@ static void kmg_test_free_verdicts(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kmg_free_verdict(&rec, &call), KMG_BUG_MISMATCHED_FREE);
 	call.api = KMG_FREE_DEVM;
 	KUNIT_EXPECT_EQ(test, kmg_free_verdict(&rec, &call), KMG_BUG_NONE);
+	/* Mempools: an element to its own pool only; a pool its own way. */
+	rec.family = KMG_FAM_MEMPOOL;
+	rec.owner = &mod_a;
+	call.api = KMG_FREE_MEMPOOL;
+	call.pool = (struct mempool_s *)&mod_b;
+	KUNIT_EXPECT_EQ(test, kmg_free_verdict(&rec, &call), KMG_BUG_WRONG_POOL);
+	call.pool = rec.owner;
+	KUNIT_EXPECT_EQ(test, kmg_free_verdict(&rec, &call), KMG_BUG_NONE);
+	call.api = KMG_FREE_KFREE;
+	KUNIT_EXPECT_EQ(test, kmg_free_verdict(&rec, &call), KMG_BUG_MISMATCHED_FREE);
+	rec.family = KMG_FAM_MEMPOOL_STRUCT;
+	call.api = KMG_FREE_MEMPOOL_EXIT;
+	KUNIT_EXPECT_EQ(test, kmg_free_verdict(&rec, &call), KMG_BUG_MISMATCHED_FREE);
+	call.api = KMG_FREE_MEMPOOL_DESTROY;
+	KUNIT_EXPECT_EQ(test, kmg_free_verdict(&rec, &call), KMG_BUG_NONE);
+	rec.family = KMG_FAM_MEMPOOL_INIT;
+	KUNIT_EXPECT_EQ(test, kmg_free_verdict(&rec, &call), KMG_BUG_MISMATCHED_FREE);
+	call.api = KMG_FREE_MEMPOOL_EXIT;
+	KUNIT_EXPECT_EQ(test, kmg_free_verdict(&rec, &call), KMG_BUG_NONE);
 }
 
 static int kmg_test_parse(const char *text, struct kmg_fault_rule *r,
@@ -443,6 +462,8 @@ static void kmg_test_fault_parse_valid(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, r.min_size, 4096);
 	KUNIT_ASSERT_EQ(test, kmg_test_parse("module=d family=cache nth=1", &r, &why), 0);
 	KUNIT_EXPECT_EQ(test, r.family, KMG_FAM_CACHE);
+	KUNIT_ASSERT_EQ(test, kmg_test_parse("module=d family=mempool nth=1", &r, &why), 0);
+	KUNIT_EXPECT_EQ(test, r.family, KMG_FAM_MEMPOOL);
 }
 
 static void kmg_test_fault_parse_invalid(struct kunit *test)

@@ -10,6 +10,7 @@
 #include <linux/gfp.h>
 #include <linux/hrtimer.h>
 #include <linux/interrupt.h>
+#include <linux/mempool.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -124,6 +125,21 @@ static int cases_setup(struct device *dev, struct cases_dev *d, int irq)
 	INIT_WORK(&d->work, cases_work);
 	return devm_request_threaded_irq(dev, irq, cases_irq, cases_irq_thread,
 					 0, "cases", d);
+}
+
+/* Mempool elements go back through mempool_free(), and only there. */
+static void cases_mempool(mempool_t *pool)
+{
+	void *p, *q;
+
+	p = mempool_alloc(pool, GFP_KERNEL);
+	mempool_free(p, pool);
+	p = mempool_alloc(pool, GFP_NOIO);
+	/* LINT: free-mismatch "kvfree() of memory from mempool_alloc()" */
+	kvfree(p);
+	/* A pool whose free_fn is kfree() may be given kmalloc memory. */
+	q = kmalloc(64, GFP_KERNEL);
+	mempool_free(q, pool);
 }
 
 static void cases_families(struct device *dev, struct cases_dev *d)

@@ -21,6 +21,12 @@
 ///   non-coherent DMA memory (dma_alloc_noncoherent): dma_free_noncoherent
 ///   managed DMA memory (dmam_alloc_coherent, dmam_alloc_attrs):
 ///     dmam_free_coherent, or nothing
+///   mempool elements (mempool_alloc): mempool_free, whatever the pool is
+///     made of (an element freed elsewhere never comes back to the reserve
+///     the pool's guarantee rests on). mempool_free of memory from another
+///     family is not reported: a pool whose free_fn is kfree may be given
+///     kmalloc memory. Freeing to the wrong pool is left to the run-time
+///     check (two pool expressions may name one pool).
 /// Casts of the pointer ((unsigned long)p, (void *)addr) are seen through.
 ///
 /// This is the static half of kmemguard's mismatched-free report.
@@ -71,6 +77,7 @@ for name in "dma_alloc_coherent dma_alloc_attrs dma_alloc_wc".split():
 FAMILY["dma_alloc_noncoherent"] = "dma_nc"
 for name in "dmam_alloc_coherent dmam_alloc_attrs".split():
 	FAMILY[name] = "dmam"
+FAMILY["mempool_alloc"] = "mempool"
 
 FREES = {
 	"kmalloc": {"kfree", "kfree_sensitive", "kvfree", "kvfree_sensitive"},
@@ -82,6 +89,7 @@ FREES = {
 	"dma": {"dma_free_coherent", "dma_free_attrs", "dma_free_wc"},
 	"dma_nc": {"dma_free_noncoherent"},
 	"dmam": {"dmam_free_coherent"},
+	"mempool": {"mempool_free"},
 }
 
 def check(pa, pf, old_kernel):
@@ -90,6 +98,8 @@ def check(pa, pf, old_kernel):
 	ok = FREES.get(family, set())
 	if old_kernel and family == "cache":
 		ok = {"kmem_cache_free"}
+	if free == "mempool_free" and family != "mempool":
+		return
 	if family and free not in ok:
 		finding(pf[0], "mismatched-free: %s() of memory from %s() at line %s" %
 			(free, alloc, pa[0].line))
@@ -110,9 +120,9 @@ identifier alloc = {kmalloc, kzalloc, kcalloc, kmalloc_array, kmalloc_node,
 	devm_kzalloc, devm_kcalloc, devm_kmalloc_array, devm_kstrdup,
 	devm_kmemdup, devm_kasprintf, devm_krealloc, dma_alloc_coherent,
 	dma_alloc_attrs, dma_alloc_wc, dma_alloc_noncoherent,
-	dmam_alloc_coherent, dmam_alloc_attrs};
+	dmam_alloc_coherent, dmam_alloc_attrs, mempool_alloc};
 identifier free = {kfree, kfree_sensitive, kvfree, kvfree_sensitive, vfree,
-	free_pages, free_page};
+	free_pages, free_page, mempool_free};
 identifier free2 = {kmem_cache_free, devm_kfree};
 identifier free3 = {dma_free_coherent, dma_free_attrs, dma_free_wc,
 	dma_free_noncoherent, dmam_free_coherent};

@@ -46,6 +46,7 @@
 #include <linux/kernel.h>
 #include <linux/bitmap.h>
 #include <linux/dma-mapping.h>
+#include <linux/mempool.h>
 
 #include "kmemguard/api.h"
 
@@ -59,6 +60,7 @@
 #define __KMG_READY_RCU
 #define __KMG_READY_BITMAP
 #define __KMG_READY_DMA
+#define __KMG_READY_MEMPOOL
 #include "kmemguard/wrap.h"
 
 #endif /* _KMEMGUARD_H */

@@ -18,6 +18,7 @@ struct page;
 struct device;
 struct kmem_cache;
 struct kmem_cache_args;
+struct mempool_s;
 
 /**
  * struct kmemguard_site - one allocation or free call site of a driver
@@ -199,6 +200,29 @@ __printf(4, 5) char *kmemguard_devm_kasprintf(struct kmemguard_site *site,
 					      struct device *dev, gfp_t gfp,
 					      const char *fmt, ...);
 size_t kmemguard_ksize(const void *p);	/* redzones, redzone.c */
+
+/* Mempools (wrapper/mempool.c); struct mempool_s is mempool_t. */
+struct mempool_s *kmemguard_mempool_create_node(struct kmemguard_site *site,
+						int min_nr,
+						void *(*alloc_fn)(gfp_t, void *),
+						void (*free_fn)(void *, void *),
+						void *pool_data, gfp_t gfp,
+						int nid);
+int kmemguard_mempool_init_node(struct kmemguard_site *site,
+				struct mempool_s *pool, int min_nr,
+				void *(*alloc_fn)(gfp_t, void *),
+				void (*free_fn)(void *, void *),
+				void *pool_data, gfp_t gfp, int nid);
+int kmemguard_mempool_resize(struct kmemguard_site *site,
+			     struct mempool_s *pool, int new_min_nr);
+void kmemguard_mempool_destroy(struct kmemguard_site *site,
+			       struct mempool_s *pool);
+void kmemguard_mempool_exit(struct kmemguard_site *site,
+			    struct mempool_s *pool);
+void *kmemguard_mempool_alloc(struct kmemguard_site *site,
+			      struct mempool_s *pool, gfp_t gfp);
+void kmemguard_mempool_free(struct kmemguard_site *site, void *p,
+			    struct mempool_s *pool);
 
 /*
  * Frees with no call site of their own (wrapper/indirect.c): what kfree,

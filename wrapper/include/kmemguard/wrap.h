@@ -434,4 +434,67 @@ __KMG_DEFINE_FREE(bitmap, kmemguard_kfree_ptr)
 #define kvfree_rcu_mightsleep(ptr)	kvfree_rcu_arg_1(__KMG_RCU_QUEUED(ptr))
 #endif /* rcu */
 
+/* === <linux/mempool.h> ================================================= */
+/*
+ * Every way to make a pool ends in kmemguard_mempool_create_node() or
+ * kmemguard_mempool_init_node(): the *_pool() helpers too, which are
+ * macros on 6.12 and inline functions (compiled before these macros, so
+ * untracked unless redefined here) on 6.1. mempool_free() as a value (rare)
+ * stays the kernel's; the kernel's own callbacks (mempool_free_slab() & co)
+ * are the pool's business, not the driver's.
+ */
+#if defined(__KMG_READY_MEMPOOL) && !defined(__KMG_ON_MEMPOOL)
+#define __KMG_ON_MEMPOOL
+#undef mempool_create_node
+#define mempool_create_node(min_nr, alloc_fn, free_fn, data, gfp, nid)	\
+	__KMG_HOOK(kmemguard_mempool_create_node(__KMG_CALLER, min_nr,	\
+						 alloc_fn, free_fn,	\
+						 data, gfp, nid))
+#undef mempool_create
+#define mempool_create(min_nr, alloc_fn, free_fn, data)			\
+	mempool_create_node(min_nr, alloc_fn, free_fn, data, GFP_KERNEL,	\
+			    NUMA_NO_NODE)
+#undef mempool_create_slab_pool
+#define mempool_create_slab_pool(min_nr, kc)				\
+	mempool_create(min_nr, mempool_alloc_slab, mempool_free_slab,	\
+		       (void *)(kc))
+#undef mempool_create_kmalloc_pool
+#define mempool_create_kmalloc_pool(min_nr, size)			\
+	mempool_create(min_nr, mempool_kmalloc, mempool_kfree,		\
+		       (void *)(unsigned long)(size))
+#undef mempool_create_page_pool
+#define mempool_create_page_pool(min_nr, order)				\
+	mempool_create(min_nr, mempool_alloc_pages, mempool_free_pages,	\
+		       (void *)(long)(order))
+#undef mempool_init_node
+#define mempool_init_node(pool, min_nr, alloc_fn, free_fn, data, gfp, nid) \
+	__KMG_HOOK(kmemguard_mempool_init_node(__KMG_CALLER, pool, min_nr, \
+					       alloc_fn, free_fn, data,	\
+					       gfp, nid))
+#undef mempool_init
+#define mempool_init(pool, min_nr, alloc_fn, free_fn, data)		\
+	mempool_init_node(pool, min_nr, alloc_fn, free_fn, data,	\
+			  GFP_KERNEL, NUMA_NO_NODE)
+#undef mempool_init_slab_pool
+#define mempool_init_slab_pool(pool, min_nr, kc)			\
+	mempool_init(pool, min_nr, mempool_alloc_slab, mempool_free_slab, \
+		     (void *)(kc))
+#undef mempool_init_kmalloc_pool
+#define mempool_init_kmalloc_pool(pool, min_nr, size)			\
+	mempool_init(pool, min_nr, mempool_kmalloc, mempool_kfree,	\
+		     (void *)(unsigned long)(size))
+#undef mempool_init_page_pool
+#define mempool_init_page_pool(pool, min_nr, order)			\
+	mempool_init(pool, min_nr, mempool_alloc_pages,			\
+		     mempool_free_pages, (void *)(long)(order))
+#undef mempool_alloc
+#define mempool_alloc(pool, gfp)					\
+	__KMG_HOOK(kmemguard_mempool_alloc(__KMG_CALLER, pool, gfp))
+#define mempool_free(p, pool)	kmemguard_mempool_free(__KMG_SITE, p, pool)
+#define mempool_destroy(pool)	kmemguard_mempool_destroy(__KMG_SITE, pool)
+#define mempool_exit(pool)	kmemguard_mempool_exit(__KMG_SITE, pool)
+#define mempool_resize(pool, new_min_nr)				\
+	kmemguard_mempool_resize(__KMG_SITE, pool, new_min_nr)
+#endif /* mempool */
+
 #endif /* !KMEMGUARD_DISABLE && !KMEMGUARD_INTERNAL */
