@@ -14,6 +14,8 @@
  * bug=atomic:	    dma_alloc_coherent(GFP_KERNEL) under a spinlock
  * bug=nc:	    dma_alloc_noncoherent() memory freed with dma_free_coherent()
  * bug=dmam_size:   dmam_free_coherent() with another size
+ * bug=dmam_irqsoff: dmam_free_coherent() with interrupts disabled, the
+ *		    device unregistered right after (no second free at unbind)
  */
 #include <linux/dma-mapping.h>
 #include <linux/module.h>
@@ -70,6 +72,15 @@ static int kmg_dma_bug_run(struct device *dev, struct device *dev2)
 		p = dma_alloc_noncoherent(dev, SZ_4K, &h, DMA_FROM_DEVICE, GFP_KERNEL);
 		if (p)
 			dma_free_coherent(dev, SZ_4K, p, h); /* KMG: mismatched-free-nc */
+		return 0;
+	}
+	if (!strcmp(bug, "dmam_irqsoff")) {
+		p = dmam_alloc_coherent(dev, SZ_4K, &h, GFP_KERNEL);
+		if (!p)
+			return -ENOMEM;
+		local_irq_save(flags);
+		dmam_free_coherent(dev, SZ_4K, p, h); /* KMG: dma-free-irqs-off-dmam */
+		local_irq_restore(flags);
 		return 0;
 	}
 	if (!strcmp(bug, "dmam_size")) {

@@ -240,4 +240,14 @@ static inline bool kmg_use_dma_iommu(struct device *dev)
 }
 #endif
 
+/* Does @dev have a coherent memory pool of its own (reserved memory)? */
+static inline bool kmg_dev_dma_pool(struct device *dev)
+{
+#ifdef CONFIG_DMA_DECLARE_COHERENT
+	return dev->dma_mem;
+#else
+	return false;
+#endif
+}
+
 #endif /* _KMG_COMPAT_H */

@@ -117,6 +117,7 @@ int kmg_set_enabled(bool on)
 		kmg_family_sync();
 		kmg_table_flush();
 		kmg_devm_forget_records();
+		kmg_dma_tombs_clear();
 		pr_info("disabled: live records dropped\n");
 	}
 	mutex_unlock(&kmg_enable_mutex);
@@ -269,6 +270,8 @@ void kmg_module_going(struct module *mod)
 	/* redzone.c: the leaked objects' redzones, before the leak report. */
 	kmg_rz_check_leaked(leaked);
 	kmg_report_leaks(mod, leaked, count);
+	/* dma.c: tombstones name shadows; every free in flight is done. */
+	kmg_dma_tombs_clear();
 	kmg_sites_module_release(mod);
 	kmg_going_unlock();
 	mutex_unlock(&kmg_enable_mutex);

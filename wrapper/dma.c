@@ -69,11 +69,6 @@ static struct workqueue_struct *kmg_dma_wq;	/* info frees, deferred frees */
 /* Device references kmemguard holds (held memory, deferred frees). */
 static atomic_t kmg_dma_refs = ATOMIC_INIT(0);
 
-static bool kmg_dma_direct(struct device *dev)
-{
-	return !get_dma_ops(dev) && !kmg_use_dma_iommu(dev);
-}
-
 static void kmg_dma_args_set(struct kmg_dma_args *args, struct device *dev,
 			     dma_addr_t handle, unsigned long attrs)
 {
@@ -93,7 +88,6 @@ static struct kmg_dma_info *kmg_dma_info_new(struct device *dev,
 	if (!info)
 		return NULL;
 	info->dev = dev;
-	info->direct = kmg_dma_direct(dev);
 	info->ref = false;
 	kmg_dma_args_set(&info->args, dev, handle, attrs);
 	return info;
@@ -134,10 +128,13 @@ bool kmg_dma_hold(struct kmg_record *rec, const struct kmg_free_call *call)
 {
 	struct kmg_dma_info *info = rec->owner;
 
-	if (!info->direct || call->dev != info->dev ||
-	    !(kmg_fam(rec->family)->frees & BIT(call->api)))
+	if (call->dev != info->dev ||
+	    !(kmg_fam(rec->family)->frees & BIT(call->api)) ||
+	    !kmg_dma_plain(info->dev))
 		return false;
-	get_device(info->dev);
+	/* (Not a device already on its way out: freed from its release()) */
+	if (!kobject_get_unless_zero(&info->dev->kobj))
+		return false;
 	atomic_inc(&kmg_dma_refs);
 	info->ref = true;
 	return true;
@@ -195,8 +192,10 @@ int kmg_dma_check_free(const struct kmg_record *rec,
 
 /*
  * A DMA free that must wait for process context: the driver's own free
- * made with interrupts off, or kmemguard's (a repair, held memory) where it
- * cannot sleep. The node holds a reference to the device.
+ * made with interrupts off, or kmemguard's (a repair) where it cannot
+ * sleep. The node holds a reference to the device. Only for a plain device
+ * (kmg_dma_plain()), and never allocated with interrupts off on PREEMPT_RT
+ * (the slab's locks sleep there): else the memory is left allocated.
  */
 struct kmg_dma_later {
 	struct llist_node node;
@@ -216,11 +215,10 @@ static void kmg_dma_free_now(u8 family, struct device *dev, void *addr,
 			     size_t size, dma_addr_t handle,
 			     unsigned long attrs)
 {
+	/* (Managed memory is off its devres entry by now: freed as unmanaged.) */
 	if (family == KMG_FAM_DMA_NC)
 		dma_free_noncoherent(dev, size, addr, handle,
 				     (enum dma_data_direction)attrs);
-	else if (family == KMG_FAM_DMAM)
-		dmam_free_coherent(dev, size, addr, handle);
 	else
 		dma_free_attrs(dev, size, addr, handle, attrs);
 }
@@ -251,19 +249,31 @@ static void kmg_dma_later_fn(struct work_struct *work)
 
 static DECLARE_WORK(kmg_dma_later_work, kmg_dma_later_fn);
 
+/* Can a free on @dev be deferred from here? */
+static bool kmg_dma_can_defer(struct device *dev)
+{
+	return kmg_dma_plain(dev) &&
+	       !(IS_ENABLED(CONFIG_PREEMPT_RT) && irqs_disabled());
+}
+
 /* Free later, from the work item. No memory for the node: a leak. */
 static void kmg_dma_free_later(u8 family, struct device *dev, void *addr,
 			       size_t size, dma_addr_t handle,
 			       unsigned long attrs)
 {
-	struct kmg_dma_later *l = kmalloc(sizeof(*l), GFP_ATOMIC | __GFP_NOWARN);
+	struct kmg_dma_later *l;
 
-	if (!l) {
-		kmg_count(KMG_COUNT_DEGRADED);
-		return;
+	if (!kmg_dma_can_defer(dev))
+		goto leak;
+	l = kmalloc(sizeof(*l), GFP_ATOMIC | __GFP_NOWARN);
+	if (!l)
+		goto leak;
+	if (!kobject_get_unless_zero(&dev->kobj)) {
+		kfree(l);
+		goto leak;
 	}
 	l->family = family;
-	l->dev = get_device(dev);
+	l->dev = dev;
 	atomic_inc(&kmg_dma_refs);
 	l->addr = addr;
 	l->size = size;
@@ -271,6 +281,9 @@ static void kmg_dma_free_later(u8 family, struct device *dev, void *addr,
 	l->attrs = attrs;
 	if (llist_add(&l->node, &kmg_dma_later))
 		queue_work(kmg_dma_wq, &kmg_dma_later_work);
+	return;
+leak:
+	kmg_count(KMG_COUNT_DEGRADED);
 }
 
 /* Now if this context may, else from the work item. */
@@ -321,6 +334,12 @@ struct kmg_dma_tomb {
 	struct kmg_record rec;		/* freed, owns nothing */
 };
 
+/*
+ * Tombstones name site shadows: they go when a module does (core.c, before
+ * its shadows are released), and whenever the memory is handed out again
+ * (kmg_dma_tomb_forget()) or kmemguard is enabled again.
+ */
+
 static struct kmg_dma_tomb kmg_dma_tombs[KMG_DMA_TOMBS]; /* kmg_dma_tomb_lock */
 static unsigned int kmg_dma_tomb_next;			  /* kmg_dma_tomb_lock */
 static DEFINE_RAW_SPINLOCK(kmg_dma_tomb_lock);
@@ -331,6 +350,11 @@ static void kmg_dma_tomb_add(const struct kmg_record *copy,
 	struct kmg_dma_tomb *t;
 	unsigned long flags;
 
+	/* Only memory whose first page was an allocation's own (see below). */
+	if (is_vmalloc_addr((void *)copy->addr) ||
+	    !virt_addr_valid((void *)copy->addr) ||
+	    page_ref_count(virt_to_page((void *)copy->addr)) < 1)
+		return;
 	raw_spin_lock_irqsave(&kmg_dma_tomb_lock, flags);
 	t = &kmg_dma_tombs[kmg_dma_tomb_next++ % KMG_DMA_TOMBS];
 	t->addr = copy->addr;
@@ -346,25 +370,63 @@ static bool kmg_dma_tomb_find(unsigned long addr, struct kmg_record *copy)
 {
 	unsigned long flags;
 	bool found = false;
-	unsigned int i;
+	unsigned int i, n;
 
 	raw_spin_lock_irqsave(&kmg_dma_tomb_lock, flags);
-	for (i = 0; i < KMG_DMA_TOMBS; i++) {
+	for (n = 1; n <= KMG_DMA_TOMBS && !found; n++) {	/* newest first */
+		i = (kmg_dma_tomb_next - n) % KMG_DMA_TOMBS;
 		if (kmg_dma_tombs[i].addr == addr) {
 			*copy = kmg_dma_tombs[i].rec;
-			found = true;	/* (the newest: go on) */
+			found = true;
 		}
 	}
 	raw_spin_unlock_irqrestore(&kmg_dma_tomb_lock, flags);
 	return found;
 }
 
-/* Is the DMA memory at @p free now: nobody's, whoever had it before? */
+/* @addr was handed out again (tracked or not): it is no tombstone's. */
+static void kmg_dma_tomb_forget(const void *addr)
+{
+	unsigned long flags;
+	unsigned int i;
+
+	raw_spin_lock_irqsave(&kmg_dma_tomb_lock, flags);
+	for (i = 0; i < KMG_DMA_TOMBS; i++)
+		if (kmg_dma_tombs[i].addr == (unsigned long)addr)
+			kmg_dma_tombs[i].addr = 0;
+	raw_spin_unlock_irqrestore(&kmg_dma_tomb_lock, flags);
+}
+
+/* Every tombstone goes (a module going, kmemguard enabled again). */
+void kmg_dma_tombs_clear(void)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&kmg_dma_tomb_lock, flags);
+	memset(kmg_dma_tombs, 0, sizeof(kmg_dma_tombs));
+	raw_spin_unlock_irqrestore(&kmg_dma_tomb_lock, flags);
+}
+
+/*
+ * Is the memory at @p, which a tombstone says was an allocation's own
+ * first page when the driver freed it, still free? No reference, and not
+ * part of a compound page (slab, a folio): pages on the allocator's lists
+ * have no reference. A page that became the second or later page of a
+ * bigger plain allocation has none either; a driver can only be given such
+ * a page from a pool's middle (never by kmemguard-tracked code, which
+ * forgets the tombstone of whatever it hands out), hence the tombstone's
+ * short life.
+ */
 static bool kmg_dma_memory_free(const void *p)
 {
+	struct page *page;
+
 	if (is_vmalloc_addr(p))
 		return !vmalloc_to_page(p);
-	return virt_addr_valid(p) && !page_ref_count(virt_to_page(p));
+	if (!virt_addr_valid(p))
+		return false;
+	page = virt_to_page(p);
+	return !page_ref_count(page) && !PageTail(page) && !PageCompound(page);
 }
 
 /*
@@ -412,7 +474,7 @@ enum kmg_bug kmg_dma_untracked_free(const void *p,
  * Any module is going away. A device it made may be released by the last
  * reference to it, through a release function in the module's text: every
  * reference kmemguard holds goes now, while that text is still there.
- * Tombstones go too (they name site shadows). Context: process.
+ * Context: process.
  */
 static bool kmg_match_dma(const struct kmg_record *rec, const void *arg)
 {
@@ -421,11 +483,6 @@ static bool kmg_match_dma(const struct kmg_record *rec, const void *arg)
 
 void kmg_dma_module_going(void)
 {
-	unsigned long flags;
-
-	raw_spin_lock_irqsave(&kmg_dma_tomb_lock, flags);
-	memset(kmg_dma_tombs, 0, sizeof(kmg_dma_tombs));
-	raw_spin_unlock_irqrestore(&kmg_dma_tomb_lock, flags);
 	if (!atomic_read(&kmg_dma_refs))
 		return;
 	kmg_quarantine_flush(kmg_match_dma, NULL);
@@ -447,6 +504,8 @@ void *kmemguard_dma_alloc_attrs(struct kmemguard_site *desc,
 	if (!kmg_alloc_begin(&a, desc, gfp, KMG_FAM_DMA, size, false, fn))
 		return NULL;
 	p = dma_alloc_attrs(dev, size, handle, a.gfp, attrs);
+	if (p)
+		kmg_dma_tomb_forget(p);
 	if (a.site && p) {
 		info = kmg_dma_info_new(dev, *handle, attrs);
 		if (!info) {
@@ -470,6 +529,8 @@ void *kmemguard_dma_alloc_noncoherent(struct kmemguard_site *desc,
 			     "dma_alloc_noncoherent()"))
 		return NULL;
 	p = dma_alloc_noncoherent(dev, size, handle, dir, a.gfp);
+	if (p)
+		kmg_dma_tomb_forget(p);
 	if (a.site && p) {
 		info = kmg_dma_info_new(dev, *handle, dir);
 		if (!info) {
@@ -482,13 +543,25 @@ void *kmemguard_dma_alloc_noncoherent(struct kmemguard_site *desc,
 EXPORT_SYMBOL_GPL(kmemguard_dma_alloc_noncoherent);
 
 /*
- * The driver's own free call, after kmg_free() said it may run: with
- * interrupts off (the bug reported), from the work item instead.
+ * Does the kernel forbid this free with interrupts off? dma_free_attrs()
+ * WARNs then, unless the memory is the device's own coherent pool's;
+ * dma_free_noncoherent() (dma_free_pages()) does not mind.
+ */
+static bool kmg_dma_irqs_off_forbidden(const struct kmg_free_call *call)
+{
+	return call->api != KMG_FREE_DMA_NC && irqs_disabled() &&
+	       !kmg_dev_dma_pool(call->dev);
+}
+
+/*
+ * The driver's own free call, after kmg_free() said it may run. Where the
+ * kernel forbids it here (interrupts off: reported), from the work item
+ * instead, or, where that cannot be, left allocated.
  */
 static void kmg_dma_own_free(u8 family, const void *p,
 			     const struct kmg_free_call *call)
 {
-	if (irqs_disabled())
+	if (kmg_dma_irqs_off_forbidden(call))
 		kmg_dma_free_later(family, call->dev, (void *)p, call->len,
 				   call->handle, call->attrs);
 	else
@@ -496,18 +569,32 @@ static void kmg_dma_own_free(u8 family, const void *p,
 				 call->handle, call->attrs);
 }
 
-/* wrappers.c: a DMA free parked in NMI context, done now. */
-void kmg_dma_free_plain(const void *p, const struct kmg_free_call *call)
+/*
+ * A managed free the driver made (or one kmemguard completes): off
+ * kmemguard's devres entry, then freed as unmanaged memory. Memory the
+ * kernel's own dmam_alloc_attrs() made (kmemguard off, or a header's
+ * inline) has no such entry: the kernel's dmam_free_coherent() frees it.
+ */
+static void kmg_dmam_own_free(const void *p, const struct kmg_free_call *call)
 {
-	u8 family = call->api == KMG_FREE_DMA_NC ? KMG_FAM_DMA_NC :
-		    call->api == KMG_FREE_DMAM ? KMG_FAM_DMAM : KMG_FAM_DMA;
-
-	if (family == KMG_FAM_DMAM)
-		kmg_devm_forget(call->dev, p);
-	kmg_dma_own_free(family, p, call);
+	if (kmg_devm_forget(call->dev, p))
+		kmg_dma_own_free(KMG_FAM_DMAM, p, call);
+	else
+		dmam_free_coherent(call->dev, call->len, (void *)p,
+				   call->handle);
 }
 
-static void kmg_dma_free(struct kmemguard_site *desc, u8 family, const void *p,
+/* wrappers.c: a DMA free parked in NMI context, done now (irq_work). */
+void kmg_dma_free_plain(const void *p, const struct kmg_free_call *call)
+{
+	if (call->api == KMG_FREE_DMAM)
+		kmg_dmam_own_free(p, call);
+	else
+		kmg_dma_own_free(call->api == KMG_FREE_DMA_NC ? KMG_FAM_DMA_NC :
+				 KMG_FAM_DMA, p, call);
+}
+
+static void kmg_dma_free(struct kmemguard_site *desc, const void *p,
 			 const struct kmg_free_call *call)
 {
 	struct kmg_site *site = NULL;
@@ -516,25 +603,36 @@ static void kmg_dma_free(struct kmemguard_site *desc, u8 family, const void *p,
 
 	if (!p)
 		return;		/* (dma_free_attrs() of NULL does nothing) */
+	/* Disabled, in NMI: nothing can free it here; leaking it is safe. */
+	if (unlikely(in_nmi()) && !kmg_tracking())
+		return;
 	if (!kmg_tracking() || !desc || in_nmi()) {
 		if (kmg_free(desc, p, call))
 			kmg_dma_free_plain(p, call);
 		return;
 	}
 	site = kmg_site_of(desc, GFP_NOWAIT);
-	if (unlikely(irqs_disabled()) && site)
-		kmg_report_free(KMG_BUG_DMA_FREE_IRQS_OFF, site, call, p, NULL);
-	/* Its record as it was: a tombstone if the memory is not held. */
+	if (unlikely(kmg_dma_irqs_off_forbidden(call)) && site)
+		kmg_report_dma_irqs_off(site, call, p,
+					kmg_dma_can_defer(call->dev));
+	/*
+	 * Its record as it was: a tombstone if the memory is not held. One
+	 * RCU section (site shadows, see core.c's module unload) from the
+	 * lookup to the tombstone.
+	 */
+	rcu_read_lock();
 	if (site && kmg_table_find_exact((unsigned long)p, &copy) &&
-	    !(copy.flags & KMG_REC_FREED) && copy.family == family)
+	    !(copy.flags & KMG_REC_FREED) && kmg_fam(copy.family)->frees &
+	    BIT(call->api))
 		live = true;
-	if (!kmg_free(desc, p, call))
+	if (!kmg_free(desc, p, call)) {
+		rcu_read_unlock();
 		return;		/* held, refused or freed the right way */
+	}
 	if (live)
 		kmg_dma_tomb_add(&copy, site);
-	if (family == KMG_FAM_DMAM)
-		kmg_devm_forget(call->dev, p);
-	kmg_dma_own_free(family, p, call);
+	rcu_read_unlock();
+	kmg_dma_free_plain(p, call);
 }
 
 void kmemguard_dma_free_attrs(struct kmemguard_site *desc, struct device *dev,
@@ -545,7 +643,7 @@ void kmemguard_dma_free_attrs(struct kmemguard_site *desc, struct device *dev,
 				      .len = size, .handle = handle,
 				      .attrs = attrs };
 
-	kmg_dma_free(desc, KMG_FAM_DMA, cpu_addr, &call);
+	kmg_dma_free(desc, cpu_addr, &call);
 }
 EXPORT_SYMBOL_GPL(kmemguard_dma_free_attrs);
 
@@ -557,32 +655,61 @@ void kmemguard_dma_free_noncoherent(struct kmemguard_site *desc,
 				      .len = size, .handle = handle,
 				      .attrs = dir };
 
-	kmg_dma_free(desc, KMG_FAM_DMA_NC, vaddr, &call);
+	kmg_dma_free(desc, vaddr, &call);
 }
 EXPORT_SYMBOL_GPL(kmemguard_dma_free_noncoherent);
 
 /* === Managed DMA memory ================================================== */
 
 /*
- * dmam_alloc_attrs(): the kernel's own managed allocation (its devres entry
- * frees the memory at unbind), plus kmemguard's devres entry (wrappers.c)
- * which drops the record just before; the allocation's arguments live in
- * that entry.
+ * dmam_alloc_attrs(): made by kmemguard as the kernel makes it (an
+ * unmanaged allocation and a devres entry that frees it at unbind), with
+ * kmemguard's devres entry (wrappers.c) as the only one: it drops the
+ * record and frees the memory, and a dmam_free_coherent() takes it off the
+ * device before anything else, in any context. Untracked (no site, no
+ * memory for the entry): the kernel's own dmam_alloc_attrs().
  */
 void *kmemguard_dmam_alloc_attrs(struct kmemguard_site *desc,
 				 struct device *dev, size_t size,
 				 dma_addr_t *handle, gfp_t gfp,
 				 unsigned long attrs, const char *fn)
 {
+	struct kmg_devm_dma dma = { .size = size, .attrs = attrs };
+	struct kmg_dma_info *info;
+	struct kmg_devm *e;
 	struct kmg_alloc a;
 	void *p;
 
 	if (!kmg_alloc_begin(&a, desc, gfp, KMG_FAM_DMAM, size, false, fn))
 		return NULL;
+	if (!a.site)
+		goto untracked;
+	info = kmg_dma_info_new(dev, 0, attrs);
+	if (!info)
+		goto degraded;
+	dma.info = info;
+	e = kmg_devm_new(dev, a.gfp, &dma);
+	if (!e) {
+		kmg_dma_info_put(info);
+		goto degraded;
+	}
+	p = dma_alloc_attrs(dev, size, handle, a.gfp, attrs);
+	if (!p) {
+		kmg_devm_free_new(e);
+		kmg_dma_info_put(info);
+		return kmg_alloc_end(&a, NULL, size, KMG_FAM_DMAM, 0, NULL, 0);
+	}
+	kmg_dma_tomb_forget(p);
+	info->args.handle = *handle;
+	kmg_devm_set_handle(e, *handle);
+	return kmg_devm_track(&a, e, p, size, KMG_FAM_DMAM, info);
+degraded:
+	kmg_count(KMG_COUNT_DEGRADED);
+untracked:
 	p = dmam_alloc_attrs(dev, size, handle, a.gfp, attrs);
-	if (!a.site || !p)
-		return kmg_alloc_end(&a, p, size, KMG_FAM_DMAM, 0, NULL, 0);
-	return kmg_devm_track(&a, dev, p, size, KMG_FAM_DMAM, *handle, attrs);
+	if (p)
+		kmg_dma_tomb_forget(p);
+	return p;
 }
 EXPORT_SYMBOL_GPL(kmemguard_dmam_alloc_attrs);
 
@@ -593,39 +720,31 @@ void kmemguard_dmam_free_coherent(struct kmemguard_site *desc,
 	struct kmg_free_call call = { .api = KMG_FREE_DMAM, .dev = dev,
 				      .len = size, .handle = handle };
 
-	kmg_dma_free(desc, KMG_FAM_DMAM, vaddr, &call);
+	kmg_dma_free(desc, vaddr, &call);
 }
 EXPORT_SYMBOL_GPL(kmemguard_dmam_free_coherent);
 
-/* family.c: dmam_free_coherent() against what was allocated. */
-int kmg_dmam_check_free(const struct kmg_record *rec,
-			const struct kmg_free_call *call, char *why, size_t len)
+/* wrappers.c: kmemguard's devres entry frees its memory. Process context. */
+void kmg_dma_devm_free(struct device *dev, void *p,
+		       const struct kmg_devm_dma *dma)
 {
-	struct device *dev;
-	const struct kmg_dma_args *args = kmg_devm_dma_args(rec, &dev);
-
-	return kmg_dma_args_check(rec, call, dev, args, why, len);
-}
-
-int kmg_dmam_describe(const struct kmg_record *rec, char *buf, size_t len)
-{
-	struct device *dev;
-	const struct kmg_dma_args *args = kmg_devm_dma_args(rec, &dev);
-
-	return args ? scnprintf(buf, len, " dev=%s", args->devname) : 0;
+	dma_free_attrs(dev, dma->size, p, dma->handle, dma->attrs);
 }
 
 /* family.c: managed DMA memory given back the right way (a repair). */
 void kmg_dmam_release_memory(const struct kmg_record *rec)
 {
-	struct device *dev;
-	const struct kmg_dma_args *args = kmg_devm_dma_args(rec, &dev);
-	dma_addr_t handle = args->handle;
+	const struct kmg_dma_info *info = rec->owner;
+	struct kmg_free_call call = { .api = KMG_FREE_DMAM, .dev = info->dev,
+				      .len = rec->size,
+				      .handle = info->args.handle,
+				      .attrs = info->args.attrs };
 
-	/* Off the device first: the entry (and @args) is gone after. */
-	kmg_devm_forget(dev, (void *)rec->addr);
-	kmg_dma_free_sync_or_later(KMG_FAM_DMAM, dev, (void *)rec->addr,
-				   rec->size, handle, 0);
+	/* Off the device first (in any context), then freed. */
+	if (kmg_devm_forget(info->dev, (void *)rec->addr))
+		kmg_dma_free_sync_or_later(KMG_FAM_DMAM, call.dev,
+					   (void *)rec->addr, call.len,
+					   call.handle, call.attrs);
 }
 
 /* === Init and exit ======================================================= */

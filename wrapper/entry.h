@@ -100,10 +100,14 @@ bool kmg_free(struct kmemguard_site *desc, const void *p,
 	      const struct kmg_free_call *call);
 
 /* Managed memory (wrappers.c): kmemguard's devres entry for it. */
-void *kmg_devm_track(struct kmg_alloc *a, struct device *dev, void *p,
-		     size_t size, enum kmg_family family, dma_addr_t handle,
-		     unsigned long attrs);
-void kmg_devm_forget(struct device *dev, const void *obj);
+struct kmg_devm;
+struct kmg_devm *kmg_devm_new(struct device *dev, gfp_t gfp,
+			      const struct kmg_devm_dma *dma);
+void *kmg_devm_track(struct kmg_alloc *a, struct kmg_devm *e, void *p,
+		     size_t size, enum kmg_family family, void *owner);
+bool kmg_devm_forget(struct device *dev, const void *obj);
+void kmg_devm_set_handle(struct kmg_devm *e, dma_addr_t handle);
+void kmg_devm_free_new(struct kmg_devm *e);
 
 /* dma.c: a DMA free parked in NMI context, done now. */
 void kmg_dma_free_plain(const void *p, const struct kmg_free_call *call);

@@ -14,10 +14,12 @@
 #define pr_fmt(fmt) "kmemguard: " fmt
 
 #include <linux/device.h>
+#include <linux/dma-map-ops.h>
 #include <linux/llist.h>
 #include <linux/mempool.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
+#include <linux/swiotlb.h>
 #include <linux/vmalloc.h>
 #include <linux/workqueue.h>
 
@@ -219,6 +221,24 @@ static void kmg_release_mempool_init(const struct kmg_record *rec)
 	mempool_exit(rec->owner);
 }
 
+/*
+ * May kmemguard free @dev's DMA memory later, after the driver's call, and
+ * after the driver may have unbound? Only memory of the plain direct
+ * mapping: no dma_map_ops or IOMMU, no bus offset (dma_range_map, freed at
+ * unbind), no per-device coherent pool or restricted swiotlb pool (released
+ * at unbind), coherent (no remapping to undo): freeing it then needs the
+ * struct device only, which kmemguard keeps with a reference. Every x86
+ * device without an IOMMU is one. (Here, not in dma.c: the DMA entry points'
+ * symbol versions must not see the DMA layer's internal structures.)
+ */
+bool kmg_dma_plain(struct device *dev)
+{
+	if (get_dma_ops(dev) || kmg_use_dma_iommu(dev) || dev->dma_range_map ||
+	    kmg_dev_dma_pool(dev) || is_swiotlb_for_alloc(dev))
+		return false;
+	return dev_is_dma_coherent(dev);
+}
+
 struct kmg_family_ops kmg_families[KMG_FAM_NR] = {
 	[KMG_FAM_KMALLOC] = {
 		.name		= "kmalloc",
@@ -316,7 +336,10 @@ struct kmg_family_ops kmg_families[KMG_FAM_NR] = {
 		.owner_size	= sizeof(struct kmg_dma_info),
 		.describe	= kmg_dma_describe,
 	},
-	/* Managed: devres gives it back (the record's owner: wrappers.c). */
+	/*
+	 * Managed: kmemguard's devres entry gives it back (wrappers.c); never
+	 * held (devres may free it at any unbind).
+	 */
 	[KMG_FAM_DMAM] = {
 		.name		= "dmam",
 		.free_call	= "dmam_free_coherent()",
@@ -324,9 +347,12 @@ struct kmg_family_ops kmg_families[KMG_FAM_NR] = {
 		.fault_class	= KMG_FAM_DMA,
 		.release	= kmg_dmam_release_memory,
 		.release_sleeps	= true,
+		.release_later	= kmg_dma_release_later,
 		.no_kmemleak	= true,
-		.check_free	= kmg_dmam_check_free,
-		.describe	= kmg_dmam_describe,
+		.check_free	= kmg_dma_check_free,
+		.put_owner	= kmg_dma_info_put,
+		.owner_size	= sizeof(struct kmg_dma_info),
+		.describe	= kmg_dma_describe,
 	},
 	/*
 	 * Never held: a freed element goes back to its pool's reserve or its

@@ -785,6 +785,9 @@ void kmg_report_alloc(enum kmg_bug bug, struct kmg_site *site, gfp_t gfp,
 		      gfp_t run, enum kmg_alloc_verdict verdict, const char *call);
 void kmg_report_nmi_free(struct kmg_site *site, const struct kmg_free_call *call,
 			 const void *p, bool deferred);
+void kmg_report_dma_irqs_off(struct kmg_site *site,
+			     const struct kmg_free_call *call, const void *p,
+			     bool deferred);
 void kmg_report_cache_not_empty(struct kmg_site *site, const char *call,
 				const void *s, struct kmg_record *live,
 				unsigned long n, unsigned long shown);
@@ -894,9 +897,7 @@ struct kmg_dma_args {
  *		it then)
  * @rec:	that record (@later)
  * @dev:	the allocating device (immutable): compared with a free's,
- *		used to free only while @ref holds it or the driver's call
- *		does
- * @direct:	@dev maps DMA directly: memory can be held (immutable)
+ *		used to free it with
  * @ref:	a reference to @dev is held (set under the record's bucket
  *		lock when the quarantine holds the memory; then the record's
  *		owner's)
@@ -907,7 +908,6 @@ struct kmg_dma_info {
 	struct llist_node later;
 	struct kmg_record *rec;
 	struct device *dev;
-	bool direct;
 	bool ref;
 	struct kmg_dma_args args;
 };
@@ -916,6 +916,8 @@ int kmg_dma_init(void);
 void kmg_dma_exit(void);
 void kmg_dma_sync(void);
 void kmg_dma_module_going(void);
+void kmg_dma_tombs_clear(void);
+bool kmg_dma_plain(struct device *dev);
 void kmg_dma_release(const struct kmg_record *rec);
 void kmg_dma_release_later(struct kmg_record *rec);
 bool kmg_dma_hold(struct kmg_record *rec, const struct kmg_free_call *call);
@@ -924,14 +926,19 @@ int kmg_dma_check_free(const struct kmg_record *rec,
 void kmg_dma_info_put(void *owner);
 int kmg_dma_describe(const struct kmg_record *rec, char *buf, size_t len);
 void kmg_dmam_release_memory(const struct kmg_record *rec);
-int kmg_dmam_check_free(const struct kmg_record *rec,
-			const struct kmg_free_call *call, char *why, size_t len);
-int kmg_dmam_describe(const struct kmg_record *rec, char *buf, size_t len);
 enum kmg_bug kmg_dma_untracked_free(const void *p,
 				    const struct kmg_free_call *call,
 				    struct kmg_record *inside, bool *found);
-const struct kmg_dma_args *kmg_devm_dma_args(const struct kmg_record *rec,
-					     struct device **dev);
+/* A managed DMA allocation, as kmemguard's devres entry frees it. */
+struct kmg_devm_dma {
+	struct kmg_dma_info *info;	/* its record's owner (compared only) */
+	size_t size;
+	dma_addr_t handle;
+	unsigned long attrs;
+};
+
+void kmg_dma_devm_free(struct device *dev, void *p,
+		       const struct kmg_devm_dma *dma);
 
 /* === debugfs (debugfs.c) =============================================== */
 

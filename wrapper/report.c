@@ -527,7 +527,8 @@ void kmg_report_free(enum kmg_bug bug, struct kmg_site *site,
 		}
 		break;
 	case KMG_BUG_MISMATCHED_FREE:
-		if (kmg_fam(rec->family)->frees & BIT(call->api)) {
+		if ((kmg_fam(rec->family)->frees & BIT(call->api)) &&
+		    kmg_fam(rec->family)->check_free) {
 			/* The right call, other arguments (DMA). */
 			kmg_fam(rec->family)->check_free(rec, call, why,
 							 sizeof(why));
@@ -553,10 +554,6 @@ void kmg_report_free(enum kmg_bug bug, struct kmg_site *site,
 		kmg_printf(&sink, "%s to cache %p at %s:%u; freed to its own cache %p\n",
 			   api, call->cache, site->file, site->line, rec->owner);
 		kmg_print_record(&sink, rec, true);
-		break;
-	case KMG_BUG_DMA_FREE_IRQS_OFF:
-		kmg_printf(&sink, "%s of %s at %s:%u with interrupts off; done from a work item\n",
-			   api, ptr, site->file, site->line);
 		break;
 	case KMG_BUG_WRONG_POOL:
 		kmg_printf(&sink, "%s to pool %p at %s:%u; freed to its own pool %p\n",
@@ -667,6 +664,38 @@ void kmg_report_nmi_free(struct kmg_site *site, const struct kmg_free_call *call
 	kmg_printf(&sink, "==================================================================\n");
 	kmg_report_lock_put(locked, flags);
 	kmg_report_end(KMG_BUG_NMI, site);
+}
+
+/*
+ * A DMA free with interrupts off, which the DMA API forbids: freed from a
+ * work item (@deferred), or left allocated where that cannot be.
+ */
+void kmg_report_dma_irqs_off(struct kmg_site *site,
+			     const struct kmg_free_call *call, const void *p,
+			     bool deferred)
+{
+	struct kmg_report_ctx ctx;
+	struct kmg_sink sink = {};
+	unsigned long flags;
+	char ptr[24];
+	int repeats;
+	bool locked;
+
+	if (!kmg_report_allowed(site, KMG_BUG_DMA_FREE_IRQS_OFF, &repeats))
+		return;
+	kmg_report_ctx_get(&ctx);
+	kmg_format_ptr(ptr, sizeof(ptr), (unsigned long)p, false);
+	locked = kmg_report_lock_get(&flags);
+	kmg_report_title(&sink, KMG_BUG_DMA_FREE_IRQS_OFF, site, repeats);
+	kmg_printf(&sink, "%s of %s at %s:%u with interrupts off (the DMA API forbids it)\n",
+		   kmg_api_name(call->api), ptr, site->file, site->line);
+	kmg_printf(&sink, "kmemguard: %s\n",
+		   deferred ? "the free is done from a work item" :
+		   "left allocated (it cannot be freed later safely)");
+	kmg_report_task(&sink, &ctx);
+	kmg_printf(&sink, "==================================================================\n");
+	kmg_report_lock_put(locked, flags);
+	kmg_report_end(KMG_BUG_DMA_FREE_IRQS_OFF, site);
 }
 
 /* kmem_cache_destroy() with @n objects still live; @live holds @shown. */

@@ -1151,7 +1151,10 @@ EXPORT_SYMBOL_GPL(kmemguard_kmem_cache_alloc_node);
 /*
  * A tracked devm allocation carries a devres entry of kmemguard's, added
  * after the memory's own: devres releases in reverse order, so the record is
- * dropped just before devres frees the memory.
+ * dropped just before devres frees the memory. Managed DMA memory
+ * (dmam_alloc_coherent(), dma.c) has kmemguard's entry alone: it frees the
+ * memory too, so that a dmam_free_coherent() kmemguard defers (interrupts
+ * off) cannot race the kernel's own entry at unbind.
  *
  * Such an entry can outlive its driver: devm memory on a device the driver
  * does not own (a parent, a device that outlives the driver) is released
@@ -1169,7 +1172,9 @@ struct kmg_devm {
 	void *obj;			/* immutable */
 	struct module *mod;		/* NULL once orphaned */
 	bool stale;			/* no record to drop (disabled since) */
-	struct kmg_dma_args dma[];	/* KMG_FAM_DMAM: one (immutable) */
+	bool dma;			/* KMG_FAM_DMAM: @dma_args[0] */
+	/* Immutable, but the handle: set once, before devres_add(). */
+	struct kmg_devm_dma dma_args[];
 };
 
 static LIST_HEAD(kmg_devm_list);	/* kmg_devm_lock */
@@ -1191,11 +1196,16 @@ static void kmg_devm_release(struct device *dev, void *res)
 	orphan = !e->mod;
 	if (orphan && !--kmg_devm_orphans)
 		schedule_work(&kmg_devm_unpin_work);
+	/* A managed DMA record's owner is its (RCU-freed) arguments. */
 	if (!orphan && !e->stale)
-		rec = kmg_record_untrack_owned(e->obj, e);
+		rec = kmg_record_untrack_owned(e->obj, e->dma ?
+					       (void *)e->dma_args[0].info : e);
 	spin_unlock_irqrestore(&kmg_devm_lock, flags);
 	if (rec)
 		kmg_record_put(rec);
+	/* dma.c: the memory is kmemguard's entry's to free. Process context. */
+	if (e->dma)
+		kmg_dma_devm_free(dev, e->obj, &e->dma_args[0]);
 }
 
 static int kmg_devm_match(struct device *dev, void *res, void *data)
@@ -1203,21 +1213,25 @@ static int kmg_devm_match(struct device *dev, void *res, void *data)
 	return ((struct kmg_devm *)res)->obj == data;
 }
 
-/* Take kmemguard's entry for @obj off @dev without running it. */
-void kmg_devm_forget(struct device *dev, const void *obj)
+/*
+ * Take kmemguard's entry for @obj off @dev without running it; false if
+ * there is none. Any context but NMI.
+ */
+bool kmg_devm_forget(struct device *dev, const void *obj)
 {
 	struct kmg_devm *e;
 	unsigned long flags;
 
 	e = devres_remove(dev, kmg_devm_release, kmg_devm_match, (void *)obj);
 	if (!e)
-		return;
+		return false;
 	spin_lock_irqsave(&kmg_devm_lock, flags);
 	list_del(&e->node);
 	if (!e->mod && !--kmg_devm_orphans)
 		schedule_work(&kmg_devm_unpin_work);
 	spin_unlock_irqrestore(&kmg_devm_lock, flags);
 	devres_free(e);
+	return true;
 }
 
 static void kmg_devm_unpin_fn(struct work_struct *work)
@@ -1289,49 +1303,52 @@ void kmg_devm_release_memory(const struct kmg_record *rec)
 }
 
 /*
- * Track @p, managed memory of @family on @dev that devres will free, with
- * an entry of kmemguard's added after the memory's own; a managed DMA
- * allocation (KMG_FAM_DMAM) keeps its handle and attributes there.
+ * kmemguard's devres entry for @p on @dev, tracked as @family with @owner;
+ * a managed DMA allocation's (@dma: its arguments, which the entry frees
+ * it with) is made by the caller with kmg_devm_new() first. NULL: none
+ * could be made.
  */
-void *kmg_devm_track(struct kmg_alloc *a, struct device *dev, void *p,
-		     size_t size, enum kmg_family family, dma_addr_t handle,
-		     unsigned long attrs)
+struct kmg_devm *kmg_devm_new(struct device *dev, gfp_t gfp,
+			      const struct kmg_devm_dma *dma)
 {
-	bool dma = family == KMG_FAM_DMAM;
 	struct kmg_devm *e;
+
+	e = devres_alloc(kmg_devm_release, struct_size(e, dma_args, !!dma),
+			 gfp & (__GFP_RECLAIM | __GFP_IO | __GFP_FS));
+	if (!e)
+		return NULL;
+	e->dev = dev;
+	e->dma = dma;
+	if (dma)
+		e->dma_args[0] = *dma;
+	return e;
+}
+
+/* A managed DMA allocation's handle, once the allocation made it. */
+void kmg_devm_set_handle(struct kmg_devm *e, dma_addr_t handle)
+{
+	e->dma_args[0].handle = handle;
+}
+
+/* An entry kmg_devm_new() made that will not be used. */
+void kmg_devm_free_new(struct kmg_devm *e)
+{
+	devres_free(e);
+}
+
+void *kmg_devm_track(struct kmg_alloc *a, struct kmg_devm *e, void *p,
+		     size_t size, enum kmg_family family, void *owner)
+{
 	unsigned long flags;
 
-	e = devres_alloc(kmg_devm_release, struct_size(e, dma, dma),
-			 a->gfp & (__GFP_RECLAIM | __GFP_IO | __GFP_FS));
-	if (!e) {
-		kmg_count(KMG_COUNT_DEGRADED);
-		return p;
-	}
-	e->dev = dev;
 	e->obj = p;
 	e->mod = a->site->mod;
-	if (dma) {
-		e->dma[0].handle = handle;
-		e->dma[0].attrs = attrs;
-		strscpy(e->dma[0].devname, dev_name(dev),
-			sizeof(e->dma[0].devname));
-	}
 	spin_lock_irqsave(&kmg_devm_lock, flags);
 	list_add(&e->node, &kmg_devm_list);
 	spin_unlock_irqrestore(&kmg_devm_lock, flags);
-	kmg_alloc_end(a, p, size, family, 0, e, 0);
-	devres_add(dev, e);
+	kmg_alloc_end(a, p, size, family, 0, owner ?: e, 0);
+	devres_add(e->dev, e);
 	return p;
-}
-
-/* dma.c: a managed DMA record's arguments, and its device. */
-const struct kmg_dma_args *kmg_devm_dma_args(const struct kmg_record *rec,
-					     struct device **dev)
-{
-	struct kmg_devm *e = rec->owner;
-
-	*dev = e->dev;
-	return &e->dma[0];
 }
 
 static __always_inline void *kmg_devm_kmalloc(struct kmg_alloc *a,
@@ -1339,6 +1356,7 @@ static __always_inline void *kmg_devm_kmalloc(struct kmg_alloc *a,
 					      struct device *dev, size_t size,
 					      gfp_t gfp)
 {
+	struct kmg_devm *e;
 	void *p;
 
 	if (!kmg_alloc_begin(a, desc, gfp, KMG_FAM_DEVM, size, false,
@@ -1347,7 +1365,12 @@ static __always_inline void *kmg_devm_kmalloc(struct kmg_alloc *a,
 	p = devm_kmalloc(dev, size, a->gfp);
 	if (!a->site || ZERO_OR_NULL_PTR(p))
 		return kmg_alloc_end(a, p, size, KMG_FAM_DEVM, 0, NULL, 0);
-	return kmg_devm_track(a, dev, p, size, KMG_FAM_DEVM, 0, 0);
+	e = kmg_devm_new(dev, a->gfp, NULL);
+	if (!e) {
+		kmg_count(KMG_COUNT_DEGRADED);
+		return p;
+	}
+	return kmg_devm_track(a, e, p, size, KMG_FAM_DEVM, NULL);
 }
 
 void *kmemguard_devm_kmalloc(struct kmemguard_site *desc, struct device *dev,
@@ -1492,8 +1515,10 @@ static bool kmg_free_live(struct kmg_site *site, const void *p,
 		if (copy->family == KMG_FAM_KMALLOC || copy->family == KMG_FAM_VMALLOC ||
 		    copy->family == KMG_FAM_CACHE)
 			bug = KMG_BUG_NONE;
-		else if (copy->family != KMG_FAM_DEVM)	/* (devres frees that) */
+		else if (copy->family != KMG_FAM_DEVM &&	/* (devres frees that) */
+			 !kmg_fam(copy->family)->put_owner)
 			kmg_release_after_gp(copy);
+		/* (DMA memory: its device may be gone by then; left allocated.) */
 	} else if (unlikely(bug)) {
 		kmg_fam(copy->family)->release(copy);
 	}

@@ -103,8 +103,13 @@ test_mismatched_family() {
 # WARNs): reported, and done from a work item, so the kernel does not WARN.
 test_free_with_irqs_off() {
 	kmg_expect_bug dma-free-irqs-off kmg_dma_bug dma-free-irqs-off bug=irqsoff
-	grep -q 'with interrupts off; done from a work item' /tmp/kmg-last-report || kmg_fail "not deferred"
+	grep -q 'kmemguard: the free is done from a work item' /tmp/kmg-last-report || kmg_fail "not deferred"
 	grep -q 'WARNING: .*dma_free_attrs' /tmp/kmg-last-report && kmg_fail "the kernel WARNed"
+	# Managed: off the device at once, so the unbind that follows (the
+	# module's exit) does not free it a second time.
+	kmg_expect_bug dma-free-irqs-off kmg_dma_bug dma-free-irqs-off-dmam bug=dmam_irqsoff
+	grep -q 'kmemguard: the free is done from a work item' /tmp/kmg-last-report || kmg_fail "dmam: not deferred"
+	grep -q 'WARNING: .*\(dma_free_attrs\|dmam_free_coherent\)' /tmp/kmg-last-report && kmg_fail "dmam: the kernel WARNed"
 	return 0
 }
 
