@@ -109,6 +109,33 @@ enum kmg_bug kmg_free_verdict(const struct kmg_record *rec,
 EXPORT_SYMBOL_IF_KUNIT(kmg_free_verdict);
 
 /*
+ * free_percpu() of @p, which kmemguard does not track: a per-CPU pointer the
+ * kernel handed the driver passes (nothing a module may call tells a valid
+ * one from garbage). What certainly is no per-CPU pointer is refused: slab
+ * or vmalloc memory, the stack. A per-CPU pointer is an offset from each
+ * CPU's area, never the address of such memory itself.
+ */
+static enum kmg_bug kmg_check_untracked_percpu(const void *p,
+					       struct kmg_record *inside,
+					       bool *found)
+{
+	if (unlikely(kmg_guard_addr(p))) {
+		*found = kmg_guard_find(p, inside);
+		return KMG_BUG_INVALID_FREE;
+	}
+	if (object_is_on_stack(p) || is_vmalloc_addr(p))
+		return KMG_BUG_INVALID_FREE;
+	if (virt_addr_valid(p) && folio_test_slab(virt_to_folio(p))) {
+		*found = IS_ENABLED(CONFIG_KASAN) ?
+			 kmg_table_find_containing((unsigned long)p, 8192,
+						   ARCH_KMALLOC_MINALIGN, inside) :
+			 kmg_table_inside_slab_object(p, inside);
+		return KMG_BUG_INVALID_FREE;
+	}
+	return KMG_BUG_NONE;
+}
+
+/*
  * A free of @p, which kmemguard does not track: memory the kernel allocated
  * and the driver may free, unless @p is inside a live tracked object
  * (copied to @inside, *@found set) or is no heap memory at all.
@@ -124,6 +151,8 @@ enum kmg_bug kmg_check_untracked_free(const void *p,
 	*found = false;
 	if (call->api == KMG_FREE_CACHE_DESTROY || call->api == KMG_FREE_DEVM)
 		return KMG_BUG_NONE;	/* no memory of the driver's own */
+	if (call->api == KMG_FREE_PERCPU)
+		return kmg_check_untracked_percpu(p, inside, found);
 	/* guard.c: the guard pool's memory is never the allocator's. */
 	if (unlikely(kmg_guard_addr(p))) {
 		*found = kmg_guard_find(p, inside);

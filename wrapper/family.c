@@ -16,6 +16,7 @@
 #include <linux/device.h>
 #include <linux/llist.h>
 #include <linux/mm.h>
+#include <linux/percpu.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include <linux/workqueue.h>
@@ -176,6 +177,17 @@ static void kmg_release_pages_exact(const struct kmg_record *rec)
 	free_pages_exact((void *)rec->addr, rec->size);
 }
 
+/*
+ * Per-CPU memory: free_percpu() takes the allocator's spinlock with
+ * interrupts saved and never sleeps, so it is fine in any context but NMI,
+ * under a bucket lock too (its lock nests inside; it takes no lock of
+ * kmemguard's).
+ */
+static void kmg_release_percpu(const struct kmg_record *rec)
+{
+	free_percpu((void __percpu __force *)rec->addr);
+}
+
 /* A destroy takes a mutex: kmemguard does it from its workqueue. */
 static void kmg_release_cache_struct(const struct kmg_record *rec)
 {
@@ -240,6 +252,14 @@ struct kmg_family_ops kmg_families[KMG_FAM_NR] = {
 		.fault_class	= KMG_FAM_PAGES,
 		.release	= kmg_release_pages_exact,
 	},
+	[KMG_FAM_PERCPU] = {
+		.name		= "percpu",
+		.fault_name	= "percpu",
+		.free_call	= "free_percpu()",
+		.frees		= F(PERCPU),
+		.fault_class	= KMG_FAM_PERCPU,
+		.release	= kmg_release_percpu,
+	},
 };
 
 const char *const kmg_free_api_names[KMG_FREE_NR] = {
@@ -257,6 +277,7 @@ const char *const kmg_free_api_names[KMG_FREE_NR] = {
 	[KMG_FREE_KVFREE_SENSITIVE]	= "kvfree_sensitive()",
 	[KMG_FREE_KVREALLOC]		= "kvrealloc()",
 	[KMG_FREE_PAGES_EXACT]		= "free_pages_exact()",
+	[KMG_FREE_PERCPU]		= "free_percpu()",
 };
 
 /*
@@ -264,6 +285,10 @@ const char *const kmg_free_api_names[KMG_FREE_NR] = {
  * memory (alloc_pages_exact()'s too). With KASAN, slab and kmalloc memory
  * go back at once: KASAN's own quarantine catches use-after-free there, and
  * holding the memory would hide it. Pages, which KASAN does not quarantine, are held there too.
+ * So is per-CPU memory (KASAN does not see it either): a per-CPU pointer
+ * is no address of the linear map or of vmalloc space, so only a record
+ * kept while the memory is held tells a second free_percpu() from a free
+ * of memory the allocator handed out again.
  * vmalloc memory is never held: a vmalloc area is unmapped the moment it is
  * freed, which is all a second vfree() needs to be recognised (record.c:
  * kmg_keeps_unheld()); holding areas would cost the vmalloc allocator dear.
@@ -276,6 +301,7 @@ void kmg_family_init(void)
 	kmg_families[KMG_FAM_CACHE].holdable = !kasan;
 	kmg_families[KMG_FAM_PAGES].holdable = true;
 	kmg_families[KMG_FAM_PAGES_EXACT].holdable = true;
+	kmg_families[KMG_FAM_PERCPU].holdable = true;
 }
 
 /* family= of a fault rule: one of the families that have a fault name. */

@@ -8,7 +8,7 @@
  *
  *   module=NAME                  required; the module need not be loaded yet
  *   site=FILE:LINE function=NAME optional narrowing (FILE matches a path suffix)
- *   family=kmalloc|vmalloc|pages|cache    gfp=atomic|nowait|kernel
+ *   family=kmalloc|vmalloc|pages|cache|percpu  gfp=atomic|nowait|kernel
  *   nth=N | every=N | probability=P [seed=S]   exactly one trigger
  *   times=T min_size=B           optional
  *
@@ -131,7 +131,7 @@ int kmg_fault_parse(char *line, struct kmg_fault_rule *r, const char **why)
 		} else if (!strcmp(tok, "family")) {
 			i = kmg_fault_class_parse(val);
 			if (r->family >= 0 || i < 0) {
-				*why = "family= is kmalloc, vmalloc, pages or cache";
+				*why = "family= is kmalloc, vmalloc, pages, cache or percpu";
 				return -EINVAL;
 			}
 			r->family = i;

@@ -70,6 +70,7 @@ enum kmg_family {
 	KMG_FAM_CACHE_STRUCT,	/* kmem_cache_create(), kmem_cache_destroy() */
 	KMG_FAM_DEVM,		/* devm_kmalloc(), released by devres */
 	KMG_FAM_PAGES_EXACT,	/* alloc_pages_exact(), free_pages_exact() */
+	KMG_FAM_PERCPU,		/* alloc_percpu() & co, free_percpu() */
 	KMG_FAM_NR,
 };
 
@@ -89,6 +90,7 @@ enum kmg_free_api {
 	KMG_FREE_KVFREE_SENSITIVE,	/* kvfree_sensitive() */
 	KMG_FREE_KVREALLOC,	/* kvrealloc(): frees its old object */
 	KMG_FREE_PAGES_EXACT,	/* free_pages_exact() */
+	KMG_FREE_PERCPU,	/* free_percpu() */
 	KMG_FREE_NR,
 };
 
@@ -338,7 +340,10 @@ static __always_inline depot_stack_handle_t kmg_stack_sample(struct kmg_site *si
 /**
  * struct kmg_record - one tracked allocation, live or recently freed (64 bytes)
  * @next:	next record in the same bucket (bucket lock)
- * @addr:	start of the object, the key (immutable)
+ * @addr:	start of the object, the key (immutable); for KMG_FAM_PERCPU
+ *		the __percpu pointer's value, which is never the address of
+ *		memory of another family (x86-64: it is an offset, not a
+ *		kernel address)
  * @site:	allocation site shadow (immutable)
  * @size:	requested size in bytes (immutable)
  * @owner:	the object's cache (KMG_FAM_CACHE), devres tracker

@@ -947,6 +947,45 @@ void kmemguard_free_pages_exact(struct kmemguard_site *desc, void *p,
 }
 EXPORT_SYMBOL_GPL(kmemguard_free_pages_exact);
 
+/* === per-CPU memory ====================================================== */
+
+/*
+ * alloc_percpu(), alloc_percpu_gfp(), __alloc_percpu() and
+ * __alloc_percpu_gfp() all come here. The record is keyed by the __percpu
+ * pointer's value; its size is that of one CPU's copy, as asked. Without
+ * blocking flags the allocator serves the request from chunks it has
+ * already populated (its atomic path): a GFP_KERNEL allocation where
+ * sleeping is forbidden is repaired that way, as kmalloc()'s is. kmemleak
+ * keeps per-CPU objects apart from the others, so its trace is not
+ * updated here.
+ */
+void __percpu *kmemguard___alloc_percpu_gfp(struct kmemguard_site *desc,
+					    size_t size, size_t align,
+					    gfp_t gfp)
+{
+	struct kmg_alloc a;
+	void __percpu *p;
+
+	if (!kmg_alloc_begin(&a, desc, gfp, KMG_FAM_PERCPU, size, false,
+			     "alloc_percpu()"))
+		return NULL;
+	p = kmg_raw_alloc_percpu_gfp(size, align, a.gfp);
+	kmg_alloc_end(&a, (void __force *)p, size, KMG_FAM_PERCPU, 0, NULL, 0);
+	return p;
+}
+EXPORT_SYMBOL_GPL(kmemguard___alloc_percpu_gfp);
+
+static const struct kmg_free_call kmg_call_free_percpu = {
+	.api = KMG_FREE_PERCPU };
+
+/* free_percpu(NULL) does nothing, as the kernel's (kmg_free() passes it). */
+void kmemguard_free_percpu(struct kmemguard_site *desc, void __percpu *p)
+{
+	if (kmg_free(desc, (const void __force *)p, &kmg_call_free_percpu))
+		free_percpu(p);
+}
+EXPORT_SYMBOL_GPL(kmemguard_free_percpu);
+
 /* === slab caches ========================================================= */
 
 /*
@@ -1526,9 +1565,13 @@ static bool kmg_free_live(struct kmg_site *site, const void *p,
 		     call->api == KMG_FREE_KVFREE_SENSITIVE) &&
 		    (copy->family == KMG_FAM_KMALLOC || copy->family == KMG_FAM_CACHE))
 			memzero_explicit((void *)p, ksize(p));
-		/* Held memory is nobody's: kmemleak must not call it a leak. */
+		/*
+		 * Held memory is nobody's: kmemleak must not call it a leak.
+		 * (It never reports per-CPU objects, which it keys otherwise.)
+		 */
 		if (copy->family != KMG_FAM_PAGES &&
-		    copy->family != KMG_FAM_PAGES_EXACT)
+		    copy->family != KMG_FAM_PAGES_EXACT &&
+		    copy->family != KMG_FAM_PERCPU)
 			kmemleak_ignore(p);
 		kmg_quarantine_add(rec);
 		return true;
@@ -1915,6 +1958,9 @@ static void kmg_free_plain(const void *p, const struct kmg_free_call *call)
 		break;
 	case KMG_FREE_CACHE:
 		kmem_cache_free(call->cache, (void *)p);
+		break;
+	case KMG_FREE_PERCPU:
+		free_percpu((void __percpu __force *)p);
 		break;
 	case KMG_FREE_DEVM:
 		kmg_devm_forget(call->dev, p);

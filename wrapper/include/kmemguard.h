@@ -45,6 +45,7 @@
 #include <linux/device.h>
 #include <linux/kernel.h>
 #include <linux/bitmap.h>
+#include <linux/percpu.h>
 
 #include "kmemguard/api.h"
 
@@ -57,6 +58,7 @@
 #define __KMG_READY_DEVRES
 #define __KMG_READY_RCU
 #define __KMG_READY_BITMAP
+#define __KMG_READY_PERCPU
 #include "kmemguard/wrap.h"
 
 #endif /* _KMEMGUARD_H */
