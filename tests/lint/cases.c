@@ -10,6 +10,7 @@
 #include <linux/hrtimer.h>
 #include <linux/interrupt.h>
 #include <linux/mutex.h>
+#include <linux/percpu.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/vmalloc.h>
@@ -169,4 +170,25 @@ static void cases_families(struct device *dev, struct cases_dev *d)
 	pg = alloc_pages_node(0, GFP_KERNEL, 1);
 	/* LINT: page-order "__free_page() of order 0, allocated with order 1 by alloc_pages" */
 	__free_page(pg);
+}
+
+static void cases_percpu(struct cases_dev *d)
+{
+	u64 __percpu *c;
+	void __percpu *v;
+
+	spin_lock(&d->lock);
+	c = alloc_percpu_gfp(u64, GFP_ATOMIC);
+	spin_unlock(&d->lock);
+	free_percpu(c);
+	preempt_disable();
+	/* LINT: atomic-section "__alloc_percpu inside preempt_disable()" */
+	v = __alloc_percpu(64, 8);
+	preempt_enable();
+	free_percpu(v);
+	v = __alloc_percpu_gfp(32, 8, GFP_KERNEL);
+	/* LINT: free-mismatch "kvfree() of memory from __alloc_percpu_gfp()" */
+	kvfree((void __force *)v);
+	c = alloc_percpu(u64);
+	free_percpu(c);
 }

@@ -16,6 +16,8 @@
 ///     from the kernel it builds against)
 ///   devm_ allocations (devm_kmalloc, devm_kzalloc, ...): devm_kfree, or
 ///     nothing (plain kfree frees it twice when the device goes away)
+///   per-CPU memory (alloc_percpu, alloc_percpu_gfp, __alloc_percpu,
+///     __alloc_percpu_gfp): free_percpu, and free_percpu of nothing else
 /// Casts of the pointer ((unsigned long)p, (void *)addr) are seen through.
 ///
 /// This is the static half of kmemguard's mismatched-free report.
@@ -61,6 +63,8 @@ for name in "kmem_cache_alloc kmem_cache_zalloc kmem_cache_alloc_node kmem_cache
 for name in ("devm_kmalloc devm_kzalloc devm_kcalloc devm_kmalloc_array "
 	     "devm_kstrdup devm_kmemdup devm_kasprintf devm_krealloc").split():
 	FAMILY[name] = "devm"
+for name in "alloc_percpu alloc_percpu_gfp __alloc_percpu __alloc_percpu_gfp".split():
+	FAMILY[name] = "percpu"
 
 FREES = {
 	"kmalloc": {"kfree", "kfree_sensitive", "kvfree", "kvfree_sensitive"},
@@ -69,6 +73,7 @@ FREES = {
 	"pages": {"free_pages", "free_page"},
 	"cache": {"kmem_cache_free", "kfree", "kfree_sensitive", "kvfree"},
 	"devm": {"devm_kfree"},
+	"percpu": {"free_percpu"},
 }
 
 def check(pa, pf, old_kernel):
@@ -95,9 +100,10 @@ identifier alloc = {kmalloc, kzalloc, kcalloc, kmalloc_array, kmalloc_node,
 	get_zeroed_page, __get_dma_pages, kmem_cache_alloc, kmem_cache_zalloc,
 	kmem_cache_alloc_node, kmem_cache_alloc_lru, devm_kmalloc,
 	devm_kzalloc, devm_kcalloc, devm_kmalloc_array, devm_kstrdup,
-	devm_kmemdup, devm_kasprintf, devm_krealloc};
+	devm_kmemdup, devm_kasprintf, devm_krealloc, alloc_percpu,
+	alloc_percpu_gfp, __alloc_percpu, __alloc_percpu_gfp};
 identifier free = {kfree, kfree_sensitive, kvfree, kvfree_sensitive, vfree,
-	free_pages, free_page};
+	free_pages, free_page, free_percpu};
 identifier free2 = {kmem_cache_free, devm_kfree};
 @@
 P = alloc@pa(...)
