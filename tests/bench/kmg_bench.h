@@ -16,6 +16,7 @@ struct kmg_bench_ops {
 	int (*cache_pairs)(unsigned long n);
 	int (*page_pairs)(unsigned int order, unsigned long n);
 	int (*vmalloc_pairs)(size_t size, unsigned long n);
+	int (*percpu_pairs)(size_t size, unsigned long n);
 	/* Allocate @n kmalloc(64) objects into @objs, or free them. */
 	int (*fill)(void **objs, unsigned long n);
 	void (*drain)(void **objs, unsigned long n);

@@ -9,7 +9,8 @@
  * and reading the file gives "CASE MODE N NS" with NS the cost of one
  * operation in ns (one decimal), the empty loop's cost taken off. CASEs:
  *
- *   kmalloc:SIZE, cache, pages:ORDER, vmalloc:SIZE   N alloc+free pairs
+ *   kmalloc:SIZE, cache, pages:ORDER, vmalloc:SIZE, percpu:SIZE
+ *                  N alloc+free pairs
  *   batch          allocate N kmalloc(64) objects, then free them all
  *   fill, drain    keep N kmalloc(64) objects live, or free the kept ones
  *   solo, smp      N kmalloc(64) pairs in one kthread on CPU 0, or in one
@@ -83,6 +84,8 @@ static int kmg_bench_once(const struct kmg_bench_case *c, unsigned long n,
 		return c->ops->page_pairs(c->arg, n);
 	if (!strcmp(c->name, "vmalloc"))
 		return c->ops->vmalloc_pairs(c->arg, n);
+	if (!strcmp(c->name, "percpu"))
+		return c->ops->percpu_pairs(c->arg, n);
 	if (!strcmp(c->name, "batch")) {
 		ret = c->ops->fill(objs, n);
 		c->ops->drain(objs, n);	/* kfree(NULL) past a failure */

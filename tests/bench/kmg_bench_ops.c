@@ -5,6 +5,7 @@
  */
 #include <linux/compiler.h>
 #include <linux/gfp.h>
+#include <linux/percpu.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
@@ -82,6 +83,20 @@ static int kmg_bench_vmalloc_pairs(size_t size, unsigned long n)
 	return 0;
 }
 
+static int kmg_bench_percpu_pairs(size_t size, unsigned long n)
+{
+	void __percpu *p;
+
+	while (n--) {
+		p = __alloc_percpu(size, sizeof(long));
+		if (!p)
+			return -ENOMEM;
+		OPTIMIZER_HIDE_VAR(p);
+		free_percpu(p);
+	}
+	return 0;
+}
+
 static int kmg_bench_fill(void **objs, unsigned long n)
 {
 	unsigned long i;
@@ -133,6 +148,7 @@ const struct kmg_bench_ops KMG_BENCH_OPS = {
 	.cache_pairs	= kmg_bench_cache_pairs,
 	.page_pairs	= kmg_bench_page_pairs,
 	.vmalloc_pairs	= kmg_bench_vmalloc_pairs,
+	.percpu_pairs	= kmg_bench_percpu_pairs,
 	.fill		= kmg_bench_fill,
 	.drain		= kmg_bench_drain,
 	.first_pairs	= kmg_bench_first_pairs,
