@@ -113,3 +113,21 @@ test_fault_rule_family_percpu() {
 	grep -q ' injected=6 ' /tmp/percpu.faults || { cat /tmp/percpu.faults; kmg_fail "not 6 failures injected"; }
 	kmg_expect_no_reports
 }
+
+# Memory allocation profiling (the debug kernel): each per-CPU call's tag
+# is the driver's line (alloc_hooks() stays at the call), never kmemguard's.
+# (The counts may be 0: the allocator charges nothing from its first chunk,
+# which serves a small guest's allocations.)
+test_allocinfo_blames_driver_lines() {
+	kmg_is_debug || return 0
+	kmg_insmod kmg_percpu
+	cp /proc/allocinfo /tmp/percpu.allocinfo
+	rmmod kmg_percpu
+	for l in $(kmg_lines kmg_percpu.c live); do
+		grep -qE "^ *[0-9]+ +[0-9]+ .*kmg_percpu.c:$l \[kmg_percpu\] func:" /tmp/percpu.allocinfo ||
+			{ grep kmg_percpu /tmp/percpu.allocinfo; kmg_fail "kmg_percpu.c:$l has no tag in /proc/allocinfo"; }
+	done
+	if grep -E "^ *[1-9][0-9]* .*(wrappers|percpu).c:[0-9]+ \[kmemguard\]" /tmp/percpu.allocinfo; then
+		kmg_fail "allocations charged to kmemguard's wrappers"
+	fi
+}
