@@ -6,11 +6,15 @@
  * free_percpu() at unload. On the way: an allocation without blocking
  * flags under a spinlock (right there), free_percpu(NULL), free_percpu
  * used as a value, and a __free(free_percpu) pointer that goes out of
- * scope. kmemguard must report nothing. A failed allocation is printed
- * ("kmg_percpu: <call> failed") and skipped.
+ * scope. devm_alloc_percpu() memory ("KMG: live-devm") is freed by devres
+ * when the module's root device goes; one more is freed early with
+ * devm_free_percpu(). kmemguard must report nothing. A failed allocation
+ * is printed ("kmg_percpu: <call> failed") and skipped.
  */
 #include <linux/cleanup.h>
 #include <linux/cpumask.h>
+#include <linux/device.h>
+#include <linux/err.h>
 #include <linux/gfp.h>
 #include <linux/module.h>
 #include <linux/percpu.h>
@@ -27,6 +31,8 @@ static struct kmg_percpu_stats __percpu *st;
 static u64 __percpu *cnt, *atom;
 static void __percpu *raw, *rawg;
 static DEFINE_SPINLOCK(kmg_percpu_lock);
+static struct device *kmg_percpu_dev;
+static u64 __percpu *dm;
 
 static bool kmg_percpu_ok(const char *call, const void __percpu *p)
 {
@@ -65,6 +71,24 @@ static void kmg_percpu_scoped(void)
 /* free_percpu as a value: a release function chosen at run time. */
 static void (*kmg_percpu_release)(void __percpu *p) = free_percpu;
 
+/* Device-managed per-CPU memory: devres frees it, or devm_free_percpu(). */
+static void kmg_percpu_devm(void)
+{
+	u32 __percpu *early;
+
+	kmg_percpu_dev = root_device_register("kmg_percpu");
+	if (IS_ERR(kmg_percpu_dev)) {
+		kmg_percpu_dev = NULL;
+		pr_info("kmg_percpu: root_device_register failed\n");
+		return;
+	}
+	dm = devm_alloc_percpu(kmg_percpu_dev, u64); /* KMG: live-devm */
+	kmg_percpu_ok("devm_alloc_percpu", dm);
+	early = devm_alloc_percpu(kmg_percpu_dev, u32);
+	if (kmg_percpu_ok("devm_alloc_percpu (freed early)", early))
+		devm_free_percpu(kmg_percpu_dev, early);
+}
+
 static int __init kmg_percpu_init(void)
 {
 	unsigned long flags;
@@ -84,6 +108,7 @@ static int __init kmg_percpu_init(void)
 	kmg_percpu_ok("alloc_percpu_gfp (GFP_NOWAIT)", atom);
 	kmg_percpu_use();
 	kmg_percpu_scoped();
+	kmg_percpu_devm();
 	return 0;
 }
 
@@ -99,6 +124,8 @@ static void __exit kmg_percpu_exit(void)
 	spin_lock_irqsave(&kmg_percpu_lock, flags);
 	free_percpu(atom);
 	spin_unlock_irqrestore(&kmg_percpu_lock, flags);
+	if (kmg_percpu_dev)
+		root_device_unregister(kmg_percpu_dev);
 }
 
 module_init(kmg_percpu_init);

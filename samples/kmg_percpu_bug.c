@@ -9,7 +9,10 @@
  * bug=free_percpu_kmalloc: kmalloc() memory freed with free_percpu()
  * bug=free_percpu_stack:   free_percpu() of a stack address (refused)
  * bug=atomic:		    alloc_percpu() (GFP_KERNEL) under a spinlock
+ * bug=free_percpu_devm:    devm_alloc_percpu() memory freed with free_percpu()
  */
+#include <linux/device.h>
+#include <linux/err.h>
 #include <linux/module.h>
 #include <linux/percpu.h>
 #include <linux/slab.h>
@@ -23,6 +26,7 @@ MODULE_PARM_DESC(bug, "which misuse");
 
 static DEFINE_SPINLOCK(kmg_percpu_bug_lock);
 static u64 __percpu *kept;
+static struct device *kmg_percpu_bug_dev;
 
 static int __init kmg_percpu_bug_init(void)
 {
@@ -50,6 +54,12 @@ static int __init kmg_percpu_bug_init(void)
 		p = alloc_percpu(u64); /* KMG: sleep-in-atomic-percpu */
 		spin_unlock(&kmg_percpu_bug_lock);
 		free_percpu(p);
+	} else if (!strcmp(bug, "free_percpu_devm")) {
+		kmg_percpu_bug_dev = root_device_register("kmg_percpu_bug");
+		if (IS_ERR(kmg_percpu_bug_dev))
+			return PTR_ERR(kmg_percpu_bug_dev);
+		p = devm_alloc_percpu(kmg_percpu_bug_dev, u64);
+		free_percpu(p); /* KMG: mismatched-free-percpu_devm */
 	} else {
 		return -EINVAL;
 	}
@@ -58,6 +68,8 @@ static int __init kmg_percpu_bug_init(void)
 
 static void __exit kmg_percpu_bug_exit(void)
 {
+	if (!IS_ERR_OR_NULL(kmg_percpu_bug_dev))
+		root_device_unregister(kmg_percpu_bug_dev);
 }
 
 module_init(kmg_percpu_bug_init);

@@ -149,7 +149,8 @@ enum kmg_bug kmg_check_untracked_free(const void *p,
 	bool heap;
 
 	*found = false;
-	if (call->api == KMG_FREE_CACHE_DESTROY || call->api == KMG_FREE_DEVM)
+	if (call->api == KMG_FREE_CACHE_DESTROY || call->api == KMG_FREE_DEVM ||
+	    call->api == KMG_FREE_DEVM_PERCPU)
 		return KMG_BUG_NONE;	/* no memory of the driver's own */
 	if (call->api == KMG_FREE_PERCPU)
 		return kmg_check_untracked_percpu(p, inside, found);

@@ -260,6 +260,13 @@ struct kmg_family_ops kmg_families[KMG_FAM_NR] = {
 		.fault_class	= KMG_FAM_PERCPU,
 		.release	= kmg_release_percpu,
 	},
+	[KMG_FAM_DEVM_PERCPU] = {
+		.name		= "devm_percpu",
+		.free_call	= "devm_free_percpu()",
+		.frees		= F(DEVM_PERCPU),
+		.fault_class	= KMG_FAM_PERCPU,
+		.release	= kmg_devm_release_percpu,
+	},
 };
 
 const char *const kmg_free_api_names[KMG_FREE_NR] = {
@@ -278,6 +285,7 @@ const char *const kmg_free_api_names[KMG_FREE_NR] = {
 	[KMG_FREE_KVREALLOC]		= "kvrealloc()",
 	[KMG_FREE_PAGES_EXACT]		= "free_pages_exact()",
 	[KMG_FREE_PERCPU]		= "free_percpu()",
+	[KMG_FREE_DEVM_PERCPU]		= "devm_free_percpu()",
 };
 
 /*

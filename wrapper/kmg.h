@@ -71,6 +71,7 @@ enum kmg_family {
 	KMG_FAM_DEVM,		/* devm_kmalloc(), released by devres */
 	KMG_FAM_PAGES_EXACT,	/* alloc_pages_exact(), free_pages_exact() */
 	KMG_FAM_PERCPU,		/* alloc_percpu() & co, free_percpu() */
+	KMG_FAM_DEVM_PERCPU,	/* devm_alloc_percpu(), released by devres */
 	KMG_FAM_NR,
 };
 
@@ -91,6 +92,7 @@ enum kmg_free_api {
 	KMG_FREE_KVREALLOC,	/* kvrealloc(): frees its old object */
 	KMG_FREE_PAGES_EXACT,	/* free_pages_exact() */
 	KMG_FREE_PERCPU,	/* free_percpu() */
+	KMG_FREE_DEVM_PERCPU,	/* devm_free_percpu() */
 	KMG_FREE_NR,
 };
 
@@ -347,7 +349,7 @@ static __always_inline depot_stack_handle_t kmg_stack_sample(struct kmg_site *si
  * @site:	allocation site shadow (immutable)
  * @size:	requested size in bytes (immutable)
  * @owner:	the object's cache (KMG_FAM_CACHE), devres tracker
- *		(KMG_FAM_DEVM) (immutable)
+ *		(KMG_FAM_DEVM, KMG_FAM_DEVM_PERCPU) (immutable)
  * @when:	jiffies_64 at allocation (live records; immutable)
  * @free_site:	site of the first free (freed records; bucket lock)
  * @stack:	allocation stack in the stack depot, 0 if none (immutable)
@@ -640,7 +642,7 @@ struct kmg_free_call {
 	enum kmg_free_api api;
 	unsigned int order;		/* KMG_FREE_PAGES */
 	struct kmem_cache *cache;	/* KMG_FREE_CACHE */
-	struct device *dev;		/* KMG_FREE_DEVM */
+	struct device *dev;		/* KMG_FREE_DEVM, _DEVM_PERCPU */
 	size_t len;			/* KMG_FREE_KVFREE_SENSITIVE, _PAGES_EXACT */
 };
 
@@ -805,6 +807,7 @@ void kmg_nmi_sync(void);
 void kmg_devm_module_gone(struct module *mod);
 void kmg_devm_forget_records(void);
 void kmg_devm_release_memory(const struct kmg_record *rec);
+void kmg_devm_release_percpu(const struct kmg_record *rec);
 
 /* === Frees through function pointers and __free() (indirect.c) ========= */
 

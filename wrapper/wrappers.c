@@ -1406,6 +1406,16 @@ void kmg_devm_release_memory(const struct kmg_record *rec)
 	devm_kfree(dev, (void *)rec->addr);
 }
 
+/* The same for devm_alloc_percpu() memory. */
+void kmg_devm_release_percpu(const struct kmg_record *rec)
+{
+	struct kmg_devm *e = rec->owner;
+	struct device *dev = e->dev;
+
+	kmg_devm_forget(dev, (void *)rec->addr);
+	devm_free_percpu(dev, (void __percpu __force *)rec->addr);
+}
+
 static __always_inline void *kmg_devm_kmalloc(struct kmg_alloc *a,
 					      struct kmemguard_site *desc,
 					      struct device *dev, size_t size,
@@ -1464,6 +1474,47 @@ void *kmemguard_devm_kmalloc_array(struct kmemguard_site *desc,
 	return p;
 }
 EXPORT_SYMBOL_GPL(kmemguard_devm_kmalloc_array);
+
+/*
+ * devm_alloc_percpu(): per-CPU memory devres frees, with kmemguard's entry
+ * as devm_kmalloc()'s. It always allocates with GFP_KERNEL: where sleeping
+ * is forbidden it cannot run at all (NULL), as vmalloc().
+ */
+void __percpu *kmemguard___devm_alloc_percpu(struct kmemguard_site *desc,
+					     struct device *dev, size_t size,
+					     size_t align)
+{
+	struct kmg_alloc a;
+	struct kmg_devm *e;
+	unsigned long flags;
+	void __percpu *p;
+
+	if (!kmg_alloc_begin(&a, desc, GFP_KERNEL, KMG_FAM_DEVM_PERCPU, size,
+			     true, "devm_alloc_percpu()"))
+		return NULL;
+	p = __devm_alloc_percpu(dev, size, align);
+	if (!a.site || !p) {
+		kmg_alloc_end(&a, (void __force *)p, size, KMG_FAM_DEVM_PERCPU,
+			      0, NULL, 0);
+		return p;
+	}
+	e = devres_alloc(kmg_devm_release, sizeof(*e), GFP_KERNEL);
+	if (!e) {
+		kmg_count(KMG_COUNT_DEGRADED);
+		return p;
+	}
+	e->dev = dev;
+	e->obj = (void __force *)p;
+	e->mod = a.site->mod;
+	spin_lock_irqsave(&kmg_devm_lock, flags);
+	list_add(&e->node, &kmg_devm_list);
+	spin_unlock_irqrestore(&kmg_devm_lock, flags);
+	kmg_alloc_end(&a, (void __force *)p, size, KMG_FAM_DEVM_PERCPU, 0, e,
+		      0);
+	devres_add(dev, e);
+	return p;
+}
+EXPORT_SYMBOL_GPL(kmemguard___devm_alloc_percpu);
 
 /* devm_kmemdup(), devm_kstrdup(), devm_kasprintf(): devm_kmalloc() filled. */
 void *kmemguard_devm_kmemdup(struct kmemguard_site *desc, struct device *dev,
@@ -1858,6 +1909,19 @@ void kmemguard_devm_kfree(struct kmemguard_site *desc, struct device *dev,
 }
 EXPORT_SYMBOL_GPL(kmemguard_devm_kfree);
 
+void kmemguard_devm_free_percpu(struct kmemguard_site *desc,
+				struct device *dev, void __percpu *p)
+{
+	struct kmg_free_call call = { .api = KMG_FREE_DEVM_PERCPU, .dev = dev };
+
+	if (kmg_free(desc, (const void __force *)p, &call)) {
+		/* kmemguard's devres entry goes first, without running. */
+		kmg_devm_forget(dev, (const void __force *)p);
+		devm_free_percpu(dev, p);
+	}
+}
+EXPORT_SYMBOL_GPL(kmemguard_devm_free_percpu);
+
 /* === Frees in NMI context ================================================ */
 
 /*
@@ -1965,6 +2029,10 @@ static void kmg_free_plain(const void *p, const struct kmg_free_call *call)
 	case KMG_FREE_DEVM:
 		kmg_devm_forget(call->dev, p);
 		devm_kfree(call->dev, p);
+		break;
+	case KMG_FREE_DEVM_PERCPU:
+		kmg_devm_forget(call->dev, p);
+		devm_free_percpu(call->dev, (void __percpu __force *)p);
 		break;
 	default:
 		break;	/* kmem_cache_destroy() has no NMI path: see below */

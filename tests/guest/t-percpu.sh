@@ -1,6 +1,6 @@
 # Per-CPU memory (alloc_percpu, alloc_percpu_gfp, __alloc_percpu,
 # __alloc_percpu_gfp, free_percpu): tracked at the driver's line as the
-# family "percpu"; leaks, double frees, frees with the wrong call either
+# family "percpu" (devm_alloc_percpu: "devm_percpu"); leaks, double frees, frees with the wrong call either
 # way and GFP_KERNEL under a spinlock reported at their lines, and repaired.
 
 # Every call's object is tracked at its own line while kmg_percpu holds it,
@@ -22,8 +22,13 @@ test_clean_use_tracked_and_silent() {
 			kmg_fail "kmg_percpu.c:$l not tracked as percpu memory"
 		}
 	done
+	for l in $(kmg_lines kmg_percpu.c live-devm); do
+		grep -q " devm_percpu order=0 module=kmg_percpu site=kmg_percpu.c:$l " /tmp/percpu.alloc ||
+			kmg_fail "kmg_percpu.c:$l not tracked as devm_percpu memory"
+	done
 	[ "$(grep -c 'module=kmg_percpu ' /tmp/percpu.alloc)" = \
-	  "$(kmg_lines kmg_percpu.c live | grep -c .)" ] || kmg_fail "objects other than the marked lines'"
+	  "$( (kmg_lines kmg_percpu.c live; kmg_lines kmg_percpu.c live-devm) | grep -c .)" ] ||
+		kmg_fail "objects other than the marked lines'"
 	# The size of one CPU's copy, as asked; the flags as given.
 	grep -q "size=256 percpu order=0 module=kmg_percpu .* gfp=GFP_KERNEL " /tmp/percpu.alloc ||
 		kmg_fail "__alloc_percpu: not 256 bytes with GFP_KERNEL"
@@ -75,6 +80,9 @@ test_mismatched_free_either_way() {
 	kmg_expect_bug mismatched-free kmg_percpu_bug mismatched-free-percpu_kmalloc bug=free_percpu_kmalloc
 	grep -q 'free_percpu() of kmalloc memory at kmg_percpu_bug.c:[0-9]*; freed with kfree() instead' /tmp/kmg-last-report ||
 		kmg_fail "not completed with kfree()"
+	kmg_expect_bug mismatched-free kmg_percpu_bug mismatched-free-percpu_devm bug=free_percpu_devm
+	grep -q 'free_percpu() of devm_percpu memory at kmg_percpu_bug.c:[0-9]*; freed with devm_free_percpu() instead' /tmp/kmg-last-report ||
+		kmg_fail "not completed with devm_free_percpu()"
 }
 
 test_invalid_free_refused() {
@@ -107,10 +115,10 @@ test_fault_rule_family_percpu() {
 	rmmod kmg_percpu
 	echo clear > $KMG_DBG/faults
 	d=$(kmg_dmesg)
-	for c in alloc_percpu alloc_percpu_gfp __alloc_percpu __alloc_percpu_gfp; do
+	for c in alloc_percpu alloc_percpu_gfp __alloc_percpu __alloc_percpu_gfp devm_alloc_percpu; do
 		echo "$d" | grep -q "kmg_percpu: $c failed\$" || kmg_fail "$c did not fail"
 	done
-	grep -q ' injected=6 ' /tmp/percpu.faults || { cat /tmp/percpu.faults; kmg_fail "not 6 failures injected"; }
+	grep -q ' injected=8 ' /tmp/percpu.faults || { cat /tmp/percpu.faults; kmg_fail "not 8 failures injected"; }
 	kmg_expect_no_reports
 }
 

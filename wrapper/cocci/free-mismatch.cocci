@@ -17,7 +17,8 @@
 ///   devm_ allocations (devm_kmalloc, devm_kzalloc, ...): devm_kfree, or
 ///     nothing (plain kfree frees it twice when the device goes away)
 ///   per-CPU memory (alloc_percpu, alloc_percpu_gfp, __alloc_percpu,
-///     __alloc_percpu_gfp): free_percpu, and free_percpu of nothing else
+///     __alloc_percpu_gfp): free_percpu, and free_percpu of nothing else;
+///     devm_alloc_percpu: devm_free_percpu, or nothing
 /// Casts of the pointer ((unsigned long)p, (void *)addr) are seen through.
 ///
 /// This is the static half of kmemguard's mismatched-free report.
@@ -65,6 +66,7 @@ for name in ("devm_kmalloc devm_kzalloc devm_kcalloc devm_kmalloc_array "
 	FAMILY[name] = "devm"
 for name in "alloc_percpu alloc_percpu_gfp __alloc_percpu __alloc_percpu_gfp".split():
 	FAMILY[name] = "percpu"
+FAMILY["devm_alloc_percpu"] = "devm_percpu"
 
 FREES = {
 	"kmalloc": {"kfree", "kfree_sensitive", "kvfree", "kvfree_sensitive"},
@@ -74,6 +76,7 @@ FREES = {
 	"cache": {"kmem_cache_free", "kfree", "kfree_sensitive", "kvfree"},
 	"devm": {"devm_kfree"},
 	"percpu": {"free_percpu"},
+	"devm_percpu": {"devm_free_percpu"},
 }
 
 def check(pa, pf, old_kernel):
@@ -101,10 +104,10 @@ identifier alloc = {kmalloc, kzalloc, kcalloc, kmalloc_array, kmalloc_node,
 	kmem_cache_alloc_node, kmem_cache_alloc_lru, devm_kmalloc,
 	devm_kzalloc, devm_kcalloc, devm_kmalloc_array, devm_kstrdup,
 	devm_kmemdup, devm_kasprintf, devm_krealloc, alloc_percpu,
-	alloc_percpu_gfp, __alloc_percpu, __alloc_percpu_gfp};
+	alloc_percpu_gfp, __alloc_percpu, __alloc_percpu_gfp, devm_alloc_percpu};
 identifier free = {kfree, kfree_sensitive, kvfree, kvfree_sensitive, vfree,
 	free_pages, free_page, free_percpu};
-identifier free2 = {kmem_cache_free, devm_kfree};
+identifier free2 = {kmem_cache_free, devm_kfree, devm_free_percpu};
 @@
 P = alloc@pa(...)
 ... when != P = E

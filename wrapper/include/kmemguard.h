@@ -59,6 +59,7 @@
 #define __KMG_READY_RCU
 #define __KMG_READY_BITMAP
 #define __KMG_READY_PERCPU
+#define __KMG_READY_DEVICE
 #include "kmemguard/wrap.h"
 
 #endif /* _KMEMGUARD_H */

@@ -167,6 +167,11 @@ void *kmemguard_devm_kmalloc(struct kmemguard_site *site, struct device *dev,
 void *kmemguard_devm_kmalloc_array(struct kmemguard_site *site,
 				   struct device *dev, size_t n, size_t size,
 				   gfp_t gfp);
+void __percpu *kmemguard___devm_alloc_percpu(struct kmemguard_site *site,
+					     struct device *dev, size_t size,
+					     size_t align);
+void kmemguard_devm_free_percpu(struct kmemguard_site *site,
+				struct device *dev, void __percpu *p);
 void kmemguard_devm_kfree(struct kmemguard_site *site, struct device *dev,
 			  const void *p);
 void *kmemguard_devm_kmemdup(struct kmemguard_site *site, struct device *dev,

@@ -383,6 +383,16 @@ __KMG_DEFINE_FREE(bitmap, kmemguard_kfree_ptr)
 	kmemguard_devm_kasprintf(__KMG_CALLER, dev, gfp, fmt, ##__VA_ARGS__)
 #endif /* devres */
 
+/* === <linux/device.h>: devm_alloc_percpu ============================== */
+#if defined(__KMG_READY_DEVICE) && !defined(__KMG_ON_DEVICE)
+#define __KMG_ON_DEVICE
+/* devm_alloc_percpu() expands to this. Untracked when devres frees it. */
+#undef __devm_alloc_percpu
+#define __devm_alloc_percpu(dev, size, align)				\
+	kmemguard___devm_alloc_percpu(__KMG_CALLER, dev, size, align)
+#define devm_free_percpu(dev, p)	kmemguard_devm_free_percpu(__KMG_SITE, dev, p)
+#endif /* device */
+
 /* === <linux/rcupdate.h>: kfree_rcu() and friends ======================= */
 #if defined(__KMG_READY_RCU) && !defined(__KMG_ON_RCU)
 #define __KMG_ON_RCU
