@@ -112,8 +112,9 @@ EXPORT_SYMBOL_IF_KUNIT(kmg_free_verdict);
  * free_percpu() of @p, which kmemguard does not track: a per-CPU pointer the
  * kernel handed the driver passes (nothing a module may call tells a valid
  * one from garbage). What certainly is no per-CPU pointer is refused: slab
- * or vmalloc memory, the stack. A per-CPU pointer is an offset from each
- * CPU's area, never the address of such memory itself.
+ * memory, the stack, and on SMP vmalloc space. A per-CPU pointer is never
+ * slab memory, and on SMP it is an offset from each CPU's area, not the
+ * address of the (vmalloc) chunk itself; on UP it may be that address.
  */
 static enum kmg_bug kmg_check_untracked_percpu(const void *p,
 					       struct kmg_record *inside,
@@ -123,7 +124,8 @@ static enum kmg_bug kmg_check_untracked_percpu(const void *p,
 		*found = kmg_guard_find(p, inside);
 		return KMG_BUG_INVALID_FREE;
 	}
-	if (object_is_on_stack(p) || is_vmalloc_addr(p))
+	if (object_is_on_stack(p) ||
+	    (IS_ENABLED(CONFIG_SMP) && is_vmalloc_addr(p)))
 		return KMG_BUG_INVALID_FREE;
 	if (virt_addr_valid(p) && folio_test_slab(virt_to_folio(p))) {
 		*found = IS_ENABLED(CONFIG_KASAN) ?
