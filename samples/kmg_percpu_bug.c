@@ -10,6 +10,7 @@
  * bug=free_percpu_stack:   free_percpu() of a stack address (refused)
  * bug=atomic:		    alloc_percpu() (GFP_KERNEL) under a spinlock
  * bug=free_percpu_devm:    devm_alloc_percpu() memory freed with free_percpu()
+ * bug=devm_atomic:	    devm_alloc_percpu() under a spinlock (refused: NULL)
  */
 #include <linux/device.h>
 #include <linux/err.h>
@@ -31,6 +32,7 @@ static struct device *kmg_percpu_bug_dev;
 static int __init kmg_percpu_bug_init(void)
 {
 	u64 __percpu *p;
+	struct device *d;
 	void *k;
 	long x;
 
@@ -60,6 +62,16 @@ static int __init kmg_percpu_bug_init(void)
 			return PTR_ERR(kmg_percpu_bug_dev);
 		p = devm_alloc_percpu(kmg_percpu_bug_dev, u64);
 		free_percpu(p); /* KMG: mismatched-free-percpu_devm */
+	} else if (!strcmp(bug, "devm_atomic")) {
+		kmg_percpu_bug_dev = root_device_register("kmg_percpu_bug");
+		if (IS_ERR(kmg_percpu_bug_dev))
+			return PTR_ERR(kmg_percpu_bug_dev);
+		d = kmg_percpu_bug_dev;
+		spin_lock(&kmg_percpu_bug_lock);
+		p = devm_alloc_percpu(d, u64); /* KMG: sleep-in-atomic-percpu_devm */
+		spin_unlock(&kmg_percpu_bug_lock);
+		if (p)
+			return -EINVAL;	/* must have been refused */
 	} else {
 		return -EINVAL;
 	}

@@ -102,6 +102,16 @@ test_sleep_in_atomic_repaired() {
 	if grep -q 'sleeping function called from invalid context' /tmp/kmg-last-report; then
 		kmg_fail "the kernel's own checker still saw a sleeping call"
 	fi
+	# devm_alloc_percpu() always sleeps: refused (NULL), as vmalloc().
+	kmg_is_debug && sleep 1.1
+	kmg_expect_bug sleep-in-atomic kmg_percpu_bug sleep-in-atomic-percpu_devm bug=devm_atomic
+	grep -q 'devm_alloc_percpu() with gfp=GFP_KERNEL at' /tmp/kmg-last-report ||
+		kmg_fail "devm: call or GFP flags not named"
+	grep -q 'kmemguard: refused: NULL returned' /tmp/kmg-last-report ||
+		kmg_fail "devm: not refused"
+	if grep -q 'sleeping function called from invalid context' /tmp/kmg-last-report; then
+		kmg_fail "devm: the kernel's own checker saw a sleeping call"
+	fi
 	return 0
 }
 
