@@ -116,6 +116,35 @@ enum kmg_bug kmg_free_verdict(const struct kmg_record *rec,
 EXPORT_SYMBOL_IF_KUNIT(kmg_free_verdict);
 
 /*
+ * free_percpu() of @p, which kmemguard does not track: a per-CPU pointer the
+ * kernel handed the driver passes (nothing a module may call tells a valid
+ * one from garbage). What certainly is no per-CPU pointer is refused: slab
+ * memory, the stack, and on SMP vmalloc space. A per-CPU pointer is never
+ * slab memory, and on SMP it is an offset from each CPU's area, not the
+ * address of the (vmalloc) chunk itself; on UP it may be that address.
+ */
+static enum kmg_bug kmg_check_untracked_percpu(const void *p,
+					       struct kmg_record *inside,
+					       bool *found)
+{
+	if (unlikely(kmg_guard_addr(p))) {
+		*found = kmg_guard_find(p, inside);
+		return KMG_BUG_INVALID_FREE;
+	}
+	if (object_is_on_stack(p) ||
+	    (IS_ENABLED(CONFIG_SMP) && is_vmalloc_addr(p)))
+		return KMG_BUG_INVALID_FREE;
+	if (virt_addr_valid(p) && folio_test_slab(virt_to_folio(p))) {
+		*found = IS_ENABLED(CONFIG_KASAN) ?
+			 kmg_table_find_containing((unsigned long)p, 8192,
+						   ARCH_KMALLOC_MINALIGN, inside) :
+			 kmg_table_inside_slab_object(p, inside);
+		return KMG_BUG_INVALID_FREE;
+	}
+	return KMG_BUG_NONE;
+}
+
+/*
  * A free of @p, which kmemguard does not track: memory the kernel allocated
  * and the driver may free, unless @p is inside a live tracked object
  * (copied to @inside, *@found set) or is no heap memory at all.
@@ -129,7 +158,8 @@ enum kmg_bug kmg_check_untracked_free(const void *p,
 	bool heap;
 
 	*found = false;
-	if (call->api == KMG_FREE_CACHE_DESTROY || call->api == KMG_FREE_DEVM)
+	if (call->api == KMG_FREE_CACHE_DESTROY || call->api == KMG_FREE_DEVM ||
+	    call->api == KMG_FREE_DEVM_PERCPU)
 		return KMG_BUG_NONE;	/* no memory of the driver's own */
 	if (call->api == KMG_FREE_DMA || call->api == KMG_FREE_DMA_NC ||
 	    call->api == KMG_FREE_DMAM)
@@ -141,6 +171,8 @@ enum kmg_bug kmg_check_untracked_free(const void *p,
 	if (call->api == KMG_FREE_MEMPOOL || call->api == KMG_FREE_MEMPOOL_DESTROY ||
 	    call->api == KMG_FREE_MEMPOOL_EXIT)
 		return KMG_BUG_NONE;
+	if (call->api == KMG_FREE_PERCPU)
+		return kmg_check_untracked_percpu(p, inside, found);
 	/* guard.c: the guard pool's memory is never the allocator's. */
 	if (unlikely(kmg_guard_addr(p))) {
 		*found = kmg_guard_find(p, inside);

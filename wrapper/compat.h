@@ -59,6 +59,20 @@
 #endif
 
 /*
+ * Per-CPU memory: since 6.10 __alloc_percpu_gfp() is an alloc_hooks()
+ * macro over pcpu_alloc_noprof() (@reserved: the reserved area, for
+ * modules' static per-CPU data only: never a driver's call).
+ */
+#include <linux/percpu.h>
+#ifdef __alloc_percpu_gfp
+#define kmg_raw_alloc_percpu_gfp(size, align, gfp) \
+	pcpu_alloc_noprof(size, align, false, gfp)
+#else
+#define kmg_raw_alloc_percpu_gfp(size, align, gfp) \
+	__alloc_percpu_gfp(size, align, gfp)
+#endif
+
+/*
  * kvrealloc(): 6.12 dropped its old-size argument (the allocator knows it),
  * in the series that added vrealloc(): that macro is the probe. (The
  * driver-side macro in wrap.h counts the driver's arguments instead.)

@@ -18,6 +18,7 @@
 #include <linux/llist.h>
 #include <linux/mempool.h>
 #include <linux/mm.h>
+#include <linux/percpu.h>
 #include <linux/slab.h>
 #include <linux/swiotlb.h>
 #include <linux/vmalloc.h>
@@ -192,6 +193,17 @@ void kmg_release_cache(const struct kmg_record *rec)
 static void kmg_release_pages_exact(const struct kmg_record *rec)
 {
 	free_pages_exact((void *)rec->addr, rec->size);
+}
+
+/*
+ * Per-CPU memory: free_percpu() takes the allocator's spinlock with
+ * interrupts saved and never sleeps, so it is fine in any context but NMI,
+ * under a bucket lock too (its lock nests inside; it takes no lock of
+ * kmemguard's).
+ */
+static void kmg_release_percpu(const struct kmg_record *rec)
+{
+	free_percpu((void __percpu __force *)rec->addr);
 }
 
 /* A destroy takes a mutex: kmemguard does it from its workqueue. */
@@ -383,6 +395,23 @@ struct kmg_family_ops kmg_families[KMG_FAM_NR] = {
 		.fault_class	= KMG_FAM_MEMPOOL,
 		.release	= kmg_release_mempool_init,
 	},
+	[KMG_FAM_PERCPU] = {
+		.name		= "percpu",
+		.fault_name	= "percpu",
+		.free_call	= "free_percpu()",
+		.frees		= F(PERCPU),
+		.fault_class	= KMG_FAM_PERCPU,
+		.release	= kmg_release_percpu,
+		/* (kmemleak keys per-CPU objects otherwise: never reported) */
+		.no_kmemleak	= true,
+	},
+	[KMG_FAM_DEVM_PERCPU] = {
+		.name		= "devm_percpu",
+		.free_call	= "devm_free_percpu()",
+		.frees		= F(DEVM_PERCPU),
+		.fault_class	= KMG_FAM_PERCPU,
+		.release	= kmg_devm_release_percpu,
+	},
 };
 
 const char *const kmg_free_api_names[KMG_FREE_NR] = {
@@ -406,6 +435,8 @@ const char *const kmg_free_api_names[KMG_FREE_NR] = {
 	[KMG_FREE_MEMPOOL]		= "mempool_free()",
 	[KMG_FREE_MEMPOOL_DESTROY]	= "mempool_destroy()",
 	[KMG_FREE_MEMPOOL_EXIT]		= "mempool_exit()",
+	[KMG_FREE_PERCPU]		= "free_percpu()",
+	[KMG_FREE_DEVM_PERCPU]		= "devm_free_percpu()",
 };
 
 /* "family= is kmalloc, vmalloc, ... or dma": from the table, at init. */
@@ -439,6 +470,10 @@ static void kmg_fault_class_help_init(void)
  * memory (alloc_pages_exact()'s too). With KASAN, slab and kmalloc memory
  * go back at once: KASAN's own quarantine catches use-after-free there, and
  * holding the memory would hide it. Pages, which KASAN does not quarantine, are held there too.
+ * So is per-CPU memory (KASAN does not see it either): a per-CPU pointer
+ * is no address of the linear map or of vmalloc space, so only a record
+ * kept while the memory is held tells a second free_percpu() from a free
+ * of memory the allocator handed out again.
  * vmalloc memory is never held: a vmalloc area is unmapped the moment it is
  * freed, which is all a second vfree() needs to be recognised (record.c:
  * kmg_keeps_unheld()); holding areas would cost the vmalloc allocator dear.
@@ -454,6 +489,7 @@ void kmg_family_init(void)
 	/* dma.c decides for each object (kmg_dma_hold()). */
 	kmg_families[KMG_FAM_DMA].holdable = true;
 	kmg_families[KMG_FAM_DMA_NC].holdable = true;
+	kmg_families[KMG_FAM_PERCPU].holdable = true;
 	kmg_fault_class_help_init();
 }
 

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kmemguard's frees with no call site of their own: what kfree, kvfree,
- * kfree_sensitive, kfree_const and vfree mean in a tracked driver when they
- * are used as values (a function pointer handed to devm_add_action(), a
- * devlink region's destructor, a cleanup table) and what __free(kfree) and
- * the like run at the end of a scope. The header makes each of those names
- * the exported function below (kmemguard.h, wrap.h); a direct call still
- * goes through the same names' function-like macros with its own site.
+ * kfree_sensitive, kfree_const, vfree and free_percpu mean in a tracked
+ * driver when they are used as values (a function pointer handed to
+ * devm_add_action(), a devlink region's destructor, a cleanup table) and
+ * what __free(kfree) and the like run at the end of a scope. The header
+ * makes each of those names the exported function below (kmemguard.h,
+ * wrap.h); a direct call still goes through the same names' function-like
+ * macros with its own site.
  *
  * Each does exactly what the direct call does (kmemguard_kfree() & co,
  * wrappers.c: the same checks, reports, quarantine), under a call site made
@@ -200,6 +201,13 @@ void kmemguard_vfree_ptr(const void *p)
 	kmemguard_vfree(kmg_indirect_desc(p, _RET_IP_), p);
 }
 EXPORT_SYMBOL_GPL(kmemguard_vfree_ptr);
+
+void kmemguard_free_percpu_ptr(void __percpu *p)
+{
+	kmemguard_free_percpu(kmg_indirect_desc((const void __force *)p,
+						_RET_IP_), p);
+}
+EXPORT_SYMBOL_GPL(kmemguard_free_percpu_ptr);
 
 /* A module is going: its sites leave the table (its code runs no more). */
 static int kmg_indirect_notify(struct notifier_block *nb, unsigned long action,

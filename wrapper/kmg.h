@@ -79,6 +79,8 @@ enum kmg_family {
 	KMG_FAM_MEMPOOL,	/* mempool_alloc(), mempool_free() (mempool.c) */
 	KMG_FAM_MEMPOOL_STRUCT,	/* mempool_create(), mempool_destroy() */
 	KMG_FAM_MEMPOOL_INIT,	/* mempool_init(), mempool_exit() */
+	KMG_FAM_PERCPU,		/* alloc_percpu() & co, free_percpu() */
+	KMG_FAM_DEVM_PERCPU,	/* devm_alloc_percpu(), released by devres */
 	KMG_FAM_NR,
 };
 
@@ -104,6 +106,8 @@ enum kmg_free_api {
 	KMG_FREE_MEMPOOL,	/* mempool_free() */
 	KMG_FREE_MEMPOOL_DESTROY,	/* mempool_destroy() */
 	KMG_FREE_MEMPOOL_EXIT,	/* mempool_exit() */
+	KMG_FREE_PERCPU,	/* free_percpu() */
+	KMG_FREE_DEVM_PERCPU,	/* devm_free_percpu() */
 	KMG_FREE_NR,
 };
 
@@ -115,7 +119,7 @@ struct kmg_free_call {
 	enum kmg_free_api api;
 	unsigned int order;		/* KMG_FREE_PAGES */
 	struct kmem_cache *cache;	/* KMG_FREE_CACHE */
-	struct device *dev;		/* KMG_FREE_DEVM, _DMA* */
+	struct device *dev;		/* KMG_FREE_DEVM, _DEVM_PERCPU, _DMA* */
 	size_t len;			/* KMG_FREE_KVFREE_SENSITIVE, _PAGES_EXACT, _DMA* */
 	dma_addr_t handle;		/* KMG_FREE_DMA* */
 	unsigned long attrs;		/* KMG_FREE_DMA; direction for _DMA_NC */
@@ -404,11 +408,15 @@ static __always_inline depot_stack_handle_t kmg_stack_sample(struct kmg_site *si
 /**
  * struct kmg_record - one tracked allocation, live or recently freed (64 bytes)
  * @next:	next record in the same bucket (bucket lock)
- * @addr:	start of the object, the key (immutable)
+ * @addr:	start of the object, the key (immutable); for KMG_FAM_PERCPU
+ *		the __percpu pointer's value, which is never the address of
+ *		memory of another family (x86-64: it is an offset, not a
+ *		kernel address)
  * @site:	allocation site shadow (immutable)
  * @size:	requested size in bytes (immutable)
  * @owner:	the object's cache (KMG_FAM_CACHE), devres tracker
- *		(KMG_FAM_DEVM), mempool (the KMG_FAM_MEMPOOL* ones) (immutable)
+ *		(KMG_FAM_DEVM, KMG_FAM_DEVM_PERCPU), mempool (the KMG_FAM_MEMPOOL*
+ *		ones) (immutable)
  * @when:	jiffies_64 at allocation (live records; immutable)
  * @free_site:	site of the first free (freed records; bucket lock)
  * @stack:	allocation stack in the stack depot, 0 if none (immutable)
@@ -875,6 +883,7 @@ void kmg_nmi_sync(void);
 void kmg_devm_module_gone(struct module *mod);
 void kmg_devm_forget_records(void);
 void kmg_devm_release_memory(const struct kmg_record *rec);
+void kmg_devm_release_percpu(const struct kmg_record *rec);
 
 /* === Frees through function pointers and __free() (indirect.c) ========= */
 

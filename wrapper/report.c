@@ -518,6 +518,13 @@ void kmg_report_free(enum kmg_bug bug, struct kmg_site *site,
 				   (unsigned long)p - rec->addr);
 			kmg_printf(&sink, "the object:\n");
 			kmg_print_record(&sink, rec, true);
+		} else if (call->api == KMG_FREE_PERCPU) {
+			/* check.c: what certainly is no per-CPU pointer. */
+			kmg_printf(&sink, "%s of %s at %s:%u: not per-CPU memory (%s); refused\n",
+				   api, ptr, site->file, site->line,
+				   object_is_on_stack(p) ? "a stack address" :
+				   is_vmalloc_addr(p) ? "vmalloc memory" :
+				   "slab memory");
 		} else {
 			kmg_printf(&sink, "%s of %s at %s:%u: not heap memory (%s); refused\n",
 				   api, ptr, site->file, site->line,

@@ -867,6 +867,45 @@ void kmemguard_free_pages_exact(struct kmemguard_site *desc, void *p,
 }
 EXPORT_SYMBOL_GPL(kmemguard_free_pages_exact);
 
+/* === per-CPU memory ====================================================== */
+
+/*
+ * alloc_percpu(), alloc_percpu_gfp(), __alloc_percpu() and
+ * __alloc_percpu_gfp() all come here. The record is keyed by the __percpu
+ * pointer's value; its size is that of one CPU's copy, as asked. Without
+ * blocking flags the allocator serves the request from chunks it has
+ * already populated (its atomic path): a GFP_KERNEL allocation where
+ * sleeping is forbidden is repaired that way, as kmalloc()'s is. kmemleak
+ * keeps per-CPU objects apart from the others, so its trace is not
+ * updated here.
+ */
+void __percpu *kmemguard___alloc_percpu_gfp(struct kmemguard_site *desc,
+					    size_t size, size_t align,
+					    gfp_t gfp)
+{
+	struct kmg_alloc a;
+	void __percpu *p;
+
+	if (!kmg_alloc_begin(&a, desc, gfp, KMG_FAM_PERCPU, size, false,
+			     "alloc_percpu()"))
+		return NULL;
+	p = kmg_raw_alloc_percpu_gfp(size, align, a.gfp);
+	kmg_alloc_end(&a, (void __force *)p, size, KMG_FAM_PERCPU, 0, NULL, 0);
+	return p;
+}
+EXPORT_SYMBOL_GPL(kmemguard___alloc_percpu_gfp);
+
+static const struct kmg_free_call kmg_call_free_percpu = {
+	.api = KMG_FREE_PERCPU };
+
+/* free_percpu(NULL) does nothing, as the kernel's (kmg_free() passes it). */
+void kmemguard_free_percpu(struct kmemguard_site *desc, void __percpu *p)
+{
+	if (kmg_free(desc, (const void __force *)p, &kmg_call_free_percpu))
+		free_percpu(p);
+}
+EXPORT_SYMBOL_GPL(kmemguard_free_percpu);
+
 /* === slab caches ========================================================= */
 
 /*
@@ -1351,6 +1390,16 @@ void *kmg_devm_track(struct kmg_alloc *a, struct kmg_devm *e, void *p,
 	return p;
 }
 
+/* The same for devm_alloc_percpu() memory. */
+void kmg_devm_release_percpu(const struct kmg_record *rec)
+{
+	struct kmg_devm *e = rec->owner;
+	struct device *dev = e->dev;
+
+	kmg_devm_forget(dev, (void *)rec->addr);
+	devm_free_percpu(dev, (void __percpu __force *)rec->addr);
+}
+
 static __always_inline void *kmg_devm_kmalloc(struct kmg_alloc *a,
 					      struct kmemguard_site *desc,
 					      struct device *dev, size_t size,
@@ -1399,6 +1448,47 @@ void *kmemguard_devm_kmalloc_array(struct kmemguard_site *desc,
 	return p;
 }
 EXPORT_SYMBOL_GPL(kmemguard_devm_kmalloc_array);
+
+/*
+ * devm_alloc_percpu(): per-CPU memory devres frees, with kmemguard's entry
+ * as devm_kmalloc()'s. It always allocates with GFP_KERNEL: where sleeping
+ * is forbidden it cannot run at all (NULL), as vmalloc().
+ */
+void __percpu *kmemguard___devm_alloc_percpu(struct kmemguard_site *desc,
+					     struct device *dev, size_t size,
+					     size_t align)
+{
+	struct kmg_alloc a;
+	struct kmg_devm *e;
+	unsigned long flags;
+	void __percpu *p;
+
+	if (!kmg_alloc_begin(&a, desc, GFP_KERNEL, KMG_FAM_DEVM_PERCPU, size,
+			     true, "devm_alloc_percpu()"))
+		return NULL;
+	p = __devm_alloc_percpu(dev, size, align);
+	if (!a.site || !p) {
+		kmg_alloc_end(&a, (void __force *)p, size, KMG_FAM_DEVM_PERCPU,
+			      0, NULL, 0);
+		return p;
+	}
+	e = devres_alloc(kmg_devm_release, sizeof(*e), GFP_KERNEL);
+	if (!e) {
+		kmg_count(KMG_COUNT_DEGRADED);
+		return p;
+	}
+	e->dev = dev;
+	e->obj = (void __force *)p;
+	e->mod = a.site->mod;
+	spin_lock_irqsave(&kmg_devm_lock, flags);
+	list_add(&e->node, &kmg_devm_list);
+	spin_unlock_irqrestore(&kmg_devm_lock, flags);
+	kmg_alloc_end(&a, (void __force *)p, size, KMG_FAM_DEVM_PERCPU, 0, e,
+		      0);
+	devres_add(dev, e);
+	return p;
+}
+EXPORT_SYMBOL_GPL(kmemguard___devm_alloc_percpu);
 
 /* devm_kmemdup(), devm_kstrdup(), devm_kasprintf(): devm_kmalloc() filled. */
 void *kmemguard_devm_kmemdup(struct kmemguard_site *desc, struct device *dev,
@@ -1790,6 +1880,19 @@ void kmemguard_devm_kfree(struct kmemguard_site *desc, struct device *dev,
 }
 EXPORT_SYMBOL_GPL(kmemguard_devm_kfree);
 
+void kmemguard_devm_free_percpu(struct kmemguard_site *desc,
+				struct device *dev, void __percpu *p)
+{
+	struct kmg_free_call call = { .api = KMG_FREE_DEVM_PERCPU, .dev = dev };
+
+	if (kmg_free(desc, (const void __force *)p, &call)) {
+		/* kmemguard's devres entry goes first, without running. */
+		kmg_devm_forget(dev, (const void __force *)p);
+		devm_free_percpu(dev, p);
+	}
+}
+EXPORT_SYMBOL_GPL(kmemguard_devm_free_percpu);
+
 /* === Frees in NMI context ================================================ */
 
 /*
@@ -1891,6 +1994,9 @@ static void kmg_free_plain(const void *p, const struct kmg_free_call *call)
 	case KMG_FREE_CACHE:
 		kmem_cache_free(call->cache, (void *)p);
 		break;
+	case KMG_FREE_PERCPU:
+		free_percpu((void __percpu __force *)p);
+		break;
 	case KMG_FREE_DEVM:
 		kmg_devm_forget(call->dev, p);
 		devm_kfree(call->dev, p);
@@ -1905,6 +2011,10 @@ static void kmg_free_plain(const void *p, const struct kmg_free_call *call)
 		break;
 	case KMG_FREE_MEMPOOL_EXIT:
 		mempool_exit(call->pool);
+		break;
+	case KMG_FREE_DEVM_PERCPU:
+		kmg_devm_forget(call->dev, p);
+		devm_free_percpu(call->dev, (void __percpu __force *)p);
 		break;
 	default:
 		break;	/* kmem_cache_destroy() has no NMI path: see below */

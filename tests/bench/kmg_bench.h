@@ -20,6 +20,7 @@ struct kmg_bench_ops {
 	int (*vmalloc_pairs)(size_t size, unsigned long n);
 	int (*dma_pairs)(struct device *dev, size_t size, unsigned long n);
 	int (*mempool_pairs)(unsigned long n);	/* a kmalloc pool, 64 bytes */
+	int (*percpu_pairs)(size_t size, unsigned long n);
 	/* Allocate @n kmalloc(64) objects into @objs, or free them. */
 	int (*fill)(void **objs, unsigned long n);
 	void (*drain)(void **objs, unsigned long n);

@@ -9,7 +9,8 @@
  * and reading the file gives "CASE MODE N NS" with NS the cost of one
  * operation in ns (one decimal), the empty loop's cost taken off. CASEs:
  *
- *   kmalloc:SIZE, cache, pages:ORDER, vmalloc:SIZE, dma:SIZE   N alloc+free pairs
+ *   kmalloc:SIZE, cache, pages:ORDER, vmalloc:SIZE, dma:SIZE, percpu:SIZE
+ *                  N alloc+free pairs
  *   mempool        N mempool_alloc()+mempool_free() pairs, a kmalloc pool
  *                  of 64-byte elements
  *   batch          allocate N kmalloc(64) objects, then free them all
@@ -92,6 +93,8 @@ static int kmg_bench_once(const struct kmg_bench_case *c, unsigned long n,
 		return c->ops->dma_pairs(&kmg_bench_pdev->dev, c->arg, n);
 	if (!strcmp(c->name, "mempool"))
 		return c->ops->mempool_pairs(n);
+	if (!strcmp(c->name, "percpu"))
+		return c->ops->percpu_pairs(c->arg, n);
 	if (!strcmp(c->name, "batch")) {
 		ret = c->ops->fill(objs, n);
 		c->ops->drain(objs, n);	/* kfree(NULL) past a failure */

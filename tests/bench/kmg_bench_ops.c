@@ -7,6 +7,7 @@
 #include <linux/dma-mapping.h>
 #include <linux/gfp.h>
 #include <linux/mempool.h>
+#include <linux/percpu.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
@@ -121,6 +122,20 @@ static int kmg_bench_mempool_pairs(unsigned long n)
 	return 0;
 }
 
+static int kmg_bench_percpu_pairs(size_t size, unsigned long n)
+{
+	void __percpu *p;
+
+	while (n--) {
+		p = __alloc_percpu(size, sizeof(long));
+		if (!p)
+			return -ENOMEM;
+		OPTIMIZER_HIDE_VAR(p);
+		free_percpu(p);
+	}
+	return 0;
+}
+
 static int kmg_bench_fill(void **objs, unsigned long n)
 {
 	unsigned long i;
@@ -176,6 +191,7 @@ const struct kmg_bench_ops KMG_BENCH_OPS = {
 	.vmalloc_pairs	= kmg_bench_vmalloc_pairs,
 	.dma_pairs	= kmg_bench_dma_pairs,
 	.mempool_pairs	= kmg_bench_mempool_pairs,
+	.percpu_pairs	= kmg_bench_percpu_pairs,
 	.fill		= kmg_bench_fill,
 	.drain		= kmg_bench_drain,
 	.first_pairs	= kmg_bench_first_pairs,

@@ -11,7 +11,7 @@ test_bench_smoke() {
 	d=$(kmg_dmesg)
 	echo "$d" | grep 'KMG-BENCH error' && kmg_fail "a benchmark case failed"
 	for c in kmalloc:8 kmalloc:4096 cache pages:0 pages:3 vmalloc:4096 vmalloc:65536 dma:4096 \
-		batch ufree solo smp samefree xfree mempool; do
+		percpu:64 batch ufree solo smp samefree xfree mempool; do
 		for m in raw tracked allstacks nostack paused; do
 			echo "$d" | grep -q "KMG-BENCH sample $c $m [0-9]*\.[0-9]$" ||
 				kmg_fail "no sample of $c $m"

@@ -420,6 +420,17 @@ static void kmg_test_free_verdicts(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kmg_free_verdict(&rec, &call), KMG_BUG_MISMATCHED_FREE);
 	call.api = KMG_FREE_MEMPOOL_EXIT;
 	KUNIT_EXPECT_EQ(test, kmg_free_verdict(&rec, &call), KMG_BUG_NONE);
+	/* Per-CPU memory: free_percpu() and nothing else, either way. */
+	rec.family = KMG_FAM_PERCPU;
+	call.api = KMG_FREE_PERCPU;
+	KUNIT_EXPECT_EQ(test, kmg_free_verdict(&rec, &call), KMG_BUG_NONE);
+	call.api = KMG_FREE_KFREE;
+	KUNIT_EXPECT_EQ(test, kmg_free_verdict(&rec, &call), KMG_BUG_MISMATCHED_FREE);
+	call.api = KMG_FREE_KVFREE;
+	KUNIT_EXPECT_EQ(test, kmg_free_verdict(&rec, &call), KMG_BUG_MISMATCHED_FREE);
+	rec.family = KMG_FAM_KMALLOC;
+	call.api = KMG_FREE_PERCPU;
+	KUNIT_EXPECT_EQ(test, kmg_free_verdict(&rec, &call), KMG_BUG_MISMATCHED_FREE);
 }
 
 static int kmg_test_parse(const char *text, struct kmg_fault_rule *r,
@@ -464,6 +475,8 @@ static void kmg_test_fault_parse_valid(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, r.family, KMG_FAM_CACHE);
 	KUNIT_ASSERT_EQ(test, kmg_test_parse("module=d family=mempool nth=1", &r, &why), 0);
 	KUNIT_EXPECT_EQ(test, r.family, KMG_FAM_MEMPOOL);
+	KUNIT_ASSERT_EQ(test, kmg_test_parse("module=d family=percpu nth=1", &r, &why), 0);
+	KUNIT_EXPECT_EQ(test, r.family, KMG_FAM_PERCPU);
 }
 
 static void kmg_test_fault_parse_invalid(struct kunit *test)

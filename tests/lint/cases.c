@@ -12,6 +12,7 @@
 #include <linux/interrupt.h>
 #include <linux/mempool.h>
 #include <linux/mutex.h>
+#include <linux/percpu.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/vmalloc.h>
@@ -217,4 +218,25 @@ static void cases_dma(struct device *dev, size_t n)
 	dma_free_coherent(dev, 4096, p, h);
 	p = dmam_alloc_coherent(dev, 4096, &h, GFP_KERNEL);
 	dmam_free_coherent(dev, 4096, p, h);
+}
+
+static void cases_percpu(struct cases_dev *d)
+{
+	u64 __percpu *c;
+	void __percpu *v;
+
+	spin_lock(&d->lock);
+	c = alloc_percpu_gfp(u64, GFP_ATOMIC);
+	spin_unlock(&d->lock);
+	free_percpu(c);
+	preempt_disable();
+	/* LINT: atomic-section "__alloc_percpu inside preempt_disable()" */
+	v = __alloc_percpu(64, 8);
+	preempt_enable();
+	free_percpu(v);
+	v = __alloc_percpu_gfp(32, 8, GFP_KERNEL);
+	/* LINT: free-mismatch "kvfree() of memory from __alloc_percpu_gfp()" */
+	kvfree((void __force *)v);
+	c = alloc_percpu(u64);
+	free_percpu(c);
 }

@@ -117,7 +117,7 @@ EOK
 make -s -C "$TOP_DIR" lint M="$work/samples" KDIR="$KDIR" > "$work/make-lint-buggy.out" 2>&1
 rc=$?
 n=$(grep -c '\[kmemguard/' "$work/make-lint-buggy.out")
-# Every sample finding of the rules (20), and the published tutorial's
+# Every sample finding of the rules, and the published tutorial's
 # checkpatch findings, nothing from sparse (the samples are sparse-clean).
 if [ $rc != 0 ] && [ "$n" = "$(grep -c . "$work/cocci-samples.out")" ] &&
 	grep -q '^tutorial/kmg_tutorial_orig.c:[0-9]*: WARNING:' "$work/make-lint-buggy.out" &&

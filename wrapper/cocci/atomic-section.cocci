@@ -7,11 +7,12 @@
 /// preempt_disable, rcu_read_lock*, local_bh_disable. A sleeping allocation
 /// is any use of a blocking GFP mask (GFP_KERNEL, GFP_KERNEL_ACCOUNT,
 /// GFP_USER, GFP_HIGHUSER*, GFP_NOIO, GFP_NOFS, __GFP_DIRECT_RECLAIM,
-/// __GFP_RECLAIM) or a call of an allocator that always sleeps (vmalloc and
-/// its variants, vmap, vm_map_ram, kmem_cache_create*, KMEM_CACHE). Also one
-/// level down: a function of the same file that makes such an allocation,
-/// called inside the section; the finding is then at the allocation, naming
-/// the caller.
+/// __GFP_RECLAIM) or a call of an allocator that always may sleep (vmalloc
+/// and its variants, vmap, vm_map_ram, kmem_cache_create*, KMEM_CACHE;
+/// alloc_percpu, __alloc_percpu and devm_alloc_percpu, whose mask is
+/// GFP_KERNEL). Also one level down: a function of the same file that makes
+/// such an allocation, called inside the section; the finding is then at the
+/// allocation, naming the caller.
 ///
 /// This is the static half of kmemguard's sleep-in-atomic report: it sees the
 /// paths that never run in a test, the run-time check sees everything else.
@@ -62,7 +63,7 @@ identifier gfp = {GFP_KERNEL, GFP_KERNEL_ACCOUNT, GFP_USER, GFP_HIGHUSER,
 identifier va = {vmalloc, vzalloc, vmalloc_user, vmalloc_node, vzalloc_node,
 	vmalloc_32, vmalloc_32_user, vmalloc_array, vcalloc, vmap, vm_map_ram,
 	kmem_cache_create, kmem_cache_create_usercopy, KMEM_CACHE,
-	KMEM_CACHE_USERCOPY};
+	KMEM_CACHE_USERCOPY, alloc_percpu, __alloc_percpu, devm_alloc_percpu};
 @@
 lock@p1(L, ...);
 ... when != unlock(L, ...)
@@ -82,7 +83,7 @@ identifier gfp = {GFP_KERNEL, GFP_KERNEL_ACCOUNT, GFP_USER, GFP_HIGHUSER,
 identifier va = {vmalloc, vzalloc, vmalloc_user, vmalloc_node, vzalloc_node,
 	vmalloc_32, vmalloc_32_user, vmalloc_array, vcalloc, vmap, vm_map_ram,
 	kmem_cache_create, kmem_cache_create_usercopy, KMEM_CACHE,
-	KMEM_CACHE_USERCOPY};
+	KMEM_CACHE_USERCOPY, alloc_percpu, __alloc_percpu, devm_alloc_percpu};
 @@
 (
 rcu_read_lock@p1();
@@ -123,7 +124,7 @@ identifier gfp = {GFP_KERNEL, GFP_KERNEL_ACCOUNT, GFP_USER, GFP_HIGHUSER,
 identifier va = {vmalloc, vzalloc, vmalloc_user, vmalloc_node, vzalloc_node,
 	vmalloc_32, vmalloc_32_user, vmalloc_array, vcalloc, vmap, vm_map_ram,
 	kmem_cache_create, kmem_cache_create_usercopy, KMEM_CACHE,
-	KMEM_CACHE_USERCOPY};
+	KMEM_CACHE_USERCOPY, alloc_percpu, __alloc_percpu, devm_alloc_percpu};
 @@
 fn(...) {
 <+...

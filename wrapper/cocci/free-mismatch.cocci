@@ -27,6 +27,9 @@
 ///     family is not reported: a pool whose free_fn is kfree may be given
 ///     kmalloc memory. Freeing to the wrong pool is left to the run-time
 ///     check (two pool expressions may name one pool).
+///   per-CPU memory (alloc_percpu, alloc_percpu_gfp, __alloc_percpu,
+///     __alloc_percpu_gfp): free_percpu, and free_percpu of nothing else;
+///     devm_alloc_percpu: devm_free_percpu, or nothing
 /// Casts of the pointer ((unsigned long)p, (void *)addr) are seen through.
 ///
 /// This is the static half of kmemguard's mismatched-free report.
@@ -78,6 +81,9 @@ FAMILY["dma_alloc_noncoherent"] = "dma_nc"
 for name in "dmam_alloc_coherent dmam_alloc_attrs".split():
 	FAMILY[name] = "dmam"
 FAMILY["mempool_alloc"] = "mempool"
+for name in "alloc_percpu alloc_percpu_gfp __alloc_percpu __alloc_percpu_gfp".split():
+	FAMILY[name] = "percpu"
+FAMILY["devm_alloc_percpu"] = "devm_percpu"
 
 FREES = {
 	"kmalloc": {"kfree", "kfree_sensitive", "kvfree", "kvfree_sensitive"},
@@ -90,6 +96,8 @@ FREES = {
 	"dma_nc": {"dma_free_noncoherent"},
 	"dmam": {"dmam_free_coherent"},
 	"mempool": {"mempool_free"},
+	"percpu": {"free_percpu"},
+	"devm_percpu": {"devm_free_percpu"},
 }
 
 def check(pa, pf, old_kernel):
@@ -120,10 +128,11 @@ identifier alloc = {kmalloc, kzalloc, kcalloc, kmalloc_array, kmalloc_node,
 	devm_kzalloc, devm_kcalloc, devm_kmalloc_array, devm_kstrdup,
 	devm_kmemdup, devm_kasprintf, devm_krealloc, dma_alloc_coherent,
 	dma_alloc_attrs, dma_alloc_wc, dma_alloc_noncoherent,
-	dmam_alloc_coherent, dmam_alloc_attrs, mempool_alloc};
+	dmam_alloc_coherent, dmam_alloc_attrs, mempool_alloc, alloc_percpu,
+	alloc_percpu_gfp, __alloc_percpu, __alloc_percpu_gfp, devm_alloc_percpu};
 identifier free = {kfree, kfree_sensitive, kvfree, kvfree_sensitive, vfree,
-	free_pages, free_page, mempool_free};
-identifier free2 = {kmem_cache_free, devm_kfree};
+	free_pages, free_page, mempool_free, free_percpu};
+identifier free2 = {kmem_cache_free, devm_kfree, devm_free_percpu};
 identifier free3 = {dma_free_coherent, dma_free_attrs, dma_free_wc,
 	dma_free_noncoherent, dmam_free_coherent};
 expression D, S;

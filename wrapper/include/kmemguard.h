@@ -47,6 +47,7 @@
 #include <linux/bitmap.h>
 #include <linux/dma-mapping.h>
 #include <linux/mempool.h>
+#include <linux/percpu.h>
 
 #include "kmemguard/api.h"
 
@@ -61,6 +62,8 @@
 #define __KMG_READY_BITMAP
 #define __KMG_READY_DMA
 #define __KMG_READY_MEMPOOL
+#define __KMG_READY_PERCPU
+#define __KMG_READY_DEVICE
 #include "kmemguard/wrap.h"
 
 #endif /* _KMEMGUARD_H */

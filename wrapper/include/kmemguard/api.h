@@ -117,6 +117,10 @@ void kmemguard_free_pages_exact(struct kmemguard_site *site, void *p,
 				size_t size);
 void kmemguard_free_pages(struct kmemguard_site *site, unsigned long addr,
 			  unsigned int order);
+void __percpu *kmemguard___alloc_percpu_gfp(struct kmemguard_site *site,
+					    size_t size, size_t align,
+					    gfp_t gfp);
+void kmemguard_free_percpu(struct kmemguard_site *site, void __percpu *p);
 void kmemguard___free_pages(struct kmemguard_site *site, struct page *page,
 			    unsigned int order);
 
@@ -186,6 +190,11 @@ void *kmemguard_devm_kmalloc(struct kmemguard_site *site, struct device *dev,
 void *kmemguard_devm_kmalloc_array(struct kmemguard_site *site,
 				   struct device *dev, size_t n, size_t size,
 				   gfp_t gfp);
+void __percpu *kmemguard___devm_alloc_percpu(struct kmemguard_site *site,
+					     struct device *dev, size_t size,
+					     size_t align);
+void kmemguard_devm_free_percpu(struct kmemguard_site *site,
+				struct device *dev, void __percpu *p);
 void kmemguard_devm_kfree(struct kmemguard_site *site, struct device *dev,
 			  const void *p);
 void *kmemguard_devm_kmemdup(struct kmemguard_site *site, struct device *dev,
@@ -226,7 +235,7 @@ void kmemguard_mempool_free(struct kmemguard_site *site, void *p,
 
 /*
  * Frees with no call site of their own (wrapper/indirect.c): what kfree,
- * kvfree, kfree_sensitive, kfree_const and vfree mean when a driver uses
+ * kvfree, kfree_sensitive, kfree_const, vfree and free_percpu mean when a driver uses
  * them as a value (a function pointer: devm actions, destructors, cleanup
  * tables) and what __free(kfree) and the like run at the end of a scope.
  * Same checks as the direct calls; reports name the calling function.
@@ -236,6 +245,7 @@ void kmemguard_kvfree_ptr(const void *p);
 void kmemguard_kfree_sensitive_ptr(const void *p);
 void kmemguard_kfree_const_ptr(const void *p);
 void kmemguard_vfree_ptr(const void *p);
+void kmemguard_free_percpu_ptr(void __percpu *p);
 
 #if !defined(KMEMGUARD_DISABLE) && !defined(KMEMGUARD_INTERNAL)
 

@@ -8,11 +8,12 @@
  * already on is left alone.
  *
  * Frees that can be used as values (kfree, kvfree, kfree_sensitive,
- * kfree_const, vfree) are object-like macros naming kmemguard's exported
- * function of the same signature, which is also a function-like macro: a
- * direct call `kfree(p)` becomes kmemguard_kfree_ptr(p), then
- * kmemguard_kfree(<site>, p) with its call site; `kfree` as a value (a
- * function pointer) stays kmemguard_kfree_ptr, the exported function.
+ * kfree_const, vfree, free_percpu) are object-like macros naming
+ * kmemguard's exported function of the same signature, which is also a
+ * function-like macro: a direct call `kfree(p)` becomes
+ * kmemguard_kfree_ptr(p), then kmemguard_kfree(<site>, p) with its call
+ * site; `kfree` as a value (a function pointer) stays kmemguard_kfree_ptr,
+ * the exported function.
  * __free(kfree) and friends run kmemguard's cleanup functions instead of
  * the kernel's (whose bodies were compiled before the macros existed).
  */
@@ -312,6 +313,29 @@ __KMG_DEFINE_FREE(vfree, kmemguard_vfree_ptr)
 	__KMG_HOOK(kmemguard_alloc_pages_node(__KMG_CALLER, nid, gfp, order))
 #endif /* gfp */
 
+/* === <linux/percpu.h>: per-CPU memory ================================== */
+#if defined(__KMG_READY_PERCPU) && !defined(__KMG_ON_PERCPU)
+#define __KMG_ON_PERCPU
+/* alloc_percpu(), alloc_percpu_gfp() and __alloc_percpu() expand to this. */
+#undef __alloc_percpu_gfp
+#define __alloc_percpu_gfp(size, align, gfp)				\
+	__KMG_HOOK(kmemguard___alloc_percpu_gfp(__KMG_CALLER, size, align, gfp))
+#undef __alloc_percpu
+#define __alloc_percpu(size, align)	__alloc_percpu_gfp(size, align, GFP_KERNEL)
+#define free_percpu		kmemguard_free_percpu_ptr
+#define kmemguard_free_percpu_ptr(p)	kmemguard_free_percpu(__KMG_SITE, p)
+/* __free(free_percpu): the pointer is a __percpu one. */
+static inline void __kmg_free_free_percpu(void *p)
+{
+	void __percpu *obj = *(void __percpu **)p;
+
+	if (obj)
+		(kmemguard_free_percpu_ptr)(obj);
+}
+
+#define __free_free_percpu	__kmg_free_free_percpu
+#endif /* percpu */
+
 /* === <linux/bitmap.h>: bitmap_alloc() is kmalloc_array(), bitmap_free() kfree() */
 #if defined(__KMG_READY_BITMAP) && !defined(__KMG_ON_BITMAP)
 #define __KMG_ON_BITMAP
@@ -412,6 +436,16 @@ __KMG_DEFINE_FREE(bitmap, kmemguard_kfree_ptr)
 #define dmam_free_coherent(dev, size, vaddr, handle)			\
 	kmemguard_dmam_free_coherent(__KMG_SITE, dev, size, vaddr, handle)
 #endif /* dma */
+
+/* === <linux/device.h>: devm_alloc_percpu ============================== */
+#if defined(__KMG_READY_DEVICE) && !defined(__KMG_ON_DEVICE)
+#define __KMG_ON_DEVICE
+/* devm_alloc_percpu() expands to this. Untracked when devres frees it. */
+#undef __devm_alloc_percpu
+#define __devm_alloc_percpu(dev, size, align)				\
+	kmemguard___devm_alloc_percpu(__KMG_CALLER, dev, size, align)
+#define devm_free_percpu(dev, p)	kmemguard_devm_free_percpu(__KMG_SITE, dev, p)
+#endif /* device */
 
 /* === <linux/rcupdate.h>: kfree_rcu() and friends ======================= */
 #if defined(__KMG_READY_RCU) && !defined(__KMG_ON_RCU)

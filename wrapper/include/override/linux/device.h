@@ -4,5 +4,6 @@
 #define __KMG_OVERRIDE_LINUX_DEVICE_H
 #include_next <linux/device.h>
 #define __KMG_READY_DEVRES
+#define __KMG_READY_DEVICE
 #include "../../kmemguard/wrap.h"
 #endif
