@@ -1460,7 +1460,6 @@ void __percpu *kmemguard___devm_alloc_percpu(struct kmemguard_site *desc,
 {
 	struct kmg_alloc a;
 	struct kmg_devm *e;
-	unsigned long flags;
 	void __percpu *p;
 
 	if (!kmg_alloc_begin(&a, desc, GFP_KERNEL, KMG_FAM_DEVM_PERCPU, size,
@@ -1472,20 +1471,13 @@ void __percpu *kmemguard___devm_alloc_percpu(struct kmemguard_site *desc,
 			      0, NULL, 0);
 		return p;
 	}
-	e = devres_alloc(kmg_devm_release, sizeof(*e), GFP_KERNEL);
+	e = kmg_devm_new(dev, GFP_KERNEL, NULL);
 	if (!e) {
 		kmg_count(KMG_COUNT_DEGRADED);
 		return p;
 	}
-	e->dev = dev;
-	e->obj = (void __force *)p;
-	e->mod = a.site->mod;
-	spin_lock_irqsave(&kmg_devm_lock, flags);
-	list_add(&e->node, &kmg_devm_list);
-	spin_unlock_irqrestore(&kmg_devm_lock, flags);
-	kmg_alloc_end(&a, (void __force *)p, size, KMG_FAM_DEVM_PERCPU, 0, e,
-		      0);
-	devres_add(dev, e);
+	kmg_devm_track(&a, e, (void __force *)p, size, KMG_FAM_DEVM_PERCPU,
+		       NULL);
 	return p;
 }
 EXPORT_SYMBOL_GPL(kmemguard___devm_alloc_percpu);
