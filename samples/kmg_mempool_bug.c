@@ -142,7 +142,7 @@ static int kmg_mpb_atomic(void)
 	if (!pool)
 		return -ENOMEM;
 	spin_lock(&kmg_mpb_lock);
-	p = mempool_alloc(pool, GFP_KERNEL); /* KMG: sleep-in-atomic */
+	p = mempool_alloc(pool, GFP_KERNEL); /* KMG: mempool-sleep-in-atomic */
 	spin_unlock(&kmg_mpb_lock);
 	mempool_free(p, pool);
 	mempool_destroy(pool);

@@ -158,7 +158,7 @@ test_mismatched_free() {
 # Under a spinlock a GFP_KERNEL mempool_alloc() runs without its blocking
 # flags (the reserve, or kmalloc() without reclaim): reported, not failed.
 test_sleep_in_atomic() {
-	kmg_expect_bug sleep-in-atomic kmg_mempool_bug sleep-in-atomic bug=atomic
+	kmg_expect_bug sleep-in-atomic kmg_mempool_bug mempool-sleep-in-atomic bug=atomic
 	grep -q 'mempool_alloc() with gfp=GFP_KERNEL at kmg_mempool_bug.c:[0-9]* may sleep, but must not here:' /tmp/kmg-last-report ||
 		kmg_fail "mempool_alloc() not named"
 }
