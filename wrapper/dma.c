@@ -577,6 +577,12 @@ static void kmg_dma_own_free(u8 family, const void *p,
  */
 static void kmg_dmam_own_free(const void *p, const struct kmg_free_call *call)
 {
+	/*
+	 * With interrupts off where it cannot be deferred (PREEMPT_RT, whose
+	 * devres lock sleeps too): left on the device, devres frees it.
+	 */
+	if (kmg_dma_irqs_off_forbidden(call) && !kmg_dma_can_defer(call->dev))
+		return;
 	if (kmg_devm_forget(call->dev, p))
 		kmg_dma_own_free(KMG_FAM_DMAM, p, call);
 	else

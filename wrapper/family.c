@@ -70,7 +70,8 @@ static void kmg_vfree_fn(struct work_struct *work)
 
 	llist_for_each_safe(n, next, llist_del_all(&kmg_vfree_recs)) {
 		rec = container_of((void *)n, struct kmg_record, owner);
-		vfree((void *)rec->addr);
+		/* vfree(), or free_percpu() on PREEMPT_RT: here it may sleep. */
+		kmg_fam(rec->family)->release(rec);
 		kmg_record_released(rec);
 	}
 	llist_for_each_safe(n, next, llist_del_all(&kmg_vfree_nodes)) {
@@ -220,7 +221,11 @@ static void kmg_release_cache_struct(const struct kmg_record *rec)
  */
 static void kmg_release_mempool(const struct kmg_record *rec)
 {
-	mempool_free((void *)rec->addr, rec->owner);
+	/*
+	 * An element freed the wrong way (kfree(), another pool, kfree_rcu())
+	 * is left allocated: its pool may be gone by now (an exited pool is
+	 * the driver's memory), and nothing else may free it.
+	 */
 }
 
 static void kmg_release_mempool_struct(const struct kmg_record *rec)
@@ -379,6 +384,7 @@ struct kmg_family_ops kmg_families[KMG_FAM_NR] = {
 		.frees		= F(MEMPOOL),
 		.fault_class	= KMG_FAM_MEMPOOL,
 		.release	= kmg_release_mempool,
+		.unrepaired	= "left allocated (its pool may be gone)",
 		.waits		= true,
 	},
 	[KMG_FAM_MEMPOOL_STRUCT] = {
@@ -490,6 +496,15 @@ void kmg_family_init(void)
 	kmg_families[KMG_FAM_DMA].holdable = true;
 	kmg_families[KMG_FAM_DMA_NC].holdable = true;
 	kmg_families[KMG_FAM_PERCPU].holdable = true;
+	/*
+	 * free_percpu() takes pcpu_lock, a sleeping lock on PREEMPT_RT: held
+	 * per-CPU memory evicted where that cannot sleep goes through the
+	 * work item there (its record's ->owner is unused, as vmalloc's).
+	 */
+	if (IS_ENABLED(CONFIG_PREEMPT_RT)) {
+		kmg_families[KMG_FAM_PERCPU].release_sleeps = true;
+		kmg_families[KMG_FAM_PERCPU].release_later = kmg_vfree_later;
+	}
 	kmg_fault_class_help_init();
 }
 

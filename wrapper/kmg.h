@@ -157,6 +157,8 @@ struct kmg_free_call {
  *		must outlive it (kmg_release_after_gp()) copies it too
  * @describe:	more of the record for its line in reports and listings
  *		(" dev=NAME"), or NULL
+ * @unrepaired: what happens instead of @release's repair, for a family
+ *		kmemguard cannot free safely itself (reports say it), or NULL
  * @waits:	an allocation whose flags allow direct reclaim waits instead
  *		of failing (mempool_alloc()): drivers rely on it and do not
  *		check, so fault rules never fail such a call
@@ -180,6 +182,7 @@ struct kmg_family_ops {
 	size_t owner_size;
 	int (*describe)(const struct kmg_record *rec, char *buf, size_t len);
 	bool waits;
+	const char *unrepaired;
 };
 
 extern struct kmg_family_ops kmg_families[KMG_FAM_NR];

@@ -235,9 +235,20 @@ void *kmemguard_mempool_alloc(struct kmemguard_site *desc,
 	size = kmg_tracking() ? kmg_mempool_elem_size(pool) : 0;
 	/* fault.c: only if @gfp does not allow direct reclaim. */
 	if (!kmg_alloc_begin(&a, desc, gfp, KMG_FAM_MEMPOOL, size, false,
-			     "mempool_alloc()"))
+			     "mempool_alloc()")) {
+		/*
+		 * Refused where it must not sleep (reported): but a
+		 * mempool_alloc() that may wait never returns NULL, and the
+		 * driver does not check. Run as asked, as the kernel would.
+		 */
+		if (gfpflags_allow_blocking(gfp) && !in_nmi())
+			return kmg_raw_mempool_alloc(pool, gfp);
 		return NULL;
+	}
 	p = kmg_raw_mempool_alloc(pool, a.gfp);
+	/* Repaired (no direct reclaim) and empty: it would have waited. */
+	if (!p && a.gfp != gfp && gfpflags_allow_blocking(gfp))
+		p = kmg_raw_mempool_alloc(pool, gfp);
 	/* The driver's alloc_fn's, through kmemguard: it has its record. */
 	if (a.site && p && kmg_table_find_exact((unsigned long)p, &copy) &&
 	    !(copy.flags & KMG_REC_FREED))

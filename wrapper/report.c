@@ -546,6 +546,10 @@ void kmg_report_free(enum kmg_bug bug, struct kmg_site *site,
 			kmg_printf(&sink, "%s of %s memory at %s:%u; refused (NULL returned)\n",
 				   api, kmg_fam(rec->family)->name, site->file,
 				   site->line);
+		else if (kmg_fam(rec->family)->unrepaired)
+			kmg_printf(&sink, "%s of %s memory at %s:%u; %s\n",
+				   api, kmg_fam(rec->family)->name, site->file,
+				   site->line, kmg_fam(rec->family)->unrepaired);
 		else
 			kmg_printf(&sink, "%s of %s memory at %s:%u; freed with %s instead\n",
 				   api, kmg_fam(rec->family)->name, site->file,
@@ -563,8 +567,9 @@ void kmg_report_free(enum kmg_bug bug, struct kmg_site *site,
 		kmg_print_record(&sink, rec, true);
 		break;
 	case KMG_BUG_WRONG_POOL:
-		kmg_printf(&sink, "%s to pool %p at %s:%u; freed to its own pool %p\n",
-			   api, call->pool, site->file, site->line, rec->owner);
+		kmg_printf(&sink, "%s to pool %p at %s:%u; its own pool is %p: %s\n",
+			   api, call->pool, site->file, site->line, rec->owner,
+			   kmg_fam(rec->family)->unrepaired ?: "freed there");
 		kmg_print_record(&sink, rec, true);
 		break;
 	default:
@@ -698,7 +703,7 @@ void kmg_report_dma_irqs_off(struct kmg_site *site,
 		   kmg_api_name(call->api), ptr, site->file, site->line);
 	kmg_printf(&sink, "kmemguard: %s\n",
 		   deferred ? "the free is done from a work item" :
-		   "left allocated (it cannot be freed later safely)");
+		   "left allocated (no safe way to free it from here)");
 	kmg_report_task(&sink, &ctx);
 	kmg_printf(&sink, "==================================================================\n");
 	kmg_report_lock_put(locked, flags);

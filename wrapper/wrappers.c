@@ -1598,6 +1598,7 @@ static bool kmg_free_live(struct kmg_site *site, const void *p,
 		    copy->family == KMG_FAM_CACHE)
 			bug = KMG_BUG_NONE;
 		else if (copy->family != KMG_FAM_DEVM &&	/* (devres frees that) */
+			 copy->family != KMG_FAM_DEVM_PERCPU &&
 			 !kmg_fam(copy->family)->put_owner)
 			kmg_release_after_gp(copy);
 		/* (DMA memory: its device may be gone by then; left allocated.) */
