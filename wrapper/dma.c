@@ -619,8 +619,8 @@ static void kmg_dma_free(struct kmemguard_site *desc, const void *p,
 	}
 	site = kmg_site_of(desc, GFP_NOWAIT);
 	if (unlikely(kmg_dma_irqs_off_forbidden(call)) && site)
-		kmg_report_dma_irqs_off(site, call, p,
-					kmg_dma_can_defer(call->dev));
+		kmg_report_free_context(KMG_BUG_DMA_FREE_IRQS_OFF, site, call,
+					p, kmg_dma_can_defer(call->dev));
 	/*
 	 * Its record as it was: a tombstone if the memory is not held. One
 	 * RCU section (site shadows, see core.c's module unload) from the

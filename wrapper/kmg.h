@@ -794,9 +794,7 @@ void kmg_report_free(enum kmg_bug bug, struct kmg_site *site,
 		     const struct kmg_record *rec);
 void kmg_report_alloc(enum kmg_bug bug, struct kmg_site *site, gfp_t gfp,
 		      gfp_t run, enum kmg_alloc_verdict verdict, const char *call);
-void kmg_report_nmi_free(struct kmg_site *site, const struct kmg_free_call *call,
-			 const void *p, bool deferred);
-void kmg_report_dma_irqs_off(struct kmg_site *site,
+void kmg_report_free_context(enum kmg_bug bug, struct kmg_site *site,
 			     const struct kmg_free_call *call, const void *p,
 			     bool deferred);
 void kmg_report_cache_not_empty(struct kmg_site *site, const char *call,

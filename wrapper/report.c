@@ -650,42 +650,34 @@ void kmg_report_alloc(enum kmg_bug bug, struct kmg_site *site, gfp_t gfp,
 	kmg_report_end(bug, site);
 }
 
-/* A free in NMI context: parked for an irq_work (@deferred), or leaked. */
-void kmg_report_nmi_free(struct kmg_site *site, const struct kmg_free_call *call,
-			 const void *p, bool deferred)
-{
-	struct kmg_report_ctx ctx;
-	struct kmg_sink sink = {};
-	unsigned long flags;
-	char ptr[24];
-	int repeats;
-	bool locked;
-
-	if (!kmg_report_allowed(site, KMG_BUG_NMI, &repeats))
-		return;
-	kmg_report_ctx_get(&ctx);
-	kmg_format_ptr(ptr, sizeof(ptr), (unsigned long)p, false);
-	locked = kmg_report_lock_get(&flags);
-	kmg_report_title(&sink, KMG_BUG_NMI, site, repeats);
-	kmg_printf(&sink, "%s of %s at %s:%u in NMI context:\n",
-		   kmg_api_name(call->api), ptr, site->file, site->line);
-	kmg_printf(&sink, "the allocators are not NMI-safe; kmemguard: %s\n",
-		   deferred ? "deferred to an irq_work" :
-		   "no room to defer it: left allocated");
-	kmg_report_task(&sink, &ctx);
-	kmg_printf(&sink, "==================================================================\n");
-	kmg_report_lock_put(locked, flags);
-	kmg_report_end(KMG_BUG_NMI, site);
-}
+/*
+ * A free made where its allocator forbids it, per report type: where it was
+ * (after "<free>() of <pointer> at <file>:<line>"), why that is a bug, and
+ * what kmemguard did instead: deferred it, or left the memory allocated.
+ */
+static const struct {
+	const char *where, *why, *deferred, *left;
+} kmg_free_ctx_text[KMG_BUG_NR] = {
+	[KMG_BUG_NMI] = {
+		"in NMI context:", "the allocators are not NMI-safe; ",
+		"deferred to an irq_work", "no room to defer it: left allocated",
+	},
+	[KMG_BUG_DMA_FREE_IRQS_OFF] = {
+		"with interrupts off (the DMA API forbids it)", "",
+		"the free is done from a work item",
+		"left allocated (no safe way to free it from here)",
+	},
+};
 
 /*
- * A DMA free with interrupts off, which the DMA API forbids: freed from a
- * work item (@deferred), or left allocated where that cannot be.
+ * A free in a context its allocator forbids (@bug: KMG_BUG_NMI or
+ * KMG_BUG_DMA_FREE_IRQS_OFF): @deferred, or left allocated.
  */
-void kmg_report_dma_irqs_off(struct kmg_site *site,
+void kmg_report_free_context(enum kmg_bug bug, struct kmg_site *site,
 			     const struct kmg_free_call *call, const void *p,
 			     bool deferred)
 {
+	const typeof(kmg_free_ctx_text[0]) *t = &kmg_free_ctx_text[bug];
 	struct kmg_report_ctx ctx;
 	struct kmg_sink sink = {};
 	unsigned long flags;
@@ -693,21 +685,20 @@ void kmg_report_dma_irqs_off(struct kmg_site *site,
 	int repeats;
 	bool locked;
 
-	if (!kmg_report_allowed(site, KMG_BUG_DMA_FREE_IRQS_OFF, &repeats))
+	if (!kmg_report_allowed(site, bug, &repeats))
 		return;
 	kmg_report_ctx_get(&ctx);
 	kmg_format_ptr(ptr, sizeof(ptr), (unsigned long)p, false);
 	locked = kmg_report_lock_get(&flags);
-	kmg_report_title(&sink, KMG_BUG_DMA_FREE_IRQS_OFF, site, repeats);
-	kmg_printf(&sink, "%s of %s at %s:%u with interrupts off (the DMA API forbids it)\n",
-		   kmg_api_name(call->api), ptr, site->file, site->line);
-	kmg_printf(&sink, "kmemguard: %s\n",
-		   deferred ? "the free is done from a work item" :
-		   "left allocated (no safe way to free it from here)");
+	kmg_report_title(&sink, bug, site, repeats);
+	kmg_printf(&sink, "%s of %s at %s:%u %s\n", kmg_api_name(call->api),
+		   ptr, site->file, site->line, t->where);
+	kmg_printf(&sink, "%skmemguard: %s\n", t->why,
+		   deferred ? t->deferred : t->left);
 	kmg_report_task(&sink, &ctx);
 	kmg_printf(&sink, "==================================================================\n");
 	kmg_report_lock_put(locked, flags);
-	kmg_report_end(KMG_BUG_DMA_FREE_IRQS_OFF, site);
+	kmg_report_end(bug, site);
 }
 
 /* kmem_cache_destroy() with @n objects still live; @live holds @shown. */

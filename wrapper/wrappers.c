@@ -1939,7 +1939,8 @@ static void kmg_nmi_refuse_destroy(struct kmemguard_site *desc,
 		.api = KMG_FREE_CACHE_DESTROY };
 	struct kmg_site tmp;
 
-	kmg_report_nmi_free(kmg_nmi_site(desc, &tmp), &call, s, false);
+	kmg_report_free_context(KMG_BUG_NMI, kmg_nmi_site(desc, &tmp), &call, s,
+				false);
 }
 
 noinline bool kmg_alloc_nmi(struct kmemguard_site *desc, gfp_t gfp,
@@ -2051,12 +2052,12 @@ static bool kmg_nmi_free(struct kmemguard_site *desc, const void *p,
 		atomic_set_release(&s->state, 2);
 		irq_work_queue(&nq->work);
 		kmg_count(KMG_COUNT_NMI_DEFERRED);
-		kmg_report_nmi_free(site, call, p, true);
+		kmg_report_free_context(KMG_BUG_NMI, site, call, p, true);
 		return false;
 	}
 	/* No slot: leaking it is safe, freeing it here is not. */
 	kmg_count(KMG_COUNT_DEGRADED);
-	kmg_report_nmi_free(site, call, p, false);
+	kmg_report_free_context(KMG_BUG_NMI, site, call, p, false);
 	return false;
 }
 

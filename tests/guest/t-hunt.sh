@@ -35,6 +35,10 @@ test_leaky_error_path_found() {
 }
 
 test_exercise_phase_leak() {
+	# ~55 s on the debug kernel for a check of the script's own logic,
+	# which the three stock kernels run; the debug kernel's difference
+	# (allocation profiling WARNs at leaky unloads) is in the test above.
+	kmg_is_debug && return 0
 	x='for i in 1 2 3; do echo hello > /sys/kernel/debug/kmg_hunt_xleak/cmd; done'
 	set +e
 	INSMOD=kmg-insmod sh /kmg/kmemguard-hunt -x "$x" $KMG_MOD/kmg_hunt_xleak.ko > /tmp/hunt.out

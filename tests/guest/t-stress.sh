@@ -1,5 +1,7 @@
 # kernels: debug deb6.12
-# Concurrency stress (tests/stress/kmg_stress.c): for 60 s with a fixed
+# Concurrency stress (tests/stress/kmg_stress.c): for 60 s (30 s on the
+# debug kernel, where lockdep and KASAN judge each path the first time it
+# runs and every operation costs ~400x) with a fixed
 # seed, a kthread per CPU, per-CPU timers (softirq), hrtimers and irq_work
 # (hard IRQ) allocate all four families and free each other's objects, with
 # 5% of kmg_stress's allocations failed by a fault rule, while a reader
@@ -14,6 +16,7 @@
 # nothing.
 
 KMG_STRESS_SECONDS=60
+kmg_is_debug && KMG_STRESS_SECONDS=30
 
 test_stress_everything_at_once() {
 	a0=$(kmg_stat allocations)
