@@ -2,9 +2,9 @@
 # Real driver, e1000: QEMU's Intel 82540EM (ci/qemu-run), a PCI device on
 # the direct DMA mapping. Bringing the interface up allocates its transmit
 # and receive descriptor rings with dma_alloc_coherent(), down frees them;
-# packets go both ways to QEMU's gateway in between. Twice, so that the
-# second up allocates where the first down freed (the quarantine holds
-# DMA memory of such devices). No report, no stale record, no warning, and
+# packets go both ways to QEMU's gateway in between. Twice, the second
+# time while the quarantine holds the first rings (DMA memory of a plain
+# direct-mapped device). No report, no stale record, no warning, and
 # the rings were tracked as DMA memory while the interface was up.
 . /kmg/tests/real-lib.sh
 
