@@ -50,11 +50,27 @@ static struct kmem_cache *kmg_mp_cache;
 static mempool_t *kpool, *spool, *ppool, *opool, *npool;
 static mempool_t ikpool, ispool, ippool, inpool, zpool;
 static struct kmg_mp_dev *dev;
-static void *ke, *kn, *se, *oe, *ne, *ike, *ise, *ine, *de;
+static mempool_t *upool;	/* made as the kernel's own pools are: unseen */
+static void *ke, *kn, *se, *oe, *ne, *ike, *ise, *ine, *de, *ue;
 static struct page *pe, *ipe;
 static bool ik, is, ip, in, di;
 
 #define KMG_MP_FAILED(call)	pr_info("kmg_mempool: %s failed\n", call)
+
+/*
+ * A pool kmemguard never saw made, as a subsystem's pool a driver allocates
+ * from: the kernel's own calls, past kmemguard's macros.
+ */
+static mempool_t *kmg_mp_unseen_pool(int min_nr, size_t size)
+{
+#ifdef alloc_hooks	/* 6.10+: the exported calls are *_noprof() */
+	return mempool_create_node_noprof(min_nr, mempool_kmalloc, mempool_kfree,
+					  (void *)size, GFP_KERNEL, NUMA_NO_NODE);
+#else
+	return (mempool_create_node)(min_nr, mempool_kmalloc, mempool_kfree,
+				     (void *)size, GFP_KERNEL, NUMA_NO_NODE);
+#endif
+}
 
 static void kmg_mp_create(void)
 {
@@ -98,6 +114,15 @@ static void kmg_mp_create(void)
 		ne = mempool_alloc(npool, GFP_KERNEL); /* KMG: live */
 	else
 		KMG_MP_FAILED("mempool_create_node");
+	/*
+	 * An element of a pool the driver did not make: the pool's owner may
+	 * free it (mempool_free() outside the driver), so it is no record.
+	 */
+	upool = kmg_mp_unseen_pool(1, 40);
+	if (upool)
+		ue = mempool_alloc(upool, GFP_KERNEL);
+	else
+		KMG_MP_FAILED("mempool_create_node (unseen)");
 }
 
 static void kmg_mp_init(void)
@@ -154,6 +179,11 @@ static int __init kmg_mempool_init(void)
 
 static void __exit kmg_mempool_exit(void)
 {
+	if (upool) {
+		/* Its owner frees it, and the pool, with the kernel's calls. */
+		(mempool_free)(ue, upool);
+		(mempool_destroy)(upool);
+	}
 	if (kpool) {
 		mempool_free(ke, kpool);
 		mempool_free(kn, kpool);

@@ -12,8 +12,11 @@
  * driver's own objects, often at offset 0 of a tracked one). A pool of no
  * minimum has no array of its own (ZERO_SIZE_PTR) and goes untracked.
  *
- * An element is a record (KMG_FAM_MEMPOOL, owner: its pool) when the
- * address has no live record yet. One that has one was allocated by the
+ * An element is a record (KMG_FAM_MEMPOOL, owner: its pool) when its pool
+ * is (the driver made it through kmemguard) and the address has no live
+ * record yet. An element of a pool kmemguard did not see made (a
+ * subsystem's, which its owner may free with the kernel's mempool_free())
+ * is none: its record would outlive it, a false leak. One that has one was allocated by the
  * driver's own alloc_fn through kmemguard (a kmalloc() in the driver):
  * that record already says who allocated it and is ended by the driver's
  * free_fn, so the element gets no second one (the table has one record per
@@ -224,6 +227,17 @@ void kmemguard_mempool_exit(struct kmemguard_site *desc,
 }
 EXPORT_SYMBOL_GPL(kmemguard_mempool_exit);
 
+/* Is @pool a record (made by the driver, through kmemguard) and live? */
+static bool kmg_mempool_seen(mempool_t *pool)
+{
+	void **elements = READ_ONCE(pool->elements);
+	struct kmg_record copy;
+
+	return !ZERO_OR_NULL_PTR(elements) &&
+	       kmg_table_find_exact((unsigned long)elements, &copy) &&
+	       !(copy.flags & KMG_REC_FREED) && copy.owner == pool;
+}
+
 void *kmemguard_mempool_alloc(struct kmemguard_site *desc,
 			      struct mempool_s *pool, gfp_t gfp)
 {
@@ -252,6 +266,9 @@ void *kmemguard_mempool_alloc(struct kmemguard_site *desc,
 	/* The driver's alloc_fn's, through kmemguard: it has its record. */
 	if (a.site && p && kmg_table_find_exact((unsigned long)p, &copy) &&
 	    !(copy.flags & KMG_REC_FREED))
+		return p;
+	/* Not the driver's pool: no record (fault rules did see the call). */
+	if (a.site && p && !kmg_mempool_seen(pool))
 		return p;
 	return kmg_alloc_end(&a, p, size, KMG_FAM_MEMPOOL, 0, pool, 0);
 }
