@@ -46,12 +46,24 @@ static void kmg_mp_free(void *p, void *data)
 	kfree(p);
 }
 
+/* Nested pools: an outer pool whose elements come from an inner pool. */
+static void *kmg_mp_in_alloc(gfp_t gfp, void *inner)
+{
+	return mempool_alloc(inner, gfp); /* KMG: live */
+}
+
+static void kmg_mp_in_free(void *p, void *inner)
+{
+	mempool_free(p, inner);
+}
+
 static struct kmem_cache *kmg_mp_cache;
 static mempool_t *kpool, *spool, *ppool, *opool, *npool;
 static mempool_t ikpool, ispool, ippool, inpool, zpool;
 static struct kmg_mp_dev *dev;
 static mempool_t *upool;	/* made as the kernel's own pools are: unseen */
-static void *ke, *kn, *se, *oe, *ne, *ike, *ise, *ine, *de, *ue;
+static mempool_t *inner, *outer;
+static void *ke, *kn, *se, *oe, *ne, *ike, *ise, *ine, *de, *ue, *xe;
 static struct page *pe, *ipe;
 static bool ik, is, ip, in, di;
 
@@ -123,6 +135,14 @@ static void kmg_mp_create(void)
 		ue = mempool_alloc(upool, GFP_KERNEL);
 	else
 		KMG_MP_FAILED("mempool_create_node (unseen)");
+	/* An element of the inner pool, given to and freed to the outer. */
+	inner = mempool_create_kmalloc_pool(1, 24); /* KMG: live */
+	if (inner)
+		outer = mempool_create(1, kmg_mp_in_alloc, kmg_mp_in_free, inner); /* KMG: live */
+	if (outer)
+		xe = mempool_alloc(outer, GFP_KERNEL); /* KMG: own */
+	else
+		KMG_MP_FAILED("nested mempool_create");
 }
 
 static void kmg_mp_init(void)
@@ -184,6 +204,10 @@ static void __exit kmg_mempool_exit(void)
 		(mempool_free)(ue, upool);
 		(mempool_destroy)(upool);
 	}
+	if (outer)
+		mempool_free(xe, outer);
+	mempool_destroy(outer);
+	mempool_destroy(inner);
 	if (kpool) {
 		mempool_free(ke, kpool);
 		mempool_free(kn, kpool);

@@ -318,9 +318,15 @@ void kmg_mempool_free_check(struct kmemguard_site *desc, const void *p,
 	/*
 	 * Memory the driver's alloc_fn allocated through kmemguard has no
 	 * element record but its own one, not this call's to end; untracked
-	 * memory none. For both only the reserve can tell a double free.
+	 * memory none. For both only the reserve can tell a double free. An
+	 * element of another pool freed to a pool whose alloc_fn is the
+	 * driver's own is such memory too: that alloc_fn may have taken it
+	 * from the other pool (nested pools), and its free_fn gives it back
+	 * there. (So a wrong pool of that kind goes unreported.)
 	 */
-	if (found && copy.family != KMG_FAM_MEMPOOL && !(copy.flags & KMG_REC_FREED)) {
+	if (found && !(copy.flags & KMG_REC_FREED) &&
+	    (copy.family != KMG_FAM_MEMPOOL ||
+	     (copy.owner != pool && !kmg_mempool_elem_size(pool)))) {
 		if (!kmg_mempool_double(desc, p, &call))
 			mempool_free((void *)p, pool);
 		return;
