@@ -161,6 +161,14 @@ static void kmg_helpers_devm(void)
 	p = devm_kstrdup(dev, "freed early", GFP_KERNEL);
 	if (p)
 		devm_kfree(dev, p);
+	/* Grown (the kernel moves it): tracked at the devm_krealloc() line. */
+	p = devm_kmalloc(dev, 16, GFP_KERNEL);
+	if (!kmg_helpers_ok("devm_kmalloc", p))
+		return;
+	strscpy(p, "grown", 16);
+	p = devm_krealloc(dev, p, 4000, GFP_KERNEL); /* KMG: live */
+	if (kmg_helpers_ok("devm_krealloc", p) && strcmp(p, "grown"))
+		pr_info("kmg_helpers: devm_krealloc lost the contents\n");
 }
 
 /* The user-copy helpers, from a page mapped into insmod's address space. */

@@ -13,6 +13,7 @@
  * bug=pages_exact_free_pages:	  alloc_pages_exact() memory freed with free_pages()
  * bug=pages_exact_double:	  free_pages_exact() twice
  * bug=kfree_devm_kstrdup:	  devm_kstrdup() memory freed with kfree()
+ * bug=devm_krealloc_kmalloc:	  devm_krealloc() of kmalloc() memory (refused)
  */
 #include <linux/bitmap.h>
 #include <linux/device.h>
@@ -139,6 +140,17 @@ static int __init kmg_helpers_bug_init(void)
 			return PTR_ERR(kmg_helpers_bug_dev);
 		p = devm_kstrdup(kmg_helpers_bug_dev, "devres owns it", GFP_KERNEL);
 		kfree(p); /* KMG: mismatched-free-kfree_devm */
+	} else if (!strcmp(bug, "devm_krealloc_kmalloc")) {
+		struct device *dev = root_device_register("kmg_helpers_bug");
+
+		if (IS_ERR(dev))
+			return PTR_ERR(dev);
+		kmg_helpers_bug_dev = dev;
+		p = kmalloc(32, GFP_KERNEL);
+		q = devm_krealloc(dev, p, 64, GFP_KERNEL); /* KMG: mismatched-devm_krealloc */
+		if (q)
+			pr_info("kmg_helpers_bug: devm_krealloc of kmalloc memory not refused\n");
+		kfree(p);
 	} else {
 		return -EINVAL;
 	}

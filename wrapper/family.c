@@ -305,7 +305,7 @@ struct kmg_family_ops kmg_families[KMG_FAM_NR] = {
 	[KMG_FAM_DEVM] = {
 		.name		= "devm",
 		.free_call	= "devm_kfree()",
-		.frees		= F(DEVM),
+		.frees		= F(DEVM) | F(DEVM_KREALLOC),
 		.fault_class	= KMG_FAM_KMALLOC,
 		.release	= kmg_devm_release_memory,
 	},
@@ -443,6 +443,7 @@ const char *const kmg_free_api_names[KMG_FREE_NR] = {
 	[KMG_FREE_MEMPOOL_EXIT]		= "mempool_exit()",
 	[KMG_FREE_PERCPU]		= "free_percpu()",
 	[KMG_FREE_DEVM_PERCPU]		= "devm_free_percpu()",
+	[KMG_FREE_DEVM_KREALLOC]	= "devm_krealloc()",
 };
 
 /* "family= is kmalloc, vmalloc, ... or dma": from the table, at init. */

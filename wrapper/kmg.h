@@ -108,6 +108,7 @@ enum kmg_free_api {
 	KMG_FREE_MEMPOOL_EXIT,	/* mempool_exit() */
 	KMG_FREE_PERCPU,	/* free_percpu() */
 	KMG_FREE_DEVM_PERCPU,	/* devm_free_percpu() */
+	KMG_FREE_DEVM_KREALLOC,	/* devm_krealloc(): frees its old object */
 	KMG_FREE_NR,
 };
 

@@ -542,7 +542,8 @@ void kmg_report_free(enum kmg_bug bug, struct kmg_site *site,
 			kmg_printf(&sink, "%s at %s:%u with another%s; freed as allocated\n",
 				   api, site->file, site->line, why);
 		} else if (call->api == KMG_FREE_KREALLOC ||
-			   call->api == KMG_FREE_KVREALLOC)
+			   call->api == KMG_FREE_KVREALLOC ||
+			   call->api == KMG_FREE_DEVM_KREALLOC)
 			kmg_printf(&sink, "%s of %s memory at %s:%u; refused (NULL returned)\n",
 				   api, kmg_fam(rec->family)->name, site->file,
 				   site->line);

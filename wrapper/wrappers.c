@@ -1450,6 +1450,106 @@ void *kmemguard_devm_kmalloc_array(struct kmemguard_site *desc,
 EXPORT_SYMBOL_GPL(kmemguard_devm_kmalloc_array);
 
 /*
+ * devm_krealloc(): for kmemguard, devm_kfree() of the old object and
+ * devm_kmalloc() of the new one at this call, whether the kernel moved it
+ * or not. The old object must be live devm_kmalloc() memory of the
+ * driver's, or memory kmemguard never saw (the result stays untracked);
+ * a freed object or memory of another family is reported and refused
+ * (NULL back, the old object untouched: the kernel's would WARN and
+ * return NULL, or resize memory devres does not own).
+ */
+void *kmemguard_devm_krealloc(struct kmemguard_site *desc, struct device *dev,
+			      void *p, size_t size, gfp_t gfp)
+{
+	static const struct kmg_free_call call = {
+		.api = KMG_FREE_DEVM_KREALLOC };
+	struct kmg_record *old, copy;
+	struct kmg_devm *e = NULL;
+	struct kmg_alloc a;
+	enum kmg_bug bug;
+	void *ret;
+
+	if (!kmg_tracking() || !desc)
+		return devm_krealloc(dev, p, size, gfp);
+	if (ZERO_OR_NULL_PTR(p)) {
+		ret = kmg_devm_kmalloc(&a, desc, dev, size, gfp);
+		kmg_kmemleak_trace(&a, ret);
+		return ret;
+	}
+	if (!size) {
+		/* As the kernel's: devm_kfree(). */
+		kmemguard_devm_kfree(desc, dev, p);
+		return ZERO_SIZE_PTR;
+	}
+	if (!kmg_alloc_begin(&a, desc, gfp, KMG_FAM_DEVM, size, false,
+			     "devm_krealloc()"))
+		return NULL;	/* the old object stays the driver's */
+	if (!a.site)
+		return devm_krealloc(dev, p, size, a.gfp);
+	/* kmemguard's entry for the result, made while it may still sleep. */
+	e = kmg_devm_new(dev, a.gfp, NULL);
+	rcu_read_lock();
+	/*
+	 * Untrack first: once the kernel moved the object, its old address
+	 * may be handed to another CPU at once.
+	 */
+	old = kmg_record_untrack(p);
+	if (old) {
+		copy = *old;
+		bug = kmg_free_verdict(&copy, &call);
+		if (bug)
+			kmg_record_restore(old);
+	} else if (kmg_table_find_freed((unsigned long)p, &copy)) {
+		bug = KMG_BUG_DOUBLE_FREE;
+	} else {
+		bug = KMG_BUG_NONE;	/* the kernel's memory, or untracked */
+	}
+	if (bug)	/* inside the RCU section: the copy names sites */
+		kmg_report_free(bug, a.site, &call, p, &copy);
+	rcu_read_unlock();
+	if (bug) {
+		kmg_devm_free_new(e);
+		kmg_site_failed(a.site);
+		return NULL;
+	}
+	ret = devm_krealloc(dev, p, size, a.gfp);
+	if (!old) {	/* not the driver's tracked memory: nor is the result */
+		kmg_devm_free_new(e);
+		return ret;
+	}
+	if (!ret) {
+		/* Failed: the old object is still the driver's, as it was. */
+		kmg_record_restore(old);
+		kmg_devm_free_new(e);
+		kmg_site_failed(a.site);
+		return NULL;
+	}
+	/* The old object's entry goes without running; the record dies. */
+	kmg_devm_forget(dev, p);
+	kmg_record_put(old);
+	if (!e) {
+		kmg_count(KMG_COUNT_DEGRADED);
+		return ret;
+	}
+	ret = kmg_devm_track(&a, e, ret, size, KMG_FAM_DEVM, NULL);
+	kmg_kmemleak_trace(&a, ret);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(kmemguard_devm_krealloc);
+
+void *kmemguard_devm_krealloc_array(struct kmemguard_site *desc,
+				    struct device *dev, void *p, size_t n,
+				    size_t size, gfp_t gfp)
+{
+	size_t bytes;
+
+	if (unlikely(check_mul_overflow(n, size, &bytes)))
+		return kmg_overflow(desc);	/* the old object stays */
+	return kmemguard_devm_krealloc(desc, dev, p, bytes, gfp);
+}
+EXPORT_SYMBOL_GPL(kmemguard_devm_krealloc_array);
+
+/*
  * devm_alloc_percpu(): per-CPU memory devres frees, with kmemguard's entry
  * as devm_kmalloc()'s. It always allocates with GFP_KERNEL: where sleeping
  * is forbidden it cannot run at all (NULL), as vmalloc().

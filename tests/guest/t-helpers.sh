@@ -41,6 +41,8 @@ test_clean_use_tracked_and_silent() {
 		kmg_fail "bitmap_zalloc: not 128 bytes of zeroed kmalloc memory"
 	grep -q "size=7 devm order=0 module=kmg_helpers site=.* func=kmg_helpers_devm " /tmp/helpers.alloc ||
 		kmg_fail "devm_kasprintf: not 7 bytes of devm memory"
+	grep -q "size=4000 devm order=0 module=kmg_helpers site=.* func=kmg_helpers_devm " /tmp/helpers.alloc ||
+		kmg_fail "devm_krealloc: not 4000 bytes of devm memory"
 	grep -q "size=12288 pages_exact order=0 module=kmg_helpers " /tmp/helpers.alloc ||
 		kmg_fail "alloc_pages_exact: not 12288 bytes of pages_exact memory"
 	grep -q "size=8192 pages order=1 module=kmg_helpers " /tmp/helpers.alloc ||
@@ -159,6 +161,13 @@ test_realloc_refused() {
 	grep -q 'kvrealloc()' /tmp/kmg-last-report || kmg_fail "kvrealloc() not named"
 	kmg_expect_bug mismatched-free kmg_helpers_bug mismatched-krealloc_array bug=krealloc_array_vmalloc
 	grep -q 'refused (NULL returned)' /tmp/kmg-last-report || kmg_fail "not refused"
+	# devm_krealloc() of kmalloc() memory: the kernel's would WARN.
+	kmg_expect_bug mismatched-free kmg_helpers_bug mismatched-devm_krealloc bug=devm_krealloc_kmalloc
+	grep -q 'devm_krealloc() of kmalloc memory at .*refused (NULL returned)' /tmp/kmg-last-report ||
+		kmg_fail "devm_krealloc() of kmalloc memory not refused"
+	if grep 'kmg_helpers_bug: .* not refused' /tmp/kmg-last-report; then
+		kmg_fail "devm_krealloc() returned memory"
+	fi
 }
 
 # Memory allocation profiling (the debug kernel) charges each helper's

@@ -197,6 +197,11 @@ void kmemguard_devm_free_percpu(struct kmemguard_site *site,
 				struct device *dev, void __percpu *p);
 void kmemguard_devm_kfree(struct kmemguard_site *site, struct device *dev,
 			  const void *p);
+void *kmemguard_devm_krealloc(struct kmemguard_site *site, struct device *dev,
+			      void *p, size_t size, gfp_t gfp);
+void *kmemguard_devm_krealloc_array(struct kmemguard_site *site,
+				    struct device *dev, void *p, size_t n,
+				    size_t size, gfp_t gfp);
 void *kmemguard_devm_kmemdup(struct kmemguard_site *site, struct device *dev,
 			     const void *src, size_t len, gfp_t gfp);
 char *kmemguard_devm_kstrdup(struct kmemguard_site *site, struct device *dev,

@@ -369,6 +369,12 @@ __KMG_DEFINE_FREE(bitmap, kmemguard_kfree_ptr)
 #define devm_kcalloc(dev, n, size, gfp)					\
 	devm_kmalloc_array(dev, n, size, (gfp) | __GFP_ZERO)
 #define devm_kfree(dev, p)	kmemguard_devm_kfree(__KMG_SITE, dev, p)
+#define devm_krealloc(dev, p, size, gfp)				\
+	kmemguard_devm_krealloc(__KMG_CALLER, dev, p, size, gfp)
+#ifdef __KMG_HAVE_DEVRES_H	/* 6.2+: and its inline devm_krealloc_array() */
+#define devm_krealloc_array(dev, p, n, size, gfp)			\
+	kmemguard_devm_krealloc_array(__KMG_CALLER, dev, p, n, size, gfp)
+#endif
 #undef devm_kmemdup
 #define devm_kmemdup(dev, src, len, gfp)				\
 	kmemguard_devm_kmemdup(__KMG_CALLER, dev, src, len, gfp)

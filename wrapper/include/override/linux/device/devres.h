@@ -4,5 +4,6 @@
 #define __KMG_OVERRIDE_LINUX_DEVICE_DEVRES_H
 #include_next <linux/device/devres.h>
 #define __KMG_READY_DEVRES
+#define __KMG_HAVE_DEVRES_H
 #include "../../../kmemguard/wrap.h"
 #endif
