@@ -142,6 +142,7 @@ static void kmg_helpers_vmalloc(void)
 static void kmg_helpers_devm(void)
 {
 	struct device *dev;
+	const char *c;
 	void *p;
 
 	dev = root_device_register("kmg_helpers");
@@ -152,6 +153,8 @@ static void kmg_helpers_devm(void)
 	kmg_helpers_dev = dev;
 	p = devm_kstrdup(dev, "kmemguard", GFP_KERNEL); /* KMG: live */
 	kmg_helpers_ok("devm_kstrdup", p);
+	c = devm_kstrdup_const(dev, "a module's string", GFP_KERNEL); /* KMG: live */
+	kmg_helpers_ok("devm_kstrdup_const", c);
 	p = devm_kmemdup(dev, "0123456789", 10, GFP_KERNEL); /* KMG: live */
 	kmg_helpers_ok("devm_kmemdup", p);
 	p = devm_kasprintf(dev, GFP_KERNEL, "%s-%d", "kmg", 42); /* KMG: live */

@@ -1605,6 +1605,42 @@ char *kmemguard_devm_kstrdup(struct kmemguard_site *desc, struct device *dev,
 }
 EXPORT_SYMBOL_GPL(kmemguard_devm_kstrdup);
 
+/*
+ * The kernel's, which returns a string in the kernel's .rodata as is
+ * (nothing to track) and copies any other with devm_kmalloc(): that copy is
+ * tracked as kmg_devm_kmalloc() tracks its own.
+ */
+const char *kmemguard_devm_kstrdup_const(struct kmemguard_site *desc,
+					 struct device *dev, const char *s,
+					 gfp_t gfp)
+{
+	struct kmg_alloc a;
+	struct kmg_devm *e;
+	const char *p;
+	size_t size;
+
+	if (!s)
+		return NULL;
+	size = strlen(s) + 1;
+	if (!kmg_alloc_begin(&a, desc, gfp, KMG_FAM_DEVM, size, false,
+			     "devm_kstrdup_const()"))
+		return NULL;
+	p = devm_kstrdup_const(dev, s, a.gfp);
+	if (p == s)
+		return p;
+	if (!a.site || !p)
+		return kmg_alloc_end(&a, (void *)p, size, KMG_FAM_DEVM, 0, NULL, 0);
+	e = kmg_devm_new(dev, a.gfp, NULL);
+	if (!e) {
+		kmg_count(KMG_COUNT_DEGRADED);
+		return p;
+	}
+	p = kmg_devm_track(&a, e, (void *)p, size, KMG_FAM_DEVM, NULL);
+	kmg_kmemleak_trace(&a, p);
+	return p;
+}
+EXPORT_SYMBOL_GPL(kmemguard_devm_kstrdup_const);
+
 char *kmemguard_devm_kvasprintf(struct kmemguard_site *desc,
 				struct device *dev, gfp_t gfp, const char *fmt,
 				va_list ap)

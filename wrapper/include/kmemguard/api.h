@@ -197,6 +197,9 @@ void kmemguard_devm_free_percpu(struct kmemguard_site *site,
 				struct device *dev, void __percpu *p);
 void kmemguard_devm_kfree(struct kmemguard_site *site, struct device *dev,
 			  const void *p);
+const char *kmemguard_devm_kstrdup_const(struct kmemguard_site *site,
+					 struct device *dev, const char *s,
+					 gfp_t gfp);
 void *kmemguard_devm_krealloc(struct kmemguard_site *site, struct device *dev,
 			      void *p, size_t size, gfp_t gfp);
 void *kmemguard_devm_krealloc_array(struct kmemguard_site *site,

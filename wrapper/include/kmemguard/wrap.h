@@ -381,6 +381,8 @@ __KMG_DEFINE_FREE(bitmap, kmemguard_kfree_ptr)
 #undef devm_kstrdup
 #define devm_kstrdup(dev, s, gfp)					\
 	kmemguard_devm_kstrdup(__KMG_CALLER, dev, s, gfp)
+#define devm_kstrdup_const(dev, s, gfp)					\
+	kmemguard_devm_kstrdup_const(__KMG_CALLER, dev, s, gfp)
 #undef devm_kvasprintf
 #define devm_kvasprintf(dev, gfp, fmt, ap)				\
 	kmemguard_devm_kvasprintf(__KMG_CALLER, dev, gfp, fmt, ap)
