@@ -38,7 +38,7 @@ struct kmg_helpers_obj {
 static struct kmem_cache *kmg_helpers_cache;
 static void *kra, *kvr, *kcn, *kan, *kco, *kvs, *mu, *mun, *vmu, *mau, *vmau;
 static char *kdn, *kda, *sdu;
-static void *vm_, *vmz, *vma, *vmc, *vm32;
+static void *vm_, *vmz, *vma, *vmc, *vm32, *vm32u;
 static unsigned long *bma, *bmz;
 static struct device *kmg_helpers_dev;
 static struct page *pgn;
@@ -121,11 +121,14 @@ static void kmg_helpers_vmalloc(void)
 	vma = vmalloc_array(100, 64); /* KMG: live */
 	vmc = vcalloc(100, 64); /* KMG: live */
 	vm32 = vmalloc_32(2 * PAGE_SIZE); /* KMG: live */
+	vm32u = vmalloc_32_user(PAGE_SIZE); /* KMG: live */
 	kmg_helpers_ok("__vmalloc", vm_);
 	kmg_helpers_ok("__vmalloc (zeroed)", vmz);
 	kmg_helpers_ok("vmalloc_array", vma);
 	kmg_helpers_ok("vcalloc", vmc);
 	kmg_helpers_ok("vmalloc_32", vm32);
+	if (kmg_helpers_ok("vmalloc_32_user", vm32u) && memchr_inv(vm32u, 0, PAGE_SIZE))
+		pr_info("kmg_helpers: vmalloc_32_user not zeroed\n");
 	if (vmz && memchr_inv(vmz, 0, PAGE_SIZE))
 		pr_info("kmg_helpers: __vmalloc(__GFP_ZERO) not zeroed\n");
 	if (vmc && memchr_inv(vmc, 0, 100 * 64))
@@ -285,6 +288,7 @@ static void __exit kmg_helpers_exit(void)
 	vfree(vma);
 	vfree(vmc);
 	vfree(vm32);
+	vfree(vm32u);
 	bitmap_free(bma);
 	bitmap_free(bmz);
 	if (kmg_helpers_dev)

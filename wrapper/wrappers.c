@@ -753,6 +753,23 @@ void *kmemguard_vmalloc_32(struct kmemguard_site *desc, unsigned long size)
 }
 EXPORT_SYMBOL_GPL(kmemguard_vmalloc_32);
 
+/* vmalloc_32_user(): as vmalloc_user(), zeroed, no redzone. */
+void *kmemguard_vmalloc_32_user(struct kmemguard_site *desc,
+				unsigned long size)
+{
+	struct kmg_alloc a;
+	void *p;
+
+	if (!kmg_alloc_begin(&a, desc, GFP_KERNEL | __GFP_ZERO,
+			     KMG_FAM_VMALLOC, size, true, "vmalloc_32_user()"))
+		return NULL;
+	p = kmg_raw_vmalloc_32_user(size);
+	kmg_alloc_end(&a, p, size, KMG_FAM_VMALLOC, 0, NULL, 0);
+	kmg_kmemleak_trace(&a, p);
+	return p;
+}
+EXPORT_SYMBOL_GPL(kmemguard_vmalloc_32_user);
+
 /* === page allocator ====================================================== */
 
 /*

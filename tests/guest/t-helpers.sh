@@ -37,6 +37,9 @@ test_clean_use_tracked_and_silent() {
 		kmg_fail "krealloc_array: not kmalloc memory"
 	grep -q "size=6400 vmalloc order=0 module=kmg_helpers .* gfp=GFP_KERNEL|__GFP_ZERO " /tmp/helpers.alloc ||
 		kmg_fail "vcalloc: not zeroed vmalloc memory"
+	l=$(grep -n 'vmalloc_32_user(PAGE_SIZE)' $KMG_SRC/samples/kmg_helpers.c | cut -d: -f1)
+	grep -q "size=4096 vmalloc order=0 module=kmg_helpers site=kmg_helpers.c:$l .* gfp=GFP_KERNEL|__GFP_ZERO " /tmp/helpers.alloc ||
+		kmg_fail "vmalloc_32_user: not a zeroed page of vmalloc memory"
 	grep -q "size=128 kmalloc order=0 module=kmg_helpers site=.* func=kmg_helpers_vmalloc gfp=GFP_KERNEL|__GFP_ZERO " /tmp/helpers.alloc ||
 		kmg_fail "bitmap_zalloc: not 128 bytes of zeroed kmalloc memory"
 	grep -q "size=7 devm order=0 module=kmg_helpers site=.* func=kmg_helpers_devm " /tmp/helpers.alloc ||

@@ -103,6 +103,8 @@ void *kmemguard___vmalloc(struct kmemguard_site *site, unsigned long size,
 void *kmemguard_vmalloc_array(struct kmemguard_site *site, size_t n,
 			      size_t size, gfp_t gfp);
 void *kmemguard_vmalloc_32(struct kmemguard_site *site, unsigned long size);
+void *kmemguard_vmalloc_32_user(struct kmemguard_site *site,
+				unsigned long size);
 void kmemguard_vfree(struct kmemguard_site *site, const void *p);
 
 unsigned long kmemguard_get_free_pages(struct kmemguard_site *site,

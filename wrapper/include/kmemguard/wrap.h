@@ -272,6 +272,9 @@ __KMG_DEFINE_FREE(kfree_const, kmemguard_kfree_const_ptr)
 #undef vmalloc_32
 #define vmalloc_32(size)						\
 	__KMG_HOOK(kmemguard_vmalloc_32(__KMG_CALLER, size))
+#undef vmalloc_32_user
+#define vmalloc_32_user(size)						\
+	__KMG_HOOK(kmemguard_vmalloc_32_user(__KMG_CALLER, size))
 #undef __vmalloc_array
 #define __vmalloc_array(n, size, gfp)					\
 	__KMG_HOOK(kmemguard_vmalloc_array(__KMG_CALLER, n, size, gfp))
