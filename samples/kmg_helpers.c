@@ -145,6 +145,7 @@ static void kmg_helpers_vmalloc(void)
 static void kmg_helpers_devm(void)
 {
 	struct device *dev;
+	unsigned long pg;
 	const char *c;
 	void *p;
 
@@ -167,13 +168,28 @@ static void kmg_helpers_devm(void)
 	p = devm_kstrdup(dev, "freed early", GFP_KERNEL);
 	if (p)
 		devm_kfree(dev, p);
+	/* Pages: two kept until the device goes, one given back early. */
+	pg = devm_get_free_pages(dev, GFP_KERNEL, 1); /* KMG: live */
+	kmg_helpers_ok("devm_get_free_pages", (void *)pg);
+	pg = devm_get_free_pages(dev, GFP_KERNEL | __GFP_ZERO, 0);
+	if (kmg_helpers_ok("devm_get_free_pages (zeroed)", (void *)pg)) {
+		if (memchr_inv((void *)pg, 0, PAGE_SIZE))
+			pr_info("kmg_helpers: devm_get_free_pages(__GFP_ZERO) not zeroed\n");
+		devm_free_pages(dev, pg);
+	}
 	/* Grown (the kernel moves it): tracked at the devm_krealloc() line. */
 	p = devm_kmalloc(dev, 16, GFP_KERNEL);
 	if (!kmg_helpers_ok("devm_kmalloc", p))
 		return;
 	strscpy(p, "grown", 16);
-	p = devm_krealloc(dev, p, 4000, GFP_KERNEL); /* KMG: live */
-	if (kmg_helpers_ok("devm_krealloc", p) && strcmp(p, "grown"))
+	p = devm_krealloc(dev, p, 4000, GFP_KERNEL);
+	if (!kmg_helpers_ok("devm_krealloc", p))
+		return;
+	if (strcmp(p, "grown"))
+		pr_info("kmg_helpers: devm_krealloc lost the contents\n");
+	/* Shrunk (in place): the record moves to this line. */
+	p = devm_krealloc(dev, p, 1000, GFP_KERNEL); /* KMG: live */
+	if (kmg_helpers_ok("devm_krealloc (shrunk)", p) && strcmp(p, "grown"))
 		pr_info("kmg_helpers: devm_krealloc lost the contents\n");
 }
 

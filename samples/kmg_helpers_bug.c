@@ -14,6 +14,7 @@
  * bug=pages_exact_double:	  free_pages_exact() twice
  * bug=kfree_devm_kstrdup:	  devm_kstrdup() memory freed with kfree()
  * bug=devm_krealloc_kmalloc:	  devm_krealloc() of kmalloc() memory (refused)
+ * bug=free_pages_devm:		  devm_get_free_pages() memory freed with free_pages()
  */
 #include <linux/bitmap.h>
 #include <linux/device.h>
@@ -151,6 +152,16 @@ static int __init kmg_helpers_bug_init(void)
 		if (q)
 			pr_info("kmg_helpers_bug: devm_krealloc of kmalloc memory not refused\n");
 		kfree(p);
+	} else if (!strcmp(bug, "free_pages_devm")) {
+		struct device *dev = root_device_register("kmg_helpers_bug");
+		unsigned long pg;
+
+		if (IS_ERR(dev))
+			return PTR_ERR(dev);
+		kmg_helpers_bug_dev = dev;
+		pg = devm_get_free_pages(dev, GFP_KERNEL, 1);
+		if (pg)
+			free_pages(pg, 1); /* KMG: mismatched-free-devm_pages */
 	} else {
 		return -EINVAL;
 	}

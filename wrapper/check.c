@@ -160,7 +160,8 @@ enum kmg_bug kmg_check_untracked_free(const void *p,
 	*found = false;
 	if (call->api == KMG_FREE_CACHE_DESTROY || call->api == KMG_FREE_DEVM ||
 	    call->api == KMG_FREE_DEVM_PERCPU ||
-	    call->api == KMG_FREE_DEVM_KREALLOC)
+	    call->api == KMG_FREE_DEVM_KREALLOC ||
+	    call->api == KMG_FREE_DEVM_PAGES)
 		return KMG_BUG_NONE;	/* no memory of the driver's own */
 	if (call->api == KMG_FREE_DMA || call->api == KMG_FREE_DMA_NC ||
 	    call->api == KMG_FREE_DMAM)

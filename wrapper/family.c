@@ -308,6 +308,7 @@ struct kmg_family_ops kmg_families[KMG_FAM_NR] = {
 		.frees		= F(DEVM) | F(DEVM_KREALLOC),
 		.fault_class	= KMG_FAM_KMALLOC,
 		.release	= kmg_devm_release_memory,
+		.managed	= true,
 	},
 	[KMG_FAM_PAGES_EXACT] = {
 		.name		= "pages_exact",
@@ -417,6 +418,16 @@ struct kmg_family_ops kmg_families[KMG_FAM_NR] = {
 		.frees		= F(DEVM_PERCPU),
 		.fault_class	= KMG_FAM_PERCPU,
 		.release	= kmg_devm_release_percpu,
+		.managed	= true,
+	},
+	[KMG_FAM_DEVM_PAGES] = {
+		.name		= "devm_pages",
+		.free_call	= "devm_free_pages()",
+		.frees		= F(DEVM_PAGES),
+		.fault_class	= KMG_FAM_PAGES,
+		.release	= kmg_devm_release_pages,
+		.no_kmemleak	= true,
+		.managed	= true,
 	},
 };
 
@@ -444,6 +455,7 @@ const char *const kmg_free_api_names[KMG_FREE_NR] = {
 	[KMG_FREE_PERCPU]		= "free_percpu()",
 	[KMG_FREE_DEVM_PERCPU]		= "devm_free_percpu()",
 	[KMG_FREE_DEVM_KREALLOC]	= "devm_krealloc()",
+	[KMG_FREE_DEVM_PAGES]		= "devm_free_pages()",
 };
 
 /* "family= is kmalloc, vmalloc, ... or dma": from the table, at init. */

@@ -81,6 +81,7 @@ enum kmg_family {
 	KMG_FAM_MEMPOOL_INIT,	/* mempool_init(), mempool_exit() */
 	KMG_FAM_PERCPU,		/* alloc_percpu() & co, free_percpu() */
 	KMG_FAM_DEVM_PERCPU,	/* devm_alloc_percpu(), released by devres */
+	KMG_FAM_DEVM_PAGES,	/* devm_get_free_pages(), released by devres */
 	KMG_FAM_NR,
 };
 
@@ -109,6 +110,7 @@ enum kmg_free_api {
 	KMG_FREE_PERCPU,	/* free_percpu() */
 	KMG_FREE_DEVM_PERCPU,	/* devm_free_percpu() */
 	KMG_FREE_DEVM_KREALLOC,	/* devm_krealloc(): frees its old object */
+	KMG_FREE_DEVM_PAGES,	/* devm_free_pages() */
 	KMG_FREE_NR,
 };
 
@@ -163,6 +165,8 @@ struct kmg_free_call {
  * @waits:	an allocation whose flags allow direct reclaim waits instead
  *		of failing (mempool_alloc()): drivers rely on it and do not
  *		check, so fault rules never fail such a call
+ * @managed:	devres frees it at unbind: kmemguard never frees it after a
+ *		grace period (kfree_rcu() of it), when devres may have
  */
 struct kmg_family_ops {
 	const char *name;
@@ -184,6 +188,7 @@ struct kmg_family_ops {
 	int (*describe)(const struct kmg_record *rec, char *buf, size_t len);
 	bool waits;
 	const char *unrepaired;
+	bool managed;
 };
 
 extern struct kmg_family_ops kmg_families[KMG_FAM_NR];
@@ -886,6 +891,7 @@ void kmg_devm_module_gone(struct module *mod);
 void kmg_devm_forget_records(void);
 void kmg_devm_release_memory(const struct kmg_record *rec);
 void kmg_devm_release_percpu(const struct kmg_record *rec);
+void kmg_devm_release_pages(const struct kmg_record *rec);
 
 /* === Frees through function pointers and __free() (indirect.c) ========= */
 

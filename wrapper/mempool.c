@@ -144,6 +144,14 @@ int kmemguard_mempool_resize(struct kmemguard_site *desc,
 	if (kmg_tracking() && !in_nmi())
 		rec = kmg_record_untrack_owned(pool->elements, pool);
 	ret = mempool_resize(pool, new_min_nr);
+	/*
+	 * Disabled while it slept: the table was emptied, a record put
+	 * back now would be left there for ever (a false leak).
+	 */
+	if (rec && !kmg_tracking()) {
+		kmg_record_put(rec);
+		rec = NULL;
+	}
 	if (rec) {
 		rec->addr = (unsigned long)pool->elements;
 		rec->size = pool->min_nr * sizeof(void *);
@@ -322,11 +330,13 @@ void kmg_mempool_free_check(struct kmemguard_site *desc, const void *p,
 	 * element of another pool freed to a pool whose alloc_fn is the
 	 * driver's own is such memory too: that alloc_fn may have taken it
 	 * from the other pool (nested pools), and its free_fn gives it back
-	 * there. (So a wrong pool of that kind goes unreported.)
+	 * there. (So a wrong pool of that kind goes unreported; a pool the
+	 * driver did not make is no such pool.)
 	 */
 	if (found && !(copy.flags & KMG_REC_FREED) &&
 	    (copy.family != KMG_FAM_MEMPOOL ||
-	     (copy.owner != pool && !kmg_mempool_elem_size(pool)))) {
+	     (copy.owner != pool && !kmg_mempool_elem_size(pool) &&
+	      kmg_mempool_seen(pool)))) {
 		if (!kmg_mempool_double(desc, p, &call))
 			mempool_free((void *)p, pool);
 		return;

@@ -1269,16 +1269,38 @@ static int kmg_devm_match(struct device *dev, void *res, void *data)
 	return ((struct kmg_devm *)res)->obj == data;
 }
 
+static int kmg_devm_match_entry(struct device *dev, void *res, void *data)
+{
+	return res == data;
+}
+
+static bool kmg_devm_removed(struct kmg_devm *e);
+
 /*
  * Take kmemguard's entry for @obj off @dev without running it; false if
  * there is none. Any context but NMI.
  */
 bool kmg_devm_forget(struct device *dev, const void *obj)
 {
-	struct kmg_devm *e;
+	return kmg_devm_removed(devres_remove(dev, kmg_devm_release,
+					      kmg_devm_match, (void *)obj));
+}
+
+/*
+ * The same for the entry @e itself, found by identity: its object may be
+ * freed memory by now, handed out again with an entry of its own.
+ */
+static bool kmg_devm_forget_entry(struct device *dev, struct kmg_devm *e)
+{
+	return kmg_devm_removed(devres_remove(dev, kmg_devm_release,
+					      kmg_devm_match_entry, e));
+}
+
+/* @e was taken off its device (NULL: there was none): it goes. */
+static bool kmg_devm_removed(struct kmg_devm *e)
+{
 	unsigned long flags;
 
-	e = devres_remove(dev, kmg_devm_release, kmg_devm_match, (void *)obj);
 	if (!e)
 		return false;
 	spin_lock_irqsave(&kmg_devm_lock, flags);
@@ -1407,6 +1429,16 @@ void *kmg_devm_track(struct kmg_alloc *a, struct kmg_devm *e, void *p,
 	return p;
 }
 
+/* The same for devm_get_free_pages() memory. */
+void kmg_devm_release_pages(const struct kmg_record *rec)
+{
+	struct kmg_devm *e = rec->owner;
+	struct device *dev = e->dev;
+
+	kmg_devm_forget(dev, (void *)rec->addr);
+	devm_free_pages(dev, rec->addr);
+}
+
 /* The same for devm_alloc_percpu() memory. */
 void kmg_devm_release_percpu(const struct kmg_record *rec)
 {
@@ -1474,6 +1506,14 @@ EXPORT_SYMBOL_GPL(kmemguard_devm_kmalloc_array);
  * a freed object or memory of another family is reported and refused
  * (NULL back, the old object untouched: the kernel's would WARN and
  * return NULL, or resize memory devres does not own).
+ *
+ * The old record and kmemguard's devres entry for the old object are
+ * taken out before the kernel's call (which may sleep, and frees the old
+ * object when it moves it: its address may be handed out again at once,
+ * with an entry of its own); whatever the kernel did, the driver's object
+ * (moved, or the old one if that failed) is then tracked afresh at this
+ * call with a new entry. The new entry is the device's newest: with
+ * devres groups, it may sit in another group than the memory.
  */
 void *kmemguard_devm_krealloc(struct kmemguard_site *desc, struct device *dev,
 			      void *p, size_t size, gfp_t gfp)
@@ -1481,10 +1521,10 @@ void *kmemguard_devm_krealloc(struct kmemguard_site *desc, struct device *dev,
 	static const struct kmg_free_call call = {
 		.api = KMG_FREE_DEVM_KREALLOC };
 	struct kmg_record *old, copy;
-	struct kmg_devm *e = NULL;
 	struct kmg_alloc a;
+	struct kmg_devm *e;
 	enum kmg_bug bug;
-	void *ret;
+	void *ret, *obj;
 
 	if (!kmg_tracking() || !desc)
 		return devm_krealloc(dev, p, size, gfp);
@@ -1501,15 +1541,9 @@ void *kmemguard_devm_krealloc(struct kmemguard_site *desc, struct device *dev,
 	if (!kmg_alloc_begin(&a, desc, gfp, KMG_FAM_DEVM, size, false,
 			     "devm_krealloc()"))
 		return NULL;	/* the old object stays the driver's */
-	if (!a.site)
-		return devm_krealloc(dev, p, size, a.gfp);
 	/* kmemguard's entry for the result, made while it may still sleep. */
-	e = kmg_devm_new(dev, a.gfp, NULL);
+	e = a.site ? kmg_devm_new(dev, a.gfp, NULL) : NULL;
 	rcu_read_lock();
-	/*
-	 * Untrack first: once the kernel moved the object, its old address
-	 * may be handed to another CPU at once.
-	 */
 	old = kmg_record_untrack(p);
 	if (old) {
 		copy = *old;
@@ -1522,33 +1556,33 @@ void *kmemguard_devm_krealloc(struct kmemguard_site *desc, struct device *dev,
 		bug = KMG_BUG_NONE;	/* the kernel's memory, or untracked */
 	}
 	if (bug)	/* inside the RCU section: the copy names sites */
-		kmg_report_free(bug, a.site, &call, p, &copy);
+		kmg_report_free(bug, a.site ?: &kmg_site_unknown, &call, p,
+				&copy);
 	rcu_read_unlock();
 	if (bug) {
 		kmg_devm_free_new(e);
-		kmg_site_failed(a.site);
+		if (a.site)
+			kmg_site_failed(a.site);
 		return NULL;
 	}
+	if (old) {
+		/* Its entry goes by identity, while @p is still the driver's. */
+		kmg_devm_forget_entry(dev, copy.owner);
+		kmg_record_put(old);
+	}
 	ret = devm_krealloc(dev, p, size, a.gfp);
-	if (!old) {	/* not the driver's tracked memory: nor is the result */
+	if (!old || !a.site) {	/* untracked before: so is the result */
 		kmg_devm_free_new(e);
 		return ret;
 	}
-	if (!ret) {
-		/* Failed: the old object is still the driver's, as it was. */
-		kmg_record_restore(old);
-		kmg_devm_free_new(e);
+	obj = ret ?: p;		/* failed: the old object is still the driver's */
+	if (!ret)
 		kmg_site_failed(a.site);
-		return NULL;
-	}
-	/* The old object's entry goes without running; the record dies. */
-	kmg_devm_forget(dev, p);
-	kmg_record_put(old);
 	if (!e) {
 		kmg_count(KMG_COUNT_DEGRADED);
 		return ret;
 	}
-	ret = kmg_devm_track(&a, e, ret, size, KMG_FAM_DEVM, NULL);
+	kmg_devm_track(&a, e, obj, ret ? size : copy.size, KMG_FAM_DEVM, NULL);
 	kmg_kmemleak_trace(&a, ret);
 	return ret;
 }
@@ -1750,8 +1784,7 @@ static bool kmg_free_live(struct kmg_site *site, const void *p,
 		if (copy->family == KMG_FAM_KMALLOC || copy->family == KMG_FAM_VMALLOC ||
 		    copy->family == KMG_FAM_CACHE)
 			bug = KMG_BUG_NONE;
-		else if (copy->family != KMG_FAM_DEVM &&	/* (devres frees that) */
-			 copy->family != KMG_FAM_DEVM_PERCPU &&
+		else if (!kmg_fam(copy->family)->managed &&	/* (devres frees that) */
 			 !kmg_fam(copy->family)->put_owner)
 			kmg_release_after_gp(copy);
 		/* (DMA memory: its device may be gone by then; left allocated.) */
@@ -2039,6 +2072,51 @@ void kmemguard_devm_free_percpu(struct kmemguard_site *desc,
 }
 EXPORT_SYMBOL_GPL(kmemguard_devm_free_percpu);
 
+/*
+ * devm_get_free_pages(): the kernel's (its devres entry frees the pages at
+ * unbind), with kmemguard's entry over it, as kmg_devm_kmalloc() does.
+ */
+unsigned long kmemguard_devm_get_free_pages(struct kmemguard_site *desc,
+					    struct device *dev, gfp_t gfp,
+					    unsigned int order)
+{
+	size_t size = PAGE_SIZE << order;
+	struct kmg_alloc a;
+	struct kmg_devm *e;
+	unsigned long addr;
+
+	if (!kmg_alloc_begin(&a, desc, gfp, KMG_FAM_DEVM_PAGES, size, false,
+			     "devm_get_free_pages()"))
+		return 0;
+	addr = devm_get_free_pages(dev, a.gfp, order);
+	if (!a.site || !addr) {
+		kmg_alloc_end(&a, (void *)addr, size, KMG_FAM_DEVM_PAGES, order,
+			      NULL, 0);
+		return addr;
+	}
+	e = kmg_devm_new(dev, a.gfp, NULL);
+	if (!e) {
+		kmg_count(KMG_COUNT_DEGRADED);
+		return addr;
+	}
+	kmg_devm_track(&a, e, (void *)addr, size, KMG_FAM_DEVM_PAGES, NULL);
+	return addr;
+}
+EXPORT_SYMBOL_GPL(kmemguard_devm_get_free_pages);
+
+void kmemguard_devm_free_pages(struct kmemguard_site *desc, struct device *dev,
+			       unsigned long addr)
+{
+	struct kmg_free_call call = { .api = KMG_FREE_DEVM_PAGES, .dev = dev };
+
+	if (kmg_free(desc, (const void *)addr, &call)) {
+		/* kmemguard's devres entry goes first, without running. */
+		kmg_devm_forget(dev, (const void *)addr);
+		devm_free_pages(dev, addr);
+	}
+}
+EXPORT_SYMBOL_GPL(kmemguard_devm_free_pages);
+
 /* === Frees in NMI context ================================================ */
 
 /*
@@ -2162,6 +2240,10 @@ static void kmg_free_plain(const void *p, const struct kmg_free_call *call)
 	case KMG_FREE_DEVM_PERCPU:
 		kmg_devm_forget(call->dev, p);
 		devm_free_percpu(call->dev, (void __percpu __force *)p);
+		break;
+	case KMG_FREE_DEVM_PAGES:
+		kmg_devm_forget(call->dev, p);
+		devm_free_pages(call->dev, (unsigned long)p);
 		break;
 	default:
 		break;	/* kmem_cache_destroy() has no NMI path: see below */

@@ -14,7 +14,7 @@ kmg_helpers_lines() {
 test_clean_use_tracked_and_silent() {
 	kmg_insmod kmg_helpers
 	d=$(kmg_dmesg)
-	if echo "$d" | grep 'kmg_helpers: .*failed'; then
+	if echo "$d" | grep -E 'kmg_helpers: .*(failed|not zeroed|lost the contents)'; then
 		rmmod kmg_helpers
 		kmg_fail "a helper failed"
 	fi
@@ -44,8 +44,10 @@ test_clean_use_tracked_and_silent() {
 		kmg_fail "bitmap_zalloc: not 128 bytes of zeroed kmalloc memory"
 	grep -q "size=7 devm order=0 module=kmg_helpers site=.* func=kmg_helpers_devm " /tmp/helpers.alloc ||
 		kmg_fail "devm_kasprintf: not 7 bytes of devm memory"
-	grep -q "size=4000 devm order=0 module=kmg_helpers site=.* func=kmg_helpers_devm " /tmp/helpers.alloc ||
-		kmg_fail "devm_krealloc: not 4000 bytes of devm memory"
+	grep -q "size=1000 devm order=0 module=kmg_helpers site=.* func=kmg_helpers_devm " /tmp/helpers.alloc ||
+		kmg_fail "devm_krealloc: not 1000 bytes of devm memory"
+	grep -q "size=8192 devm_pages order=[0-9]* module=kmg_helpers site=.* func=kmg_helpers_devm " /tmp/helpers.alloc ||
+		kmg_fail "devm_get_free_pages: not 2 pages of devm_pages memory"
 	grep -q "size=12288 pages_exact order=0 module=kmg_helpers " /tmp/helpers.alloc ||
 		kmg_fail "alloc_pages_exact: not 12288 bytes of pages_exact memory"
 	grep -q "size=8192 pages order=1 module=kmg_helpers " /tmp/helpers.alloc ||
@@ -135,6 +137,11 @@ test_mismatched_free() {
 	kmg_expect_bug mismatched-free kmg_helpers_bug mismatched-free-kfree_devm bug=kfree_devm_kstrdup
 	grep -q 'kfree() of devm memory at kmg_helpers_bug.c:[0-9]*; freed with devm_kfree() instead' /tmp/kmg-last-report ||
 		kmg_fail "not completed with devm_kfree()"
+	# Freed the right way at once (devres's entry with it): no second free
+	# when the device goes.
+	kmg_expect_bug mismatched-free kmg_helpers_bug mismatched-free-devm_pages bug=free_pages_devm
+	grep -q 'free_pages() of devm_pages memory at .*freed with devm_free_pages() instead' /tmp/kmg-last-report ||
+		kmg_fail "free_pages() of devm_get_free_pages() memory not repaired with devm_free_pages()"
 	kmg_expect_bug mismatched-free kmg_helpers_bug mismatched-free-pages_exact bug=pages_exact_free_pages
 	grep -q 'free_pages() of pages_exact memory at kmg_helpers_bug.c:[0-9]*; freed with free_pages_exact() instead' /tmp/kmg-last-report ||
 		kmg_fail "not completed with free_pages_exact()"

@@ -5,6 +5,7 @@
 KL=/sys/kernel/debug/kmemleak
 
 kmg_kmemleak_baseline() {
+	rm -f /tmp/pid.more
 	echo scan > $KL
 	echo clear > $KL
 }

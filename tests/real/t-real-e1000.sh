@@ -22,7 +22,7 @@ test_e1000() {
 	kmg_real_load e1000
 	sleep 1
 	dev=$(kmg_e1000_if) || kmg_fail "no e1000 interface (is the card on the guest's PCI bus?)"
-	ip addr add 10.0.2.15/24 dev "$dev"
+	ip addr add 10.0.2.15/24 dev "$dev" || kmg_fail "ip addr add on $dev"
 	for round in 1 2; do
 		ip link set "$dev" up || kmg_fail "ip link set $dev up"
 		# The link comes up a moment after the interface does.

@@ -30,6 +30,7 @@
 ///   per-CPU memory (alloc_percpu, alloc_percpu_gfp, __alloc_percpu,
 ///     __alloc_percpu_gfp): free_percpu, and free_percpu of nothing else;
 ///     devm_alloc_percpu: devm_free_percpu, or nothing
+///   devm_get_free_pages: devm_free_pages, or nothing
 /// Casts of the pointer ((unsigned long)p, (void *)addr) are seen through.
 ///
 /// This is the static half of kmemguard's mismatched-free report.
@@ -73,7 +74,8 @@ for name in "__get_free_pages __get_free_page get_zeroed_page __get_dma_pages".s
 for name in "kmem_cache_alloc kmem_cache_zalloc kmem_cache_alloc_node kmem_cache_alloc_lru".split():
 	FAMILY[name] = "cache"
 for name in ("devm_kmalloc devm_kzalloc devm_kcalloc devm_kmalloc_array "
-	     "devm_kstrdup devm_kmemdup devm_kasprintf devm_krealloc").split():
+	     "devm_kstrdup devm_kstrdup_const devm_kmemdup devm_kasprintf "
+	     "devm_krealloc devm_krealloc_array").split():
 	FAMILY[name] = "devm"
 for name in "dma_alloc_coherent dma_alloc_attrs dma_alloc_wc".split():
 	FAMILY[name] = "dma"
@@ -84,6 +86,7 @@ FAMILY["mempool_alloc"] = "mempool"
 for name in "alloc_percpu alloc_percpu_gfp __alloc_percpu __alloc_percpu_gfp".split():
 	FAMILY[name] = "percpu"
 FAMILY["devm_alloc_percpu"] = "devm_percpu"
+FAMILY["devm_get_free_pages"] = "devm_pages"
 
 FREES = {
 	"kmalloc": {"kfree", "kfree_sensitive", "kvfree", "kvfree_sensitive"},
@@ -98,6 +101,7 @@ FREES = {
 	"mempool": {"mempool_free"},
 	"percpu": {"free_percpu"},
 	"devm_percpu": {"devm_free_percpu"},
+	"devm_pages": {"devm_free_pages"},
 }
 
 def check(pa, pf, old_kernel):
@@ -126,13 +130,15 @@ identifier alloc = {kmalloc, kzalloc, kcalloc, kmalloc_array, kmalloc_node,
 	get_zeroed_page, __get_dma_pages, kmem_cache_alloc, kmem_cache_zalloc,
 	kmem_cache_alloc_node, kmem_cache_alloc_lru, devm_kmalloc,
 	devm_kzalloc, devm_kcalloc, devm_kmalloc_array, devm_kstrdup,
-	devm_kmemdup, devm_kasprintf, devm_krealloc, dma_alloc_coherent,
+	devm_kmemdup, devm_kasprintf, devm_krealloc, devm_kstrdup_const,
+	devm_krealloc_array, devm_get_free_pages, dma_alloc_coherent,
 	dma_alloc_attrs, dma_alloc_wc, dma_alloc_noncoherent,
 	dmam_alloc_coherent, dmam_alloc_attrs, mempool_alloc, alloc_percpu,
 	alloc_percpu_gfp, __alloc_percpu, __alloc_percpu_gfp, devm_alloc_percpu};
 identifier free = {kfree, kfree_sensitive, kvfree, kvfree_sensitive, vfree,
 	free_pages, free_page, mempool_free, free_percpu};
-identifier free2 = {kmem_cache_free, devm_kfree, devm_free_percpu};
+identifier free2 = {kmem_cache_free, devm_kfree, devm_free_percpu,
+	devm_free_pages};
 identifier free3 = {dma_free_coherent, dma_free_attrs, dma_free_wc,
 	dma_free_noncoherent, dmam_free_coherent};
 expression D, S;

@@ -202,6 +202,11 @@ void kmemguard_devm_kfree(struct kmemguard_site *site, struct device *dev,
 const char *kmemguard_devm_kstrdup_const(struct kmemguard_site *site,
 					 struct device *dev, const char *s,
 					 gfp_t gfp);
+unsigned long kmemguard_devm_get_free_pages(struct kmemguard_site *site,
+					    struct device *dev, gfp_t gfp,
+					    unsigned int order);
+void kmemguard_devm_free_pages(struct kmemguard_site *site, struct device *dev,
+			       unsigned long addr);
 void *kmemguard_devm_krealloc(struct kmemguard_site *site, struct device *dev,
 			      void *p, size_t size, gfp_t gfp);
 void *kmemguard_devm_krealloc_array(struct kmemguard_site *site,

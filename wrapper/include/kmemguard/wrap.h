@@ -384,6 +384,10 @@ __KMG_DEFINE_FREE(bitmap, kmemguard_kfree_ptr)
 #undef devm_kstrdup
 #define devm_kstrdup(dev, s, gfp)					\
 	kmemguard_devm_kstrdup(__KMG_CALLER, dev, s, gfp)
+#define devm_get_free_pages(dev, gfp, order)				\
+	kmemguard_devm_get_free_pages(__KMG_CALLER, dev, gfp, order)
+#define devm_free_pages(dev, addr)					\
+	kmemguard_devm_free_pages(__KMG_SITE, dev, addr)
 #define devm_kstrdup_const(dev, s, gfp)					\
 	kmemguard_devm_kstrdup_const(__KMG_CALLER, dev, s, gfp)
 #undef devm_kvasprintf
