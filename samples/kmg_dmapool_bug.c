@@ -55,10 +55,13 @@ static void *kmg_dpb_elem(struct dma_pool *pool, dma_addr_t *h)
 static int kmg_dpb_one_pool(struct device *dev)
 {
 	struct dma_pool *pool = dma_pool_create("kmg_dpb", dev, 64, 0, 0);
-	dma_addr_t h;
-	void *p = kmg_dpb_elem(pool, &h);
 	unsigned long flags;
+	dma_addr_t h;
+	void *p;
 
+	if (!pool)
+		return -ENOMEM;
+	p = dma_pool_alloc(pool, GFP_KERNEL, &h); /* KMG: dp-element */
 	if (!p) {
 		dma_pool_destroy(pool);
 		return -ENOMEM;

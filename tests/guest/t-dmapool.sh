@@ -91,6 +91,9 @@ test_double_free() {
 	kmg_expect_bug double-free kmg_dmapool_bug dp-double-free bug=double
 	grep -q 'dma_pool_free() of .* freed before; refused' /tmp/kmg-last-report || kmg_fail "not refused"
 	grep -q '^first freed at kmg_dmapool_bug.c:' /tmp/kmg-last-report || kmg_fail "first free not shown"
+	l=$(kmg_lines kmg_dmapool_bug.c dp-element)
+	grep -q "^allocated by dma_pool at kmg_dmapool_bug.c:$l in kmg_dpb_one_pool()" /tmp/kmg-last-report ||
+		kmg_fail "allocation at kmg_dmapool_bug.c:$l not shown"
 	kmg_dp_kernel_quiet
 }
 
