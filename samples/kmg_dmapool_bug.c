@@ -18,6 +18,9 @@
  * bug=create_atomic:	dma_pool_create() under a spinlock (refused)
  * bug=destroy_atomic:	dma_pool_destroy() under a spinlock (deferred)
  * bug=destroy_managed:	dma_pool_destroy() of a dmam_pool_create() pool
+ * bug=unbind_live:	a dmam_pool_create() pool's element never freed: devres
+ *			destroys the pool at unbind with it live (reported,
+ *			pool kept), and it leaks
  */
 #include <linux/dma-mapping.h>
 #include <linux/dmapool.h>
@@ -154,6 +157,16 @@ static int kmg_dpb_destroy_managed(struct device *dev)
 	return 0;
 }
 
+static int kmg_dpb_unbind_live(struct device *dev)
+{
+	struct dma_pool *pool = dmam_pool_create("kmg_dpb_m", dev, 64, 0, 0);
+	dma_addr_t h;
+
+	if (!pool)
+		return -ENOMEM;
+	return dma_pool_alloc(pool, GFP_KERNEL, &h) ? 0 : -ENOMEM; /* KMG: dp-unbind-live */
+}
+
 static int kmg_dpb_run(struct device *dev)
 {
 	if (!strcmp(bug, "leak_pool")) {
@@ -172,6 +185,8 @@ static int kmg_dpb_run(struct device *dev)
 		return kmg_dpb_create_atomic(dev);
 	if (!strcmp(bug, "destroy_managed"))
 		return kmg_dpb_destroy_managed(dev);
+	if (!strcmp(bug, "unbind_live"))
+		return kmg_dpb_unbind_live(dev);
 	if (!strcmp(bug, "double") || !strcmp(bug, "handle") ||
 	    !strcmp(bug, "kfree") || !strcmp(bug, "coherent") ||
 	    !strcmp(bug, "destroy_live") || !strcmp(bug, "destroy_atomic"))

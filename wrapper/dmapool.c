@@ -13,7 +13,7 @@
  * A managed pool is made as the kernel makes it (an unmanaged pool and a
  * devres entry that destroys it at unbind), with kmemguard's devres entry
  * (wrappers.c, struct kmg_devm) as that entry: it drops the record and
- * destroys the pool through kmg_dmapool_end(), so the held elements go back
+ * destroys the pool after kmg_dmapool_busy(), so the held elements go back
  * first (below). Untracked (no site, no memory for the entry): the kernel's
  * own dmam_pool_create().
  *
@@ -33,19 +33,22 @@
  * held element is a double free, exactly, and is refused: it never reaches
  * the pool's free list (where, without DMAPOOL_DEBUG, it would link the
  * block twice). The cost is that a pool must get its held elements back
- * before it goes: kmg_dmapool_end() flushes them before dma_pool_destroy()
+ * before it goes: kmg_dmapool_busy() flushes them before dma_pool_destroy()
  * (the driver's, devres's, a deferred one), or the kernel would find the
  * pool busy and leak its pages, and kmemguard would later free into a freed
- * pool. Only elements of pools kmemguard tracks are held: a pool it does not
- * track may be destroyed behind its back (kmemguard was off when it was
- * made, a kernel inline made it), so their elements go back at once.
+ * pool. (A leaked pool is never destroyed: its held elements go back to it
+ * when its module goes, as any module's held memory does.) Only elements
+ * of pools kmemguard tracks are held: a pool it does not track may be
+ * destroyed behind its back (kmemguard was off when it was made, a kernel
+ * inline made it), so their elements go back at once.
  * Elements need no waiting reserve (dma_pool_alloc() makes a new page when
  * the free list is empty), so holding them cannot block anyone.
  *
  * dma_pool_destroy() with live elements: reported (cache-not-empty, with
  * the elements' sites) and the pool is kept, as a slab cache is: the kernel
  * would print "busy", leak its pages, and a later dma_pool_free() of a live
- * element would write into the freed pool.
+ * element would write into the freed pool. The same for every destroy
+ * kmemguard makes itself (deferred, repaired, devres's).
  *
  * Pools are made and destroyed where they may sleep (mutexes, GFP_KERNEL):
  * a creation in atomic context is reported and refused (NULL), a destroy is
@@ -245,85 +248,6 @@ static void kmg_dmapool_flush(struct dma_pool *pool)
 	flush_work(&kmg_dmapool_later_work);
 }
 
-/* Destroy @pool, its held elements given back first. Context: process. */
-static void kmg_dmapool_end(struct dma_pool *pool)
-{
-	kmg_dmapool_flush(pool);
-	dma_pool_destroy(pool);
-}
-
-/*
- * A destroy that must wait for process context. A managed pool's device
- * (@dev) is kept by a reference: its devres entry goes first.
- */
-struct kmg_dmapool_end {
-	struct llist_node node;
-	struct dma_pool *pool;
-	struct device *dev;
-};
-
-static LLIST_HEAD(kmg_dmapool_ends);
-
-static void kmg_dmapool_end_fn(struct work_struct *work)
-{
-	struct kmg_dmapool_end *e, *next;
-
-	llist_for_each_entry_safe(e, next, llist_del_all(&kmg_dmapool_ends),
-				  node) {
-		if (!e->dev) {
-			kmg_dmapool_end(e->pool);
-		} else {
-			/* (No entry: devres destroyed it meanwhile.) */
-			if (kmg_devm_forget(e->dev, e->pool))
-				kmg_dmapool_end(e->pool);
-			put_device(e->dev);
-		}
-		kfree(e);
-	}
-}
-
-static DECLARE_WORK(kmg_dmapool_end_work, kmg_dmapool_end_fn);
-
-/*
- * Destroy @pool from the work item (@dev: a managed pool's device). No
- * memory for the node, or a device on its way out: the pool stays (a
- * leak; devres destroys a managed one), nothing breaks.
- */
-static void kmg_dmapool_end_later(struct dma_pool *pool, struct device *dev)
-{
-	struct kmg_dmapool_end *e = kmalloc(sizeof(*e), GFP_ATOMIC | __GFP_NOWARN);
-
-	if (!e || (dev && !kobject_get_unless_zero(&dev->kobj))) {
-		kfree(e);
-		kmg_count(KMG_COUNT_DEGRADED);
-		return;
-	}
-	e->pool = pool;
-	e->dev = dev;
-	if (llist_add(&e->node, &kmg_dmapool_ends))
-		schedule_work(&kmg_dmapool_end_work);
-}
-
-/*
- * family.c: a pool given back the wrong way (dma_pool_destroy() of a
- * managed pool, dmam_pool_destroy() of an unmanaged one, kfree() of a
- * pool): destroyed the way it was made, from the work item (the caller's
- * context may not sleep).
- */
-void kmg_dmapool_release_pool(const struct kmg_record *rec)
-{
-	const struct kmg_dmapool_info *info = rec->owner;
-
-	kmg_dmapool_end_later(info->pool, rec->family == KMG_FAM_DMAM_POOL ?
-				  info->dev : NULL);
-}
-
-/* wrappers.c: kmemguard's devres entry of a managed pool runs. Process. */
-void kmg_dmapool_devm_destroy(struct device *dev, struct dma_pool *pool)
-{
-	kmg_dmapool_end(pool);
-}
-
 /* Collects copies of a pool's live elements (kmg_table_scan()). */
 struct kmg_dmapool_scan {
 	struct dma_pool *pool;
@@ -346,38 +270,144 @@ static bool kmg_dmapool_live_fn(struct kmg_record *rec, void *arg)
 	return false;	/* (the whole chain) */
 }
 
-/*
- * Before @pool is destroyed, where it may sleep: its held elements go
- * back; its live ones, if any, are reported (cache-not-empty) and the
- * pool is kept (true).
- */
-static bool kmg_dmapool_has_live(struct kmemguard_site *desc,
-				 struct dma_pool *pool, const char *call)
+static void kmg_dmapool_scan_all(struct kmg_dmapool_scan *s)
 {
-	struct kmg_dmapool_scan s = { .pool = pool };
-	struct kmg_site *site;
 	unsigned int b, nth;
 
+	for (b = 0; b < kmg_table_buckets(); b++) {
+		nth = 0;
+		kmg_table_scan(b, &nth, kmg_dmapool_live_fn, s);
+		if (!(b & 4095))
+			cond_resched();
+	}
+}
+
+/*
+ * @pool is about to be destroyed, where it may sleep: its held elements go
+ * back first. With live elements the kernel would find it busy and leak its
+ * pages, and a later free of one would write into the freed pool: they are
+ * reported (cache-not-empty, at @site as @call) and the pool is kept (true).
+ *
+ * @show: the live elements are shown, from copies made and printed under
+ * kmg_going_lock() (they name sites of modules that may be going). Not for
+ * the work item and devres: kmg_module_going() waits for the work item with
+ * that lock held, and devres may run anywhere; they give the count only.
+ */
+static bool kmg_dmapool_busy(struct kmg_site *site, struct dma_pool *pool,
+			     const char *call, bool show)
+{
+	struct kmg_dmapool_scan s = { .pool = pool };
+
 	kmg_dmapool_flush(pool);
-	site = kmg_site_of(desc, GFP_KERNEL) ?: &kmg_site_unknown;
+	if (!kmg_tracking())
+		return false;	/* (disabled: no record to find) */
+	if (!show) {
+		kmg_dmapool_scan_all(&s);
+		if (s.n)
+			kmg_report_cache_not_empty(site, call, pool, NULL, s.n, 0);
+		return s.n;
+	}
 	s.max = READ_ONCE(kmg_report_objects);
 	s.copies = kcalloc(s.max, sizeof(*s.copies), GFP_KERNEL | __GFP_NOWARN);
 	if (!s.copies)
 		s.max = 0;
-	/* The copies name sites: none may be released until they are printed. */
 	kmg_going_lock();
-	for (b = 0; b < kmg_table_buckets(); b++) {
-		nth = 0;
-		kmg_table_scan(b, &nth, kmg_dmapool_live_fn, &s);
-		if (!(b & 4095))
-			cond_resched();
-	}
+	kmg_dmapool_scan_all(&s);
 	if (s.n)
 		kmg_report_cache_not_empty(site, call, pool, s.copies, s.n,
 					   min(s.n, s.max));
 	kmg_going_unlock();
 	kfree(s.copies);
 	return s.n;
+}
+
+/*
+ * A destroy that must wait for process context: made where sleeping is
+ * forbidden (@site: the driver's destroy), or kmemguard's repair of a
+ * wrong one (@site: the pool's creation). The work item finishes before
+ * any module's site shadows are released (kmg_module_going(): through
+ * kmg_family_sync()), so @site stays valid. A managed pool's device
+ * (@dev) is kept by a reference: its devres entry goes first.
+ */
+struct kmg_dmapool_end {
+	struct llist_node node;
+	struct dma_pool *pool;
+	struct device *dev;
+	struct kmg_site *site;
+};
+
+static LLIST_HEAD(kmg_dmapool_ends);
+
+static void kmg_dmapool_end_fn(struct work_struct *work)
+{
+	struct kmg_dmapool_end *e, *next;
+	const char *call;
+
+	llist_for_each_entry_safe(e, next, llist_del_all(&kmg_dmapool_ends),
+				  node) {
+		call = e->dev ? "dmam_pool_destroy" : "dma_pool_destroy";
+		if (!e->dev) {
+			if (!kmg_dmapool_busy(e->site, e->pool, call, false))
+				dma_pool_destroy(e->pool);
+		} else {
+			/* (No entry: devres destroyed it meanwhile.) */
+			if (!kmg_dmapool_busy(e->site, e->pool, call, false) &&
+			    kmg_devm_forget(e->dev, e->pool))
+				dma_pool_destroy(e->pool);
+			put_device(e->dev);
+		}
+		kfree(e);
+	}
+}
+
+static DECLARE_WORK(kmg_dmapool_end_work, kmg_dmapool_end_fn);
+
+/*
+ * Destroy @pool from the work item (@dev: a managed pool's device). No
+ * memory for the node, or a device on its way out: the pool stays (a
+ * leak; devres destroys a managed one), nothing breaks.
+ */
+static void kmg_dmapool_end_later(struct kmg_site *site, struct dma_pool *pool,
+				  struct device *dev)
+{
+	struct kmg_dmapool_end *e = kmalloc(sizeof(*e), GFP_ATOMIC | __GFP_NOWARN);
+
+	if (!e || (dev && !kobject_get_unless_zero(&dev->kobj))) {
+		kfree(e);
+		kmg_count(KMG_COUNT_DEGRADED);
+		return;
+	}
+	e->pool = pool;
+	e->dev = dev;
+	e->site = site;
+	if (llist_add(&e->node, &kmg_dmapool_ends))
+		schedule_work(&kmg_dmapool_end_work);
+}
+
+/*
+ * family.c: a pool given back the wrong way (dma_pool_destroy() of a
+ * managed pool, dmam_pool_destroy() of an unmanaged one, kfree() of a
+ * pool): destroyed the way it was made, from the work item (the caller's
+ * context may not sleep).
+ */
+void kmg_dmapool_release_pool(const struct kmg_record *rec)
+{
+	const struct kmg_dmapool_info *info = rec->owner;
+
+	kmg_dmapool_end_later(rec->site, info->pool,
+			      rec->family == KMG_FAM_DMAM_POOL ? info->dev : NULL);
+}
+
+/*
+ * wrappers.c: kmemguard's devres entry of a managed pool runs (unbind, or
+ * the device's release). Process context. Live elements: reported without
+ * a site of the driver's (none is known here) and the pool kept.
+ */
+void kmg_dmapool_devm_destroy(struct device *dev, struct dma_pool *pool)
+{
+	if (!kmg_dmapool_busy(&kmg_site_unknown, pool, "dmam_pool_release",
+			      false))
+		dma_pool_destroy(pool);
 }
 
 /* === Entry points ======================================================== */
@@ -492,7 +522,7 @@ static bool kmg_dmapool_destroy_atomic(struct kmemguard_site *desc,
 	kmg_report_alloc(KMG_BUG_SLEEP_IN_ATOMIC, site, GFP_KERNEL, GFP_KERNEL,
 			 KMG_ALLOC_DEFERRED, name);
 	if (kmg_free(desc, pool, call))
-		kmg_dmapool_end_later(pool, dev);
+		kmg_dmapool_end_later(site, pool, dev);
 	return true;
 }
 
@@ -514,7 +544,8 @@ void kmemguard_dma_pool_destroy(struct kmemguard_site *desc,
 	if (kmg_dmapool_destroy_atomic(desc, pool, &call, NULL,
 				       "dma_pool_destroy()"))
 		return;
-	if (kmg_dmapool_has_live(desc, pool, "dma_pool_destroy"))
+	if (kmg_dmapool_busy(kmg_site_of(desc, GFP_KERNEL) ?: &kmg_site_unknown,
+			     pool, "dma_pool_destroy", true))
 		return;
 	if (kmg_free(desc, pool, &call))
 		dma_pool_destroy(pool);
@@ -544,14 +575,16 @@ void kmemguard_dmam_pool_destroy(struct kmemguard_site *desc,
 		if (kmg_dmapool_destroy_atomic(desc, pool, &call, dev,
 					       "dmam_pool_destroy()"))
 			return;
-		if (kmg_dmapool_has_live(desc, pool, "dmam_pool_destroy"))
+		if (kmg_dmapool_busy(kmg_site_of(desc, GFP_KERNEL) ?:
+				     &kmg_site_unknown, pool,
+				     "dmam_pool_destroy", true))
 			return;
 		if (!kmg_free(desc, pool, &call))
 			return;		/* refused, or destroyed the right way */
 	}
 	/* kmemguard's devres entry goes first, without running. */
 	if (kmg_devm_forget(dev, pool))
-		kmg_dmapool_end(pool);
+		dma_pool_destroy(pool);
 }
 EXPORT_SYMBOL_GPL(kmemguard_dmam_pool_destroy);
 

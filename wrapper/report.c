@@ -734,7 +734,8 @@ void kmg_report_cache_not_empty(struct kmg_site *site, const char *call,
 			   live[i].site->file, live[i].site->line);
 		kmg_print_record(&sink, &live[i], true);
 	}
-	if (n > shown)
+	/* (None shown: dmapool.c's work item and devres, or no memory.) */
+	if (n > shown && shown)
 		kmg_printf(&sink, "... and %lu more\n", n - shown);
 	kmg_report_task(&sink, &ctx);
 	kmg_printf(&sink, "==================================================================\n");

@@ -136,6 +136,21 @@ test_destroy_live_cache_not_empty() {
 	kmg_dp_kernel_quiet
 }
 
+# devres destroys a managed pool at unbind with an element still out: the
+# pool is kept (no "busy", no free into a freed pool), the element leaks.
+test_unbind_live() {
+	kmg_insmod kmg_dmapool_bug bug=unbind_live
+	kmg_expect_warn kmg_rmmod_leaky kmg_dmapool_bug
+	d=$(kmg_dmesg)
+	[ "$(echo "$d" | grep -c '^BUG: kmemguard: ')" = 2 ] || kmg_fail "expected two reports"
+	echo "$d" | grep -q '^dmam_pool_release(.*) at ?:0: 1 object live; pool kept' ||
+		kmg_fail "devres's destroy not reported"
+	l=$(kmg_lines kmg_dmapool_bug.c dp-unbind-live)
+	echo "$d" | grep -qE "^leaked from .*kmg_dmapool_bug.c:$l in kmg_dpb_unbind_live\(\): 1 object, " ||
+		kmg_fail "element leak at kmg_dmapool_bug.c:$l not reported"
+	kmg_dp_kernel_quiet
+}
+
 test_sleep_in_atomic() {
 	kmg_expect_bug sleep-in-atomic kmg_dmapool_bug dp-sleep-in-atomic bug=atomic
 	grep -q 'dma_pool_alloc() with gfp=GFP_KERNEL at kmg_dmapool_bug.c:[0-9]* may sleep, but must not here:' /tmp/kmg-last-report ||
