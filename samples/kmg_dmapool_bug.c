@@ -18,6 +18,7 @@
  * bug=create_atomic:	dma_pool_create() under a spinlock (refused)
  * bug=destroy_atomic:	dma_pool_destroy() under a spinlock (deferred)
  * bug=destroy_managed:	dma_pool_destroy() of a dmam_pool_create() pool
+ * bug=dmam_destroy:	dmam_pool_destroy() of a dma_pool_create() pool
  * bug=unbind_live:	a dmam_pool_create() pool's element never freed: devres
  *			destroys the pool at unbind with it live (reported,
  *			pool kept), and it leaks
@@ -157,6 +158,16 @@ static int kmg_dpb_destroy_managed(struct device *dev)
 	return 0;
 }
 
+static int kmg_dpb_dmam_destroy(struct device *dev)
+{
+	struct dma_pool *pool = dma_pool_create("kmg_dpb", dev, 64, 0, 0);
+
+	if (!pool)
+		return -ENOMEM;
+	dmam_pool_destroy(pool); /* KMG: dp-mismatched-free-dmam-destroy */
+	return 0;
+}
+
 static int kmg_dpb_unbind_live(struct device *dev)
 {
 	struct dma_pool *pool = dmam_pool_create("kmg_dpb_m", dev, 64, 0, 0);
@@ -185,6 +196,8 @@ static int kmg_dpb_run(struct device *dev)
 		return kmg_dpb_create_atomic(dev);
 	if (!strcmp(bug, "destroy_managed"))
 		return kmg_dpb_destroy_managed(dev);
+	if (!strcmp(bug, "dmam_destroy"))
+		return kmg_dpb_dmam_destroy(dev);
 	if (!strcmp(bug, "unbind_live"))
 		return kmg_dpb_unbind_live(dev);
 	if (!strcmp(bug, "double") || !strcmp(bug, "handle") ||

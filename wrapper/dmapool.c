@@ -557,6 +557,7 @@ void kmemguard_dmam_pool_destroy(struct kmemguard_site *desc,
 {
 	struct kmg_free_call call = { .api = KMG_FREE_DMAM_POOL_DESTROY,
 				      .dma_pool = pool };
+	struct kmg_dmapool_info known;
 	struct device *dev;
 
 	/* It takes mutexes: in NMI context the pool stays (a leak). */
@@ -564,10 +565,11 @@ void kmemguard_dmam_pool_destroy(struct kmemguard_site *desc,
 		return;
 	/*
 	 * kmemguard's devres entry names the device (the pool's own field is
-	 * private), whatever kmemguard's state: none, the kernel's own entry.
+	 * private), whatever kmemguard's state. None, and no record of an
+	 * unmanaged pool (a mismatch, below): the kernel's own entry.
 	 */
 	dev = kmg_devm_pool_dev(pool);
-	if (!dev) {
+	if (!dev && !(kmg_tracking() && kmg_dmapool_of(pool, &known))) {
 		dmam_pool_destroy(pool);
 		return;
 	}
@@ -583,7 +585,7 @@ void kmemguard_dmam_pool_destroy(struct kmemguard_site *desc,
 			return;		/* refused, or destroyed the right way */
 	}
 	/* kmemguard's devres entry goes first, without running. */
-	if (kmg_devm_forget(dev, pool))
+	if (dev && kmg_devm_forget(dev, pool))
 		dma_pool_destroy(pool);
 }
 EXPORT_SYMBOL_GPL(kmemguard_dmam_pool_destroy);

@@ -124,6 +124,9 @@ test_mismatched_family() {
 	kmg_expect_bug mismatched-free kmg_dmapool_bug dp-mismatched-free-destroy bug=destroy_managed
 	grep -q 'dma_pool_destroy() of dmam_pool_create memory at kmg_dmapool_bug.c:[0-9]*; freed with dmam_pool_destroy() instead' /tmp/kmg-last-report ||
 		kmg_fail "destroy_managed: not completed with dmam_pool_destroy()"
+	kmg_expect_bug mismatched-free kmg_dmapool_bug dp-mismatched-free-dmam-destroy bug=dmam_destroy
+	grep -q 'dmam_pool_destroy() of dma_pool_create memory at kmg_dmapool_bug.c:[0-9]*; freed with dma_pool_destroy() instead' /tmp/kmg-last-report ||
+		kmg_fail "dmam_destroy: not completed with dma_pool_destroy()"
 	kmg_dp_kernel_quiet
 }
 
