@@ -37,10 +37,14 @@
  * (the driver's, devres's, a deferred one), or the kernel would find the
  * pool busy and leak its pages, and kmemguard would later free into a freed
  * pool. (A leaked pool is never destroyed: its held elements go back to it
- * when its module goes, as any module's held memory does.) Only elements
- * of pools kmemguard tracks are held: a pool it does not track may be
- * destroyed behind its back (kmemguard was off when it was made, a kernel
- * inline made it), so their elements go back at once.
+ * when its module goes, as any module's held memory does.)
+ *
+ * Only elements of pools kmemguard tracks are records. An element of a
+ * pool kmemguard did not see made (a subsystem's, which its owner may free
+ * with the kernel's dma_pool_free(); one made while kmemguard was off) gets
+ * none: its record would outlive it, a false leak; and such a pool may be
+ * destroyed behind kmemguard's back, so holding its elements would free
+ * into a freed pool.
  * Elements need no waiting reserve (dma_pool_alloc() makes a new page when
  * the free list is empty), so holding them cannot block anyone.
  *
@@ -135,14 +139,6 @@ static bool kmg_dmapool_of(struct dma_pool *pool, struct kmg_dmapool_info *out)
 	}
 	rcu_read_unlock();
 	return found;
-}
-
-/* family.c: hold a freed element only if its pool flushes it (above). */
-bool kmg_dmapool_hold(struct kmg_record *rec, const struct kmg_free_call *call)
-{
-	const struct kmg_dmapool_info *info = rec->owner;
-
-	return info->holdable;
 }
 
 /*
@@ -595,12 +591,12 @@ void *kmemguard_dma_pool_alloc(struct kmemguard_site *desc,
 			       dma_addr_t *handle)
 {
 	struct kmg_dmapool_info *info, known = { .size = 0 };
-	bool tracked = false;
+	bool seen = false;
 	struct kmg_alloc a;
 	void *p;
 
 	if (kmg_tracking() && desc && !in_nmi())
-		tracked = kmg_dmapool_of(pool, &known);
+		seen = kmg_dmapool_of(pool, &known);
 	if (!kmg_alloc_begin(&a, desc, gfp, KMG_FAM_DMA_POOL, known.size,
 			     false, "dma_pool_alloc()"))
 		return NULL;
@@ -608,6 +604,9 @@ void *kmemguard_dma_pool_alloc(struct kmemguard_site *desc,
 	if (!a.site || !p)
 		return kmg_alloc_end(&a, p, known.size, KMG_FAM_DMA_POOL, 0,
 				     NULL, 0);
+	/* Not a pool the driver made through kmemguard: no record (above). */
+	if (!seen)
+		return p;
 	/* Any context dma_pool_alloc() may run in: never blocks. */
 	info = kmg_dmapool_info_new(GFP_ATOMIC);
 	if (!info) {
@@ -616,15 +615,9 @@ void *kmemguard_dma_pool_alloc(struct kmemguard_site *desc,
 	}
 	info->pool = pool;
 	info->handle = *handle;
-	info->holdable = tracked;
-	if (tracked) {
-		info->dev = known.dev;
-		memcpy(info->name, known.name, sizeof(info->name));
-		memcpy(info->devname, known.devname, sizeof(info->devname));
-	} else {
-		strscpy(info->name, "?", sizeof(info->name));
-		strscpy(info->devname, "?", sizeof(info->devname));
-	}
+	info->dev = known.dev;
+	memcpy(info->name, known.name, sizeof(info->name));
+	memcpy(info->devname, known.devname, sizeof(info->devname));
 	return kmg_alloc_end(&a, p, known.size, KMG_FAM_DMA_POOL, 0, info, 0);
 }
 EXPORT_SYMBOL_GPL(kmemguard_dma_pool_alloc);

@@ -420,8 +420,9 @@ struct kmg_family_ops kmg_families[KMG_FAM_NR] = {
 	},
 	/*
 	 * DMA pools (dmapool.c): an element's record owns its pool and handle
-	 * (and copies of the names); the quarantine holds freed elements of
-	 * pools kmemguard tracks, which it flushes before a pool goes. Given
+	 * (and copies of the names); the quarantine holds freed elements (only
+	 * pools kmemguard tracks have element records), and dmapool.c gives a
+	 * pool's back before the pool goes. Given
 	 * back under the bucket lock (the pool's spinlock nests inside), on
 	 * PREEMPT_RT from a work item (kmg_family_init()).
 	 */
@@ -434,7 +435,6 @@ struct kmg_family_ops kmg_families[KMG_FAM_NR] = {
 		.release	= kmg_dmapool_release,
 		.release_later	= kmg_dmapool_release_later,
 		.no_kmemleak	= true,
-		.hold		= kmg_dmapool_hold,
 		.check_free	= kmg_dmapool_check_free,
 		.put_owner	= kmg_dmapool_info_put,
 		.owner_size	= sizeof(struct kmg_dmapool_info),
@@ -546,7 +546,6 @@ void kmg_family_init(void)
 	kmg_families[KMG_FAM_DMA].holdable = true;
 	kmg_families[KMG_FAM_DMA_NC].holdable = true;
 	kmg_families[KMG_FAM_PERCPU].holdable = true;
-	/* dmapool.c decides for each element (kmg_dmapool_hold()). */
 	kmg_families[KMG_FAM_DMA_POOL].holdable = true;
 	/*
 	 * free_percpu() takes pcpu_lock, a sleeping lock on PREEMPT_RT: held

@@ -971,8 +971,6 @@ void kmg_dma_devm_free(struct device *dev, void *p,
  * @dev:	the pool's device (immutable; compared and named only)
  * @handle:	an element's DMA handle (immutable)
  * @size:	a pool's block size as asked (immutable)
- * @holdable:	an element of a pool kmemguard tracks (immutable): the
- *		quarantine may hold it (dmapool.c)
  * @name:	the pool's name, a copy (immutable)
  * @devname:	its device's name, a copy (immutable)
  */
@@ -984,7 +982,6 @@ struct kmg_dmapool_info {
 	struct device *dev;
 	dma_addr_t handle;
 	size_t size;
-	bool holdable;
 	char name[32];
 	char devname[32];
 };
@@ -995,7 +992,6 @@ void kmg_dmapool_sync(void);
 void kmg_dmapool_release(const struct kmg_record *rec);
 void kmg_dmapool_release_later(struct kmg_record *rec);
 void kmg_dmapool_release_pool(const struct kmg_record *rec);
-bool kmg_dmapool_hold(struct kmg_record *rec, const struct kmg_free_call *call);
 int kmg_dmapool_check_free(const struct kmg_record *rec,
 			   const struct kmg_free_call *call, char *why,
 			   size_t len);

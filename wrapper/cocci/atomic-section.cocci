@@ -10,8 +10,9 @@
 /// __GFP_RECLAIM) or a call of an allocator that always may sleep (vmalloc
 /// and its variants, vmap, vm_map_ram, kmem_cache_create*, KMEM_CACHE;
 /// alloc_percpu, __alloc_percpu and devm_alloc_percpu, whose mask is
-/// GFP_KERNEL; dma_pool_create and dmam_pool_create, which take mutexes). Also one level down: a function of the same file that makes
-/// such an allocation, called inside the section; the finding is then at the
+/// GFP_KERNEL; dma_pool_create and dmam_pool_create, which take mutexes).
+/// Also one level down: a function of the same file that makes such an
+/// allocation, called inside the section; the finding is then at the
 /// allocation, naming the caller.
 ///
 /// This is the static half of kmemguard's sleep-in-atomic report: it sees the
