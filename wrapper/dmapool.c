@@ -45,8 +45,10 @@
  * none: its record would outlive it, a false leak; and such a pool may be
  * destroyed behind kmemguard's back, so holding its elements would free
  * into a freed pool.
- * Elements need no waiting reserve (dma_pool_alloc() makes a new page when
- * the free list is empty), so holding them cannot block anyone.
+ *
+ * Unlike a mempool's, a DMA pool's elements have no reserve anyone waits
+ * for (dma_pool_alloc() makes a new page when the free list is empty), so
+ * holding them cannot block anyone.
  *
  * dma_pool_destroy() with live elements: reported (cache-not-empty, with
  * the elements' sites) and the pool is kept, as a slab cache is: the kernel
