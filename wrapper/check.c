@@ -145,6 +145,30 @@ static enum kmg_bug kmg_check_untracked_percpu(const void *p,
 }
 
 /*
+ * dma_pool_free() of @p, which kmemguard does not track: an element of a
+ * pool the kernel handed out untracked (or one the quarantine gave back)
+ * passes. A pool's blocks are in DMA-coherent pages, never a stack or a
+ * slab object: those are refused (a slab object tracked as live is a
+ * mismatched free, decided before this).
+ */
+static enum kmg_bug kmg_check_untracked_dma_pool(const void *p,
+						 struct kmg_record *inside,
+						 bool *found)
+{
+	if (object_is_on_stack(p))
+		return KMG_BUG_INVALID_FREE;
+	if (!is_vmalloc_addr(p) && virt_addr_valid(p) &&
+	    folio_test_slab(virt_to_folio(p))) {
+		*found = IS_ENABLED(CONFIG_KASAN) ?
+			 kmg_table_find_containing((unsigned long)p, 8192,
+						   ARCH_KMALLOC_MINALIGN, inside) :
+			 kmg_table_inside_slab_object(p, inside);
+		return KMG_BUG_INVALID_FREE;
+	}
+	return KMG_BUG_NONE;
+}
+
+/*
  * A free of @p, which kmemguard does not track: memory the kernel allocated
  * and the driver may free, unless @p is inside a live tracked object
  * (copied to @inside, *@found set) or is no heap memory at all.
@@ -161,8 +185,12 @@ enum kmg_bug kmg_check_untracked_free(const void *p,
 	if (call->api == KMG_FREE_CACHE_DESTROY || call->api == KMG_FREE_DEVM ||
 	    call->api == KMG_FREE_DEVM_PERCPU ||
 	    call->api == KMG_FREE_DEVM_KREALLOC ||
-	    call->api == KMG_FREE_DEVM_PAGES)
+	    call->api == KMG_FREE_DEVM_PAGES ||
+	    call->api == KMG_FREE_DMA_POOL_DESTROY ||
+	    call->api == KMG_FREE_DMAM_POOL_DESTROY)
 		return KMG_BUG_NONE;	/* no memory of the driver's own */
+	if (call->api == KMG_FREE_DMA_POOL)
+		return kmg_check_untracked_dma_pool(p, inside, found);
 	if (call->api == KMG_FREE_DMA || call->api == KMG_FREE_DMA_NC ||
 	    call->api == KMG_FREE_DMAM)
 		return kmg_dma_untracked_free(p, call, inside, found);

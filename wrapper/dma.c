@@ -325,6 +325,7 @@ void kmg_dma_sync(void)
 	flush_work(&kmg_dma_later_work);
 	rcu_barrier();		/* queue_rcu_work()s queued by now */
 	flush_workqueue(kmg_dma_wq);
+	kmg_dmapool_sync();	/* DMA pools' elements and destroys too */
 }
 
 /* === Tombstones ========================================================== */
@@ -755,23 +756,30 @@ void kmg_dmam_release_memory(const struct kmg_record *rec)
 
 /* === Init and exit ======================================================= */
 
+/* DMA pools (dmapool.c) are DMA memory too: set up and torn down here. */
 int kmg_dma_init(void)
 {
 	kmg_dma_info_cache = KMEM_CACHE(kmg_dma_info, SLAB_NOLEAKTRACE);
 	if (!kmg_dma_info_cache)
 		return -ENOMEM;
 	kmg_dma_wq = alloc_workqueue("kmemguard_dma", 0, 0);
-	if (!kmg_dma_wq) {
-		kmem_cache_destroy(kmg_dma_info_cache);
-		return -ENOMEM;
-	}
+	if (!kmg_dma_wq)
+		goto err_cache;
+	if (kmg_dmapool_init())
+		goto err_wq;
 	return 0;
+err_wq:
+	destroy_workqueue(kmg_dma_wq);
+err_cache:
+	kmem_cache_destroy(kmg_dma_info_cache);
+	return -ENOMEM;
 }
 
 /* No tracked module is left, no record owns an info. */
 void kmg_dma_exit(void)
 {
 	kmg_dma_sync();
+	kmg_dmapool_exit();
 	destroy_workqueue(kmg_dma_wq);
 	kmem_cache_destroy(kmg_dma_info_cache);
 }

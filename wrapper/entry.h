@@ -108,6 +108,8 @@ void *kmg_devm_track(struct kmg_alloc *a, struct kmg_devm *e, void *p,
 bool kmg_devm_forget(struct device *dev, const void *obj);
 void kmg_devm_set_handle(struct kmg_devm *e, dma_addr_t handle);
 void kmg_devm_free_new(struct kmg_devm *e);
+void kmg_devm_set_pool(struct kmg_devm *e);
+struct device *kmg_devm_pool_dev(const struct dma_pool *pool);
 
 /* dma.c: a DMA free parked in NMI context, done now. */
 void kmg_dma_free_plain(const void *p, const struct kmg_free_call *call);

@@ -429,6 +429,50 @@ struct kmg_family_ops kmg_families[KMG_FAM_NR] = {
 		.no_kmemleak	= true,
 		.managed	= true,
 	},
+	/*
+	 * DMA pools (dmapool.c): an element's record owns its pool and handle
+	 * (and copies of the names); the quarantine holds freed elements (only
+	 * pools kmemguard tracks have element records), and dmapool.c gives a
+	 * pool's back before the pool goes. Given
+	 * back under the bucket lock (the pool's spinlock nests inside), on
+	 * PREEMPT_RT from a work item (kmg_family_init()).
+	 */
+	[KMG_FAM_DMA_POOL] = {
+		.name		= "dma_pool",
+		.fault_name	= "dma_pool",
+		.free_call	= "dma_pool_free()",
+		.frees		= F(DMA_POOL),
+		.fault_class	= KMG_FAM_DMA_POOL,
+		.release	= kmg_dmapool_release,
+		.release_later	= kmg_dmapool_release_later,
+		.no_kmemleak	= true,
+		.check_free	= kmg_dmapool_check_free,
+		.put_owner	= kmg_dmapool_info_put,
+		.owner_size	= sizeof(struct kmg_dmapool_info),
+		.describe	= kmg_dmapool_describe,
+	},
+	/* A pool goes the way it was made, from a work item (it sleeps). */
+	[KMG_FAM_DMA_POOL_STRUCT] = {
+		.name		= "dma_pool_create",
+		.free_call	= "dma_pool_destroy()",
+		.frees		= F(DMA_POOL_DESTROY),
+		.fault_class	= KMG_FAM_DMA_POOL,
+		.release	= kmg_dmapool_release_pool,
+		.put_owner	= kmg_dmapool_info_put,
+		.owner_size	= sizeof(struct kmg_dmapool_info),
+		.describe	= kmg_dmapool_describe,
+	},
+	/* Managed: kmemguard's devres entry destroys it (wrappers.c). */
+	[KMG_FAM_DMAM_POOL] = {
+		.name		= "dmam_pool_create",
+		.free_call	= "dmam_pool_destroy()",
+		.frees		= F(DMAM_POOL_DESTROY),
+		.fault_class	= KMG_FAM_DMA_POOL,
+		.release	= kmg_dmapool_release_pool,
+		.put_owner	= kmg_dmapool_info_put,
+		.owner_size	= sizeof(struct kmg_dmapool_info),
+		.describe	= kmg_dmapool_describe,
+	},
 };
 
 const char *const kmg_free_api_names[KMG_FREE_NR] = {
@@ -456,6 +500,9 @@ const char *const kmg_free_api_names[KMG_FREE_NR] = {
 	[KMG_FREE_DEVM_PERCPU]		= "devm_free_percpu()",
 	[KMG_FREE_DEVM_KREALLOC]	= "devm_krealloc()",
 	[KMG_FREE_DEVM_PAGES]		= "devm_free_pages()",
+	[KMG_FREE_DMA_POOL]		= "dma_pool_free()",
+	[KMG_FREE_DMA_POOL_DESTROY]	= "dma_pool_destroy()",
+	[KMG_FREE_DMAM_POOL_DESTROY]	= "dmam_pool_destroy()",
 };
 
 /* "family= is kmalloc, vmalloc, ... or dma": from the table, at init. */
@@ -492,7 +539,9 @@ static void kmg_fault_class_help_init(void)
  * So is per-CPU memory (KASAN does not see it either): a per-CPU pointer
  * is no address of the linear map or of vmalloc space, so only a record
  * kept while the memory is held tells a second free_percpu() from a free
- * of memory the allocator handed out again.
+ * of memory the allocator handed out again. So are DMA pool elements
+ * (KASAN does not see them either, and nothing a module can read tells a
+ * second dma_pool_free() once the element went back: dmapool.c).
  * vmalloc memory is never held: a vmalloc area is unmapped the moment it is
  * freed, which is all a second vfree() needs to be recognised (record.c:
  * kmg_keeps_unheld()); holding areas would cost the vmalloc allocator dear.
@@ -509,6 +558,7 @@ void kmg_family_init(void)
 	kmg_families[KMG_FAM_DMA].holdable = true;
 	kmg_families[KMG_FAM_DMA_NC].holdable = true;
 	kmg_families[KMG_FAM_PERCPU].holdable = true;
+	kmg_families[KMG_FAM_DMA_POOL].holdable = true;
 	/*
 	 * free_percpu() takes pcpu_lock, a sleeping lock on PREEMPT_RT: held
 	 * per-CPU memory evicted where that cannot sleep goes through the
@@ -517,6 +567,8 @@ void kmg_family_init(void)
 	if (IS_ENABLED(CONFIG_PREEMPT_RT)) {
 		kmg_families[KMG_FAM_PERCPU].release_sleeps = true;
 		kmg_families[KMG_FAM_PERCPU].release_later = kmg_vfree_later;
+		/* dma_pool_free() takes the pool's spinlock_t: the same. */
+		kmg_families[KMG_FAM_DMA_POOL].release_sleeps = true;
 	}
 	kmg_fault_class_help_init();
 }

@@ -82,6 +82,9 @@ enum kmg_family {
 	KMG_FAM_PERCPU,		/* alloc_percpu() & co, free_percpu() */
 	KMG_FAM_DEVM_PERCPU,	/* devm_alloc_percpu(), released by devres */
 	KMG_FAM_DEVM_PAGES,	/* devm_get_free_pages(), released by devres */
+	KMG_FAM_DMA_POOL,	/* dma_pool_alloc(), dma_pool_free() (dmapool.c) */
+	KMG_FAM_DMA_POOL_STRUCT,	/* dma_pool_create(), dma_pool_destroy() */
+	KMG_FAM_DMAM_POOL,	/* dmam_pool_create(), destroyed by devres */
 	KMG_FAM_NR,
 };
 
@@ -111,11 +114,15 @@ enum kmg_free_api {
 	KMG_FREE_DEVM_PERCPU,	/* devm_free_percpu() */
 	KMG_FREE_DEVM_KREALLOC,	/* devm_krealloc(): frees its old object */
 	KMG_FREE_DEVM_PAGES,	/* devm_free_pages() */
+	KMG_FREE_DMA_POOL,	/* dma_pool_free() */
+	KMG_FREE_DMA_POOL_DESTROY,	/* dma_pool_destroy() */
+	KMG_FREE_DMAM_POOL_DESTROY,	/* dmam_pool_destroy() */
 	KMG_FREE_NR,
 };
 
 struct kmg_record;
 struct mempool_s;
+struct dma_pool;
 
 /* A free call as the driver made it: which call, with which arguments. */
 struct kmg_free_call {
@@ -124,9 +131,10 @@ struct kmg_free_call {
 	struct kmem_cache *cache;	/* KMG_FREE_CACHE */
 	struct device *dev;		/* KMG_FREE_DEVM, _DEVM_PERCPU, _DMA* */
 	size_t len;			/* KMG_FREE_KVFREE_SENSITIVE, _PAGES_EXACT, _DMA* */
-	dma_addr_t handle;		/* KMG_FREE_DMA* */
+	dma_addr_t handle;		/* KMG_FREE_DMA*, _DMA_POOL */
 	unsigned long attrs;		/* KMG_FREE_DMA; direction for _DMA_NC */
 	struct mempool_s *pool;		/* KMG_FREE_MEMPOOL* */
+	struct dma_pool *dma_pool;	/* KMG_FREE_DMA_POOL* */
 };
 
 /**
@@ -956,6 +964,46 @@ struct kmg_devm_dma {
 
 void kmg_dma_devm_free(struct device *dev, void *p,
 		       const struct kmg_devm_dma *dma);
+
+/* === DMA pools (dmapool.c) ============================================= */
+
+/**
+ * struct kmg_dmapool_info - what a DMA pool's or element's record owns
+ * @rcu:	frees it a grace period after its record died
+ * @later:	on dmapool.c's list of held elements to give back (its record
+ *		owns it then; PREEMPT_RT)
+ * @rec:	that record (@later)
+ * @pool:	the pool (immutable): an element's, to free it to
+ * @dev:	the pool's device (immutable; compared and named only)
+ * @handle:	an element's DMA handle (immutable)
+ * @size:	a pool's block size as asked (immutable)
+ * @name:	the pool's name, a copy (immutable)
+ * @devname:	its device's name, a copy (immutable)
+ */
+struct kmg_dmapool_info {
+	struct rcu_head rcu;
+	struct llist_node later;
+	struct kmg_record *rec;
+	struct dma_pool *pool;
+	struct device *dev;
+	dma_addr_t handle;
+	size_t size;
+	char name[32];
+	char devname[32];
+};
+
+int kmg_dmapool_init(void);
+void kmg_dmapool_exit(void);
+void kmg_dmapool_sync(void);
+void kmg_dmapool_release(const struct kmg_record *rec);
+void kmg_dmapool_release_later(struct kmg_record *rec);
+void kmg_dmapool_release_pool(const struct kmg_record *rec);
+int kmg_dmapool_check_free(const struct kmg_record *rec,
+			   const struct kmg_free_call *call, char *why,
+			   size_t len);
+void kmg_dmapool_info_put(void *owner);
+int kmg_dmapool_describe(const struct kmg_record *rec, char *buf, size_t len);
+void kmg_dmapool_devm_destroy(struct device *dev, struct dma_pool *pool);
 
 /* === debugfs (debugfs.c) =============================================== */
 

@@ -568,9 +568,18 @@ void kmg_report_free(enum kmg_bug bug, struct kmg_site *site,
 		kmg_print_record(&sink, rec, true);
 		break;
 	case KMG_BUG_WRONG_POOL:
-		kmg_printf(&sink, "%s to pool %p at %s:%u; its own pool is %p: %s\n",
-			   api, call->pool, site->file, site->line, rec->owner,
-			   kmg_fam(rec->family)->unrepaired ?: "freed there");
+		if (kmg_fam(rec->family)->check_free) {
+			/* dmapool.c: the family names the pools. */
+			kmg_fam(rec->family)->check_free(rec, call, why,
+							 sizeof(why));
+			kmg_printf(&sink, "%s at %s:%u to another%s; freed to its own pool\n",
+				   api, site->file, site->line, why);
+		} else {
+			kmg_printf(&sink, "%s to pool %p at %s:%u; its own pool is %p: %s\n",
+				   api, call->pool, site->file, site->line,
+				   rec->owner,
+				   kmg_fam(rec->family)->unrepaired ?: "freed there");
+		}
 		kmg_print_record(&sink, rec, true);
 		break;
 	default:
@@ -719,13 +728,14 @@ void kmg_report_cache_not_empty(struct kmg_site *site, const char *call,
 	kmg_report_title(&sink, KMG_BUG_CACHE_NOT_EMPTY, site, repeats);
 	kmg_printf(&sink, "%s(%p) at %s:%u: %lu object%s live; %s kept\n",
 		   call, s, site->file, site->line, n, n == 1 ? "" : "s",
-		   strncmp(call, "mempool", 7) ? "cache" : "pool");
+		   strstr(call, "pool") ? "pool" : "cache");
 	for (i = 0; i < shown; i++) {
 		kmg_printf(&sink, "live object allocated at %s:%u:\n",
 			   live[i].site->file, live[i].site->line);
 		kmg_print_record(&sink, &live[i], true);
 	}
-	if (n > shown)
+	/* (None shown: dmapool.c's work item and devres, or no memory.) */
+	if (n > shown && shown)
 		kmg_printf(&sink, "... and %lu more\n", n - shown);
 	kmg_report_task(&sink, &ctx);
 	kmg_printf(&sink, "==================================================================\n");

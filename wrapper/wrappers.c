@@ -34,6 +34,7 @@
 #define pr_fmt(fmt) "kmemguard: " fmt
 
 #include <linux/device.h>
+#include <linux/dmapool.h>
 #include <linux/irq_work.h>
 #include <linux/kmemleak.h>
 #include <linux/mempool.h>
@@ -1229,6 +1230,8 @@ struct kmg_devm {
 	struct module *mod;		/* NULL once orphaned */
 	bool stale;			/* no record to drop (disabled since) */
 	bool dma;			/* KMG_FAM_DMAM: @dma_args[0] */
+	bool pool;			/* KMG_FAM_DMAM_POOL: @obj is the pool */
+	void *owner;			/* its record's owner (immutable) */
 	/* Immutable, but the handle: set once, before devres_add(). */
 	struct kmg_devm_dma dma_args[];
 };
@@ -1252,16 +1255,18 @@ static void kmg_devm_release(struct device *dev, void *res)
 	orphan = !e->mod;
 	if (orphan && !--kmg_devm_orphans)
 		schedule_work(&kmg_devm_unpin_work);
-	/* A managed DMA record's owner is its (RCU-freed) arguments. */
+	/* (A managed DMA record's or pool's owner is its RCU-freed info.) */
 	if (!orphan && !e->stale)
-		rec = kmg_record_untrack_owned(e->obj, e->dma ?
-					       (void *)e->dma_args[0].info : e);
+		rec = kmg_record_untrack_owned(e->obj, e->owner);
 	spin_unlock_irqrestore(&kmg_devm_lock, flags);
 	if (rec)
 		kmg_record_put(rec);
 	/* dma.c: the memory is kmemguard's entry's to free. Process context. */
 	if (e->dma)
 		kmg_dma_devm_free(dev, e->obj, &e->dma_args[0]);
+	/* dmapool.c: so is a managed pool, its held elements given back first. */
+	if (e->pool)
+		kmg_dmapool_devm_destroy(dev, e->obj);
 }
 
 static int kmg_devm_match(struct device *dev, void *res, void *data)
@@ -1397,6 +1402,7 @@ struct kmg_devm *kmg_devm_new(struct device *dev, gfp_t gfp,
 		return NULL;
 	e->dev = dev;
 	e->dma = dma;
+	e->pool = false;
 	if (dma)
 		e->dma_args[0] = *dma;
 	return e;
@@ -1406,6 +1412,33 @@ struct kmg_devm *kmg_devm_new(struct device *dev, gfp_t gfp,
 void kmg_devm_set_handle(struct kmg_devm *e, dma_addr_t handle)
 {
 	e->dma_args[0].handle = handle;
+}
+
+/* The entry is a managed DMA pool's (dmapool.c): it destroys the pool. */
+void kmg_devm_set_pool(struct kmg_devm *e)
+{
+	e->pool = true;
+}
+
+/*
+ * The device of the managed pool @pool whose entry is kmemguard's, or NULL
+ * (an unmanaged pool, or the kernel's own entry). The entry is on the
+ * device, so the device is alive. Any context but NMI.
+ */
+struct device *kmg_devm_pool_dev(const struct dma_pool *pool)
+{
+	struct device *dev = NULL;
+	struct kmg_devm *e;
+	unsigned long flags;
+
+	spin_lock_irqsave(&kmg_devm_lock, flags);
+	list_for_each_entry(e, &kmg_devm_list, node)
+		if (e->pool && e->obj == pool) {
+			dev = e->dev;
+			break;
+		}
+	spin_unlock_irqrestore(&kmg_devm_lock, flags);
+	return dev;
 }
 
 /* An entry kmg_devm_new() made that will not be used. */
@@ -1420,6 +1453,7 @@ void *kmg_devm_track(struct kmg_alloc *a, struct kmg_devm *e, void *p,
 	unsigned long flags;
 
 	e->obj = p;
+	e->owner = owner ?: e;
 	e->mod = a->site->mod;
 	spin_lock_irqsave(&kmg_devm_lock, flags);
 	list_add(&e->node, &kmg_devm_list);
@@ -2230,6 +2264,9 @@ static void kmg_free_plain(const void *p, const struct kmg_free_call *call)
 	case KMG_FREE_DMA_NC:
 	case KMG_FREE_DMAM:
 		kmg_dma_free_plain(p, call);
+		break;
+	case KMG_FREE_DMA_POOL:
+		dma_pool_free(call->dma_pool, (void *)p, call->handle);
 		break;
 	case KMG_FREE_MEMPOOL_DESTROY:	/* @p is its reserve array */
 		mempool_destroy(call->pool);

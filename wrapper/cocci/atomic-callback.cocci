@@ -105,7 +105,8 @@ identifier gfp = {GFP_KERNEL, GFP_KERNEL_ACCOUNT, GFP_USER, GFP_HIGHUSER,
 identifier va = {vmalloc, vzalloc, vmalloc_user, vmalloc_node, vzalloc_node,
 	vmalloc_32, vmalloc_32_user, vmalloc_array, vcalloc, vmap, vm_map_ram,
 	kmem_cache_create, kmem_cache_create_usercopy, KMEM_CACHE,
-	KMEM_CACHE_USERCOPY, alloc_percpu, __alloc_percpu, devm_alloc_percpu};
+	KMEM_CACHE_USERCOPY, alloc_percpu, __alloc_percpu, devm_alloc_percpu,
+	dma_pool_create, dmam_pool_create};
 @@
 fn(...) {
 <+...
@@ -126,7 +127,8 @@ identifier gfp = {GFP_KERNEL, GFP_KERNEL_ACCOUNT, GFP_USER, GFP_HIGHUSER,
 identifier va = {vmalloc, vzalloc, vmalloc_user, vmalloc_node, vzalloc_node,
 	vmalloc_32, vmalloc_32_user, vmalloc_array, vcalloc, vmap, vm_map_ram,
 	kmem_cache_create, kmem_cache_create_usercopy, KMEM_CACHE,
-	KMEM_CACHE_USERCOPY, alloc_percpu, __alloc_percpu, devm_alloc_percpu};
+	KMEM_CACHE_USERCOPY, alloc_percpu, __alloc_percpu, devm_alloc_percpu,
+	dma_pool_create, dmam_pool_create};
 @@
 h(...) {
 <+...

@@ -10,8 +10,9 @@
 /// __GFP_RECLAIM) or a call of an allocator that always may sleep (vmalloc
 /// and its variants, vmap, vm_map_ram, kmem_cache_create*, KMEM_CACHE;
 /// alloc_percpu, __alloc_percpu and devm_alloc_percpu, whose mask is
-/// GFP_KERNEL). Also one level down: a function of the same file that makes
-/// such an allocation, called inside the section; the finding is then at the
+/// GFP_KERNEL; dma_pool_create and dmam_pool_create, which take mutexes).
+/// Also one level down: a function of the same file that makes such an
+/// allocation, called inside the section; the finding is then at the
 /// allocation, naming the caller.
 ///
 /// This is the static half of kmemguard's sleep-in-atomic report: it sees the
@@ -63,7 +64,8 @@ identifier gfp = {GFP_KERNEL, GFP_KERNEL_ACCOUNT, GFP_USER, GFP_HIGHUSER,
 identifier va = {vmalloc, vzalloc, vmalloc_user, vmalloc_node, vzalloc_node,
 	vmalloc_32, vmalloc_32_user, vmalloc_array, vcalloc, vmap, vm_map_ram,
 	kmem_cache_create, kmem_cache_create_usercopy, KMEM_CACHE,
-	KMEM_CACHE_USERCOPY, alloc_percpu, __alloc_percpu, devm_alloc_percpu};
+	KMEM_CACHE_USERCOPY, alloc_percpu, __alloc_percpu, devm_alloc_percpu,
+	dma_pool_create, dmam_pool_create};
 @@
 lock@p1(L, ...);
 ... when != unlock(L, ...)
@@ -83,7 +85,8 @@ identifier gfp = {GFP_KERNEL, GFP_KERNEL_ACCOUNT, GFP_USER, GFP_HIGHUSER,
 identifier va = {vmalloc, vzalloc, vmalloc_user, vmalloc_node, vzalloc_node,
 	vmalloc_32, vmalloc_32_user, vmalloc_array, vcalloc, vmap, vm_map_ram,
 	kmem_cache_create, kmem_cache_create_usercopy, KMEM_CACHE,
-	KMEM_CACHE_USERCOPY, alloc_percpu, __alloc_percpu, devm_alloc_percpu};
+	KMEM_CACHE_USERCOPY, alloc_percpu, __alloc_percpu, devm_alloc_percpu,
+	dma_pool_create, dmam_pool_create};
 @@
 (
 rcu_read_lock@p1();
@@ -124,7 +127,8 @@ identifier gfp = {GFP_KERNEL, GFP_KERNEL_ACCOUNT, GFP_USER, GFP_HIGHUSER,
 identifier va = {vmalloc, vzalloc, vmalloc_user, vmalloc_node, vzalloc_node,
 	vmalloc_32, vmalloc_32_user, vmalloc_array, vcalloc, vmap, vm_map_ram,
 	kmem_cache_create, kmem_cache_create_usercopy, KMEM_CACHE,
-	KMEM_CACHE_USERCOPY, alloc_percpu, __alloc_percpu, devm_alloc_percpu};
+	KMEM_CACHE_USERCOPY, alloc_percpu, __alloc_percpu, devm_alloc_percpu,
+	dma_pool_create, dmam_pool_create};
 @@
 fn(...) {
 <+...

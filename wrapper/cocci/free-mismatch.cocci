@@ -27,6 +27,10 @@
 ///     family is not reported: a pool whose free_fn is kfree may be given
 ///     kmalloc memory. Freeing to the wrong pool is left to the run-time
 ///     check (two pool expressions may name one pool).
+///   DMA pool elements (dma_pool_alloc, dma_pool_zalloc): dma_pool_free;
+///     dma_pool_free of memory from another family is reported too (a
+///     pool's blocks are its own). Freeing to the wrong pool is left to the
+///     run-time check.
 ///   per-CPU memory (alloc_percpu, alloc_percpu_gfp, __alloc_percpu,
 ///     __alloc_percpu_gfp): free_percpu, and free_percpu of nothing else;
 ///     devm_alloc_percpu: devm_free_percpu, or nothing
@@ -87,6 +91,8 @@ for name in "alloc_percpu alloc_percpu_gfp __alloc_percpu __alloc_percpu_gfp".sp
 	FAMILY[name] = "percpu"
 FAMILY["devm_alloc_percpu"] = "devm_percpu"
 FAMILY["devm_get_free_pages"] = "devm_pages"
+for name in "dma_pool_alloc dma_pool_zalloc".split():
+	FAMILY[name] = "dma_pool"
 
 FREES = {
 	"kmalloc": {"kfree", "kfree_sensitive", "kvfree", "kvfree_sensitive"},
@@ -102,6 +108,7 @@ FREES = {
 	"percpu": {"free_percpu"},
 	"devm_percpu": {"devm_free_percpu"},
 	"devm_pages": {"devm_free_pages"},
+	"dma_pool": {"dma_pool_free"},
 }
 
 def check(pa, pf, old_kernel):
@@ -134,13 +141,15 @@ identifier alloc = {kmalloc, kzalloc, kcalloc, kmalloc_array, kmalloc_node,
 	devm_krealloc_array, devm_get_free_pages, dma_alloc_coherent,
 	dma_alloc_attrs, dma_alloc_wc, dma_alloc_noncoherent,
 	dmam_alloc_coherent, dmam_alloc_attrs, mempool_alloc, alloc_percpu,
-	alloc_percpu_gfp, __alloc_percpu, __alloc_percpu_gfp, devm_alloc_percpu};
+	alloc_percpu_gfp, __alloc_percpu, __alloc_percpu_gfp, devm_alloc_percpu,
+	dma_pool_alloc, dma_pool_zalloc};
 identifier free = {kfree, kfree_sensitive, kvfree, kvfree_sensitive, vfree,
 	free_pages, free_page, mempool_free, free_percpu};
 identifier free2 = {kmem_cache_free, devm_kfree, devm_free_percpu,
 	devm_free_pages};
 identifier free3 = {dma_free_coherent, dma_free_attrs, dma_free_wc,
 	dma_free_noncoherent, dmam_free_coherent};
+identifier free4 = {dma_pool_free};
 expression D, S;
 @@
 P = alloc@pa(...)
@@ -157,6 +166,10 @@ free2@pf(C, (T)P)
 free3@pf(D, S, P, ...)
 |
 free3@pf(D, S, (T)P, ...)
+|
+free4@pf(C, P, ...)
+|
+free4@pf(C, (T)P, ...)
 )
 
 @script:python depends on report && !kfree_cache_invalid@

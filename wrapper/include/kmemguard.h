@@ -47,6 +47,7 @@
 #include <linux/bitmap.h>
 #include <linux/dma-mapping.h>
 #include <linux/mempool.h>
+#include <linux/dmapool.h>
 #include <linux/percpu.h>
 
 #include "kmemguard/api.h"
@@ -62,6 +63,7 @@
 #define __KMG_READY_BITMAP
 #define __KMG_READY_DMA
 #define __KMG_READY_MEMPOOL
+#define __KMG_READY_DMAPOOL
 #define __KMG_READY_PERCPU
 #define __KMG_READY_DEVICE
 #include "kmemguard/wrap.h"

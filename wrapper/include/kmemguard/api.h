@@ -19,6 +19,7 @@ struct device;
 struct kmem_cache;
 struct kmem_cache_args;
 struct mempool_s;
+struct dma_pool;
 
 /**
  * struct kmemguard_site - one allocation or free call site of a driver
@@ -247,6 +248,26 @@ void *kmemguard_mempool_alloc(struct kmemguard_site *site,
 			      struct mempool_s *pool, gfp_t gfp);
 void kmemguard_mempool_free(struct kmemguard_site *site, void *p,
 			    struct mempool_s *pool);
+
+/* DMA pools (wrapper/dmapool.c). */
+struct dma_pool *kmemguard_dma_pool_create(struct kmemguard_site *site,
+					   const char *name,
+					   struct device *dev, size_t size,
+					   size_t align, size_t boundary);
+struct dma_pool *kmemguard_dmam_pool_create(struct kmemguard_site *site,
+					    const char *name,
+					    struct device *dev, size_t size,
+					    size_t align, size_t boundary);
+void kmemguard_dma_pool_destroy(struct kmemguard_site *site,
+				struct dma_pool *pool);
+void kmemguard_dmam_pool_destroy(struct kmemguard_site *site,
+				 struct dma_pool *pool);
+void *kmemguard_dma_pool_alloc(struct kmemguard_site *site,
+			       struct dma_pool *pool, gfp_t gfp,
+			       dma_addr_t *handle);
+void kmemguard_dma_pool_free(struct kmemguard_site *site,
+			     struct dma_pool *pool, void *p,
+			     dma_addr_t handle);
 
 /*
  * Frees with no call site of their own (wrapper/indirect.c): what kfree,

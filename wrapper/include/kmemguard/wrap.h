@@ -546,4 +546,34 @@ __KMG_DEFINE_FREE(bitmap, kmemguard_kfree_ptr)
 	kmemguard_mempool_resize(__KMG_SITE, pool, new_min_nr)
 #endif /* mempool */
 
+/* === <linux/dmapool.h> ================================================ */
+/*
+ * dma_pool_zalloc() is an inline over dma_pool_alloc(), compiled before
+ * these macros: redefined here, or its elements would go untracked.
+ * dma_pool_free() as a value (rare) stays the kernel's. The kernel has no
+ * DEFINE_FREE() for pools.
+ */
+#if defined(__KMG_READY_DMAPOOL) && !defined(__KMG_ON_DMAPOOL)
+#define __KMG_ON_DMAPOOL
+#undef dma_pool_create
+#define dma_pool_create(name, dev, size, align, boundary)		\
+	kmemguard_dma_pool_create(__KMG_CALLER, name, dev, size, align,	\
+				  boundary)
+#undef dmam_pool_create
+#define dmam_pool_create(name, dev, size, align, boundary)		\
+	kmemguard_dmam_pool_create(__KMG_CALLER, name, dev, size, align, \
+				   boundary)
+#define dma_pool_destroy(pool)	kmemguard_dma_pool_destroy(__KMG_SITE, pool)
+#define dmam_pool_destroy(pool)	kmemguard_dmam_pool_destroy(__KMG_SITE, pool)
+#undef dma_pool_alloc
+#define dma_pool_alloc(pool, gfp, handle)				\
+	kmemguard_dma_pool_alloc(__KMG_CALLER, pool, gfp, handle)
+#undef dma_pool_zalloc
+#define dma_pool_zalloc(pool, gfp, handle)				\
+	kmemguard_dma_pool_alloc(__KMG_CALLER, pool, (gfp) | __GFP_ZERO,	\
+				 handle)
+#define dma_pool_free(pool, p, handle)					\
+	kmemguard_dma_pool_free(__KMG_SITE, pool, p, handle)
+#endif /* dmapool */
+
 #endif /* !KMEMGUARD_DISABLE && !KMEMGUARD_INTERNAL */
