@@ -368,8 +368,17 @@ static DECLARE_WORK(kmg_dmapool_end_work, kmg_dmapool_end_fn);
 static void kmg_dmapool_end_later(struct kmg_site *site, struct dma_pool *pool,
 				  struct device *dev)
 {
-	struct kmg_dmapool_end *e = kmalloc(sizeof(*e), GFP_ATOMIC | __GFP_NOWARN);
+	struct kmg_dmapool_end *e;
 
+	/*
+	 * PREEMPT_RT, truly atomic: not even kmalloc(GFP_ATOMIC) may run
+	 * here. The pool stays (a managed one goes with devres at unbind).
+	 */
+	if (IS_ENABLED(CONFIG_PREEMPT_RT) && !preemptible()) {
+		kmg_count(KMG_COUNT_DEGRADED);
+		return;
+	}
+	e = kmalloc(sizeof(*e), GFP_ATOMIC | __GFP_NOWARN);
 	if (!e || (dev && !kobject_get_unless_zero(&dev->kobj))) {
 		kfree(e);
 		kmg_count(KMG_COUNT_DEGRADED);
@@ -533,6 +542,13 @@ void kmemguard_dma_pool_destroy(struct kmemguard_site *desc,
 	if (!pool)
 		return;		/* as the kernel's: nothing to do */
 	if (!kmg_tracking()) {
+		/*
+		 * Disabled: a disable empties the quarantine only after a
+		 * grace period, and the kernel frees a busy pool: what may
+		 * still be held of it goes back first.
+		 */
+		if (!in_nmi())
+			kmg_dmapool_flush(pool);
 		dma_pool_destroy(pool);
 		return;
 	}
@@ -561,6 +577,12 @@ void kmemguard_dmam_pool_destroy(struct kmemguard_site *desc,
 	/* It takes mutexes: in NMI context the pool stays (a leak). */
 	if (in_nmi())
 		return;
+	/* PREEMPT_RT, truly atomic: reported, the pool left to devres. */
+	if (IS_ENABLED(CONFIG_PREEMPT_RT) && !preemptible() && kmg_tracking()) {
+		kmg_dmapool_destroy_atomic(desc, pool, &call, NULL,
+					   "dmam_pool_destroy()");
+		return;
+	}
 	/*
 	 * kmemguard's devres entry names the device (the pool's own field is
 	 * private), whatever kmemguard's state. None, and no record of an
@@ -583,8 +605,12 @@ void kmemguard_dmam_pool_destroy(struct kmemguard_site *desc,
 			return;		/* refused, or destroyed the right way */
 	}
 	/* kmemguard's devres entry goes first, without running. */
-	if (dev && kmg_devm_forget(dev, pool))
+	if (dev && kmg_devm_forget(dev, pool)) {
+		/* (Disabled: what may still be held goes back first.) */
+		if (!kmg_tracking())
+			kmg_dmapool_flush(pool);
 		dma_pool_destroy(pool);
+	}
 }
 EXPORT_SYMBOL_GPL(kmemguard_dmam_pool_destroy);
 
