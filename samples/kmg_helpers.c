@@ -193,6 +193,21 @@ static void kmg_helpers_devm(void)
 		pr_info("kmg_helpers: devm_krealloc lost the contents\n");
 }
 
+/* Pages given back by their last reference: put_page(), folio_put(). */
+static void kmg_helpers_put(void)
+{
+	struct page *pg = alloc_page(GFP_KERNEL);
+
+	if (!kmg_helpers_ok("alloc_page", pg))
+		return;
+	get_page(pg);	/* a second holder */
+	put_page(pg);	/* not the last reference: nothing freed */
+	put_page(pg);	/* the last: the page's free */
+	pg = alloc_pages(GFP_KERNEL | __GFP_COMP, 1);
+	if (kmg_helpers_ok("alloc_pages(__GFP_COMP)", pg))
+		folio_put(page_folio(pg));
+}
+
 /* The user-copy helpers, from a page mapped into insmod's address space. */
 static void kmg_helpers_user(void)
 {
@@ -270,6 +285,7 @@ static int __init kmg_helpers_init(void)
 	kmg_helpers_slab();
 	kmg_helpers_vmalloc();
 	kmg_helpers_devm();
+	kmg_helpers_put();
 	kmg_helpers_user();
 	return 0;
 }

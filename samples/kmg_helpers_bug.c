@@ -15,6 +15,7 @@
  * bug=kfree_devm_kstrdup:	  devm_kstrdup() memory freed with kfree()
  * bug=devm_krealloc_kmalloc:	  devm_krealloc() of kmalloc() memory (refused)
  * bug=free_pages_devm:		  devm_get_free_pages() memory freed with free_pages()
+ * bug=put_page_double:		  put_page() of a page whose last reference was put
  */
 #include <linux/bitmap.h>
 #include <linux/device.h>
@@ -82,6 +83,7 @@ static struct device *kmg_helpers_bug_dev;
 
 static int __init kmg_helpers_bug_init(void)
 {
+	struct page *pg;
 	void *p, *q;
 
 	if (!strcmp(bug, "leak")) {
@@ -96,6 +98,12 @@ static int __init kmg_helpers_bug_init(void)
 		p = vmalloc_array(4, 64); /* KMG: leak */
 		p = bitmap_alloc(64, GFP_KERNEL); /* KMG: leak */
 		p = alloc_pages_exact(2 * PAGE_SIZE, GFP_KERNEL); /* KMG: leak */
+		/* Two references, one put: still the driver's at unload. */
+		pg = alloc_page(GFP_KERNEL); /* KMG: leak */
+		if (pg) {
+			get_page(pg);
+			put_page(pg);
+		}
 		kmg_helpers_bug_user();
 	} else if (!strcmp(bug, "vfree_kmemdup_nul")) {
 		p = kmemdup_nul("mismatch", 5, GFP_KERNEL);
@@ -152,6 +160,12 @@ static int __init kmg_helpers_bug_init(void)
 		if (q)
 			pr_info("kmg_helpers_bug: devm_krealloc of kmalloc memory not refused\n");
 		kfree(p);
+	} else if (!strcmp(bug, "put_page_double")) {
+		pg = alloc_page(GFP_KERNEL);
+		if (!pg)
+			return -ENOMEM;
+		put_page(pg);
+		put_page(pg); /* KMG: double-free-put_page */
 	} else if (!strcmp(bug, "free_pages_devm")) {
 		struct device *dev = root_device_register("kmg_helpers_bug");
 		unsigned long pg;

@@ -186,6 +186,7 @@ enum kmg_bug kmg_check_untracked_free(const void *p,
 	    call->api == KMG_FREE_DEVM_PERCPU ||
 	    call->api == KMG_FREE_DEVM_KREALLOC ||
 	    call->api == KMG_FREE_DEVM_PAGES ||
+	    call->api == KMG_FREE_PUT_PAGE ||	/* (the kernel's pages too) */
 	    call->api == KMG_FREE_DMA_POOL_DESTROY ||
 	    call->api == KMG_FREE_DMAM_POOL_DESTROY)
 		return KMG_BUG_NONE;	/* no memory of the driver's own */

@@ -114,6 +114,7 @@ enum kmg_free_api {
 	KMG_FREE_DEVM_PERCPU,	/* devm_free_percpu() */
 	KMG_FREE_DEVM_KREALLOC,	/* devm_krealloc(): frees its old object */
 	KMG_FREE_DEVM_PAGES,	/* devm_free_pages() */
+	KMG_FREE_PUT_PAGE,	/* put_page(), folio_put() of the last reference */
 	KMG_FREE_DMA_POOL,	/* dma_pool_free() */
 	KMG_FREE_DMA_POOL_DESTROY,	/* dma_pool_destroy() */
 	KMG_FREE_DMAM_POOL_DESTROY,	/* dmam_pool_destroy() */

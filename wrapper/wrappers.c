@@ -2027,6 +2027,41 @@ void kmemguard___free_pages(struct kmemguard_site *desc, struct page *page,
 }
 EXPORT_SYMBOL_GPL(kmemguard___free_pages);
 
+/*
+ * put_page() and folio_put(): dropping the last reference of a page frees
+ * it, so for a page the driver allocated (order 0, or compound) that is
+ * its free. The driver's reference is the last one if the count is 1: the
+ * record ends then, and the page goes as the kernel's call would send it,
+ * or is held by the quarantine with that reference (a second put_page()
+ * is then a double free, refused). A speculative reference taken
+ * meanwhile (a PFN walker's) only delays the kernel's free. Pages of
+ * ZONE_DEVICE and every other put go to the kernel untouched.
+ */
+static const struct kmg_free_call kmg_call_put_page = {
+	.api = KMG_FREE_PUT_PAGE };
+
+void kmemguard_folio_put(struct kmemguard_site *desc, struct folio *folio)
+{
+	if (kmg_tracking() && desc && !folio_is_zone_device(folio) &&
+	    folio_ref_count(folio) == 1 &&
+	    !kmg_free(desc, folio_address(folio), &kmg_call_put_page))
+		return;
+	folio_put(folio);
+}
+EXPORT_SYMBOL_GPL(kmemguard_folio_put);
+
+void kmemguard_put_page(struct kmemguard_site *desc, struct page *page)
+{
+	struct folio *folio = page_folio(page);
+
+	if (kmg_tracking() && desc && !folio_is_zone_device(folio) &&
+	    folio_ref_count(folio) == 1 &&
+	    !kmg_free(desc, folio_address(folio), &kmg_call_put_page))
+		return;
+	put_page(page);
+}
+EXPORT_SYMBOL_GPL(kmemguard_put_page);
+
 void kmemguard_kmem_cache_free(struct kmemguard_site *desc,
 			       struct kmem_cache *s, void *p)
 {
@@ -2281,6 +2316,9 @@ static void kmg_free_plain(const void *p, const struct kmg_free_call *call)
 	case KMG_FREE_DEVM_PAGES:
 		kmg_devm_forget(call->dev, p);
 		devm_free_pages(call->dev, (unsigned long)p);
+		break;
+	case KMG_FREE_PUT_PAGE:
+		put_page(virt_to_page(p));
 		break;
 	default:
 		break;	/* kmem_cache_destroy() has no NMI path: see below */

@@ -153,6 +153,14 @@ test_double_free_pages_exact() {
 		kmg_fail "first free not shown"
 }
 
+# The last reference's put_page() was the page's free: the quarantine
+# holds the page with that reference, and a second put is refused.
+test_double_free_put_page() {
+	kmg_expect_bug double-free kmg_helpers_bug double-free-put_page bug=put_page_double
+	grep -q 'put_page() of .* at kmg_helpers_bug.c:[0-9]*' /tmp/kmg-last-report ||
+		kmg_fail "the second put_page() not named"
+}
+
 test_double_free_bitmap() {
 	kmg_expect_bug double-free kmg_helpers_bug double-free-bitmap bug=bitmap_double
 	grep -q '^first freed at kmg_helpers_bug.c:' /tmp/kmg-last-report ||

@@ -65,6 +65,7 @@
 #define __KMG_READY_MEMPOOL
 #define __KMG_READY_DMAPOOL
 #define __KMG_READY_PERCPU
+#define __KMG_READY_MM
 #define __KMG_READY_DEVICE
 #include "kmemguard/wrap.h"
 

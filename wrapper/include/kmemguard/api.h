@@ -14,6 +14,7 @@
 
 struct kmg_site;
 struct module;
+struct folio;
 struct page;
 struct device;
 struct kmem_cache;
@@ -104,6 +105,8 @@ void *kmemguard___vmalloc(struct kmemguard_site *site, unsigned long size,
 void *kmemguard_vmalloc_array(struct kmemguard_site *site, size_t n,
 			      size_t size, gfp_t gfp);
 void *kmemguard_vmalloc_32(struct kmemguard_site *site, unsigned long size);
+void kmemguard_put_page(struct kmemguard_site *site, struct page *page);
+void kmemguard_folio_put(struct kmemguard_site *site, struct folio *folio);
 void *kmemguard_vmalloc_32_user(struct kmemguard_site *site,
 				unsigned long size);
 void kmemguard_vfree(struct kmemguard_site *site, const void *p);

@@ -316,6 +316,14 @@ __KMG_DEFINE_FREE(vfree, kmemguard_vfree_ptr)
 	__KMG_HOOK(kmemguard_alloc_pages_node(__KMG_CALLER, nid, gfp, order))
 #endif /* gfp */
 
+/* === <linux/mm.h>: the last reference of a page ======================== */
+#if defined(__KMG_READY_MM) && !defined(__KMG_ON_MM)
+#define __KMG_ON_MM
+/* The last reference's put frees the page: the driver's pages' free. */
+#define put_page(page)		kmemguard_put_page(__KMG_SITE, page)
+#define folio_put(folio)	kmemguard_folio_put(__KMG_SITE, folio)
+#endif /* mm */
+
 /* === <linux/percpu.h>: per-CPU memory ================================== */
 #if defined(__KMG_READY_PERCPU) && !defined(__KMG_ON_PERCPU)
 #define __KMG_ON_PERCPU
