@@ -150,10 +150,10 @@ test_kmemleak_annotated() {
 	echo clear > /sys/kernel/debug/kmemleak
 	echo "not annotated after $i scans:${missing:- none}"	# shown on failure
 	grep '^  kmemguard: ' /tmp/out | head -20
-	# kmemleak itself may miss one of them for longer than the scans (a
-	# stale copy of its pointer: once in a few debug boots, t-kmemleak.sh
-	# loads twice for that): four of the five lines at least, each right
-	# under its title line and in full.
+	# kmemleak itself may miss some of them for longer than the scans (a
+	# stale copy of a pointer: seen for one or two of them in a few debug
+	# boots; t-kmemleak.sh checks that none is hidden for good): two of
+	# the five lines at least, each right under its title line, in full.
 	found=0
 	for line in $lines; do
 		if grep -A1 '^unreferenced object 0x[0-9a-f]* (size [0-9]*):$' /tmp/out |
@@ -161,7 +161,26 @@ test_kmemleak_annotated() {
 			found=$((found + 1))
 		fi
 	done
-	[ "$found" -ge 4 ] || kmg_fail "only $found of the 5 lines annotated"
+	[ "$found" -ge 2 ] || kmg_fail "only $found of the 5 lines annotated"
+	# Every object kmemleak reports from kmg_leak's load (its insmod's
+	# pid, which the annotations name) is annotated.
+	pid=$(sed -n 's/^  kmemguard: kmg_leak\.c:.* pid=\([0-9]*\)$/\1/p' /tmp/out | head -1)
+	awk -v pid="$pid" '
+		function mine(l) { return l ~ ("^  comm .*, pid " pid ",") }
+		/^unreferenced object/ {
+			hdr = $0; ann = 0
+			if ((getline nxt) > 0) {
+				ann = (nxt ~ /^  kmemguard: /)
+				if (!ann && mine(nxt))
+					print hdr
+			}
+			next
+		}
+		mine($0) && !ann { print hdr }' /tmp/out > /tmp/unannotated
+	if [ -s /tmp/unannotated ]; then
+		cat /tmp/unannotated
+		kmg_fail "objects of kmg_leak's load reported without annotation"
+	fi
 	# Whatever kmemguard annotates is annotated in full, with its family.
 	if grep '^  kmemguard: kmg_leak\.c:' /tmp/out |
 		grep -v "^  kmemguard: kmg_leak\.c:[0-9]* kmg_leak_init() \[kmg_leak\] [a-z_]* size=[0-9]* gfp=GFP_KERNEL[A-Z_|]* ctx=task pid=[0-9]*$"; then
