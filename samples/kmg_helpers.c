@@ -177,6 +177,13 @@ static void kmg_helpers_devm(void)
 			pr_info("kmg_helpers: devm_get_free_pages(__GFP_ZERO) not zeroed\n");
 		devm_free_pages(dev, pg);
 	}
+	/* Bitmaps: devres frees them; no call of the driver's may. */
+	p = devm_bitmap_zalloc(dev, 300, GFP_KERNEL); /* KMG: live */
+	if (kmg_helpers_ok("devm_bitmap_zalloc", p) && !bitmap_empty(p, 300))
+		pr_info("kmg_helpers: devm_bitmap_zalloc not zeroed\n");
+	p = devm_bitmap_alloc(dev, 64, GFP_KERNEL); /* KMG: live */
+	if (kmg_helpers_ok("devm_bitmap_alloc", p))
+		bitmap_fill(p, 64);
 	/* Grown (the kernel moves it): tracked at the devm_krealloc() line. */
 	p = devm_kmalloc(dev, 16, GFP_KERNEL);
 	if (!kmg_helpers_ok("devm_kmalloc", p))
@@ -197,6 +204,7 @@ static void kmg_helpers_devm(void)
 static void kmg_helpers_put(void)
 {
 	struct page *pg = alloc_page(GFP_KERNEL);
+	void *p;
 
 	if (!kmg_helpers_ok("alloc_page", pg))
 		return;
@@ -206,6 +214,21 @@ static void kmg_helpers_put(void)
 	pg = alloc_pages(GFP_KERNEL | __GFP_COMP, 1);
 	if (kmg_helpers_ok("alloc_pages(__GFP_COMP)", pg))
 		folio_put(page_folio(pg));
+	/* split_page(): each page its own, put one by one, a tail first. */
+	pg = alloc_pages(GFP_KERNEL, 2);
+	if (kmg_helpers_ok("alloc_pages(2)", pg)) {
+		split_page(pg, 2);
+		put_page(pg + 1);
+		put_page(pg);
+		put_page(pg + 3);
+		put_page(pg + 2);
+	}
+	/* alloc_pages_exact(): split pages too. */
+	p = alloc_pages_exact(2 * PAGE_SIZE, GFP_KERNEL);
+	if (kmg_helpers_ok("alloc_pages_exact", p)) {
+		put_page(virt_to_page(p) + 1);
+		put_page(virt_to_page(p));
+	}
 }
 
 /* The user-copy helpers, from a page mapped into insmod's address space. */

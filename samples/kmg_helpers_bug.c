@@ -16,6 +16,10 @@
  * bug=devm_krealloc_kmalloc:	  devm_krealloc() of kmalloc() memory (refused)
  * bug=free_pages_devm:		  devm_get_free_pages() memory freed with free_pages()
  * bug=put_page_double:		  put_page() of a page whose last reference was put
+ * bug=bitmap_free_devm:	  devm_bitmap_zalloc() memory freed with bitmap_free()
+ * bug=devm_krealloc_other_dev:	  devm_krealloc() with another device than the memory's
+ * bug=put_page_order:		  put_page() of an order-1 allocation's head page
+ * bug=put_page_slab:		  put_page() of the page of a kmalloc() object
  */
 #include <linux/bitmap.h>
 #include <linux/device.h>
@@ -79,7 +83,7 @@ static void *kmg_helpers_bug_memdup(void)
 	return IS_ERR(p) ? NULL : p;
 }
 
-static struct device *kmg_helpers_bug_dev;
+static struct device *kmg_helpers_bug_dev, *kmg_helpers_bug_dev2;
 
 static int __init kmg_helpers_bug_init(void)
 {
@@ -176,6 +180,42 @@ static int __init kmg_helpers_bug_init(void)
 		pg = devm_get_free_pages(dev, GFP_KERNEL, 1);
 		if (pg)
 			free_pages(pg, 1); /* KMG: mismatched-free-devm_pages */
+	} else if (!strcmp(bug, "devm_krealloc_other_dev")) {
+		struct device *dev = root_device_register("kmg_helpers_bug");
+
+		if (IS_ERR(dev))
+			return PTR_ERR(dev);
+		kmg_helpers_bug_dev = dev;
+		dev = root_device_register("kmg_helpers_bug2");
+		if (IS_ERR(dev))
+			return PTR_ERR(dev);
+		kmg_helpers_bug_dev2 = dev;
+		p = devm_kmalloc(kmg_helpers_bug_dev, 32, GFP_KERNEL);
+		q = devm_krealloc(dev, p, 64, GFP_KERNEL); /* KMG: mismatched-devm_krealloc_dev */
+		if (q)
+			pr_info("kmg_helpers_bug: devm_krealloc with another device not refused\n");
+	} else if (!strcmp(bug, "put_page_order")) {
+		/* The kernel's would free the first page and lose the second. */
+		pg = alloc_pages(GFP_KERNEL, 1);
+		if (!pg)
+			return -ENOMEM;
+		put_page(pg); /* KMG: wrong-order-put_page */
+	} else if (!strcmp(bug, "put_page_slab")) {
+		/* The kernel's would free the slab's page under its objects. */
+		p = kmalloc(64, GFP_KERNEL);
+		if (!p)
+			return -ENOMEM;
+		put_page(virt_to_page(p)); /* KMG: invalid-free-put_page */
+		kfree(p);
+	} else if (!strcmp(bug, "bitmap_free_devm")) {
+		struct device *dev = root_device_register("kmg_helpers_bug");
+		unsigned long *bm;
+
+		if (IS_ERR(dev))
+			return PTR_ERR(dev);
+		kmg_helpers_bug_dev = dev;
+		bm = devm_bitmap_zalloc(dev, 128, GFP_KERNEL);
+		bitmap_free(bm); /* KMG: mismatched-free-devm_bitmap */
 	} else {
 		return -EINVAL;
 	}
@@ -184,6 +224,8 @@ static int __init kmg_helpers_bug_init(void)
 
 static void __exit kmg_helpers_bug_exit(void)
 {
+	if (!IS_ERR_OR_NULL(kmg_helpers_bug_dev2))
+		root_device_unregister(kmg_helpers_bug_dev2);
 	if (!IS_ERR_OR_NULL(kmg_helpers_bug_dev))
 		root_device_unregister(kmg_helpers_bug_dev);
 }

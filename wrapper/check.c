@@ -102,7 +102,8 @@ enum kmg_bug kmg_free_verdict(const struct kmg_record *rec,
 
 	if (!(fam->frees & BIT(call->api)))
 		return KMG_BUG_MISMATCHED_FREE;
-	if (call->api == KMG_FREE_PAGES && call->order != rec->order)
+	if ((call->api == KMG_FREE_PAGES || call->api == KMG_FREE_PUT_PAGE) &&
+	    call->order != rec->order)
 		return KMG_BUG_WRONG_ORDER;
 	if (call->api == KMG_FREE_CACHE && call->cache != rec->owner)
 		return KMG_BUG_WRONG_CACHE;
@@ -186,7 +187,6 @@ enum kmg_bug kmg_check_untracked_free(const void *p,
 	    call->api == KMG_FREE_DEVM_PERCPU ||
 	    call->api == KMG_FREE_DEVM_KREALLOC ||
 	    call->api == KMG_FREE_DEVM_PAGES ||
-	    call->api == KMG_FREE_PUT_PAGE ||	/* (the kernel's pages too) */
 	    call->api == KMG_FREE_DMA_POOL_DESTROY ||
 	    call->api == KMG_FREE_DMAM_POOL_DESTROY)
 		return KMG_BUG_NONE;	/* no memory of the driver's own */
@@ -228,7 +228,9 @@ enum kmg_bug kmg_check_untracked_free(const void *p,
 	switch (call->api) {
 	case KMG_FREE_PAGES:
 	case KMG_FREE_PAGES_EXACT:
-		heap = PAGE_ALIGNED(addr) && !PageReserved(virt_to_page(p));
+	case KMG_FREE_PUT_PAGE:		/* (the kernel's pages too) */
+		heap = call->api == KMG_FREE_PUT_PAGE ||
+		       (PAGE_ALIGNED(addr) && !PageReserved(virt_to_page(p)));
 		*found = kmg_table_find_containing(addr, PAGE_SIZE << MAX_PAGE_ORDER,
 						   PAGE_SIZE, inside);
 		/*

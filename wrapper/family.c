@@ -430,6 +430,21 @@ struct kmg_family_ops kmg_families[KMG_FAM_NR] = {
 		.managed	= true,
 	},
 	/*
+	 * devm_bitmap_alloc(): devm_kmalloc() memory (the kernel's is a
+	 * bitmap_alloc() with a devres action that frees it), which no call of
+	 * the driver's frees: devm_kfree() of it WARNs in the kernel, and
+	 * bitmap_free() frees it twice (again at unbind). Either is reported
+	 * and completed the way devres would, entry and all.
+	 */
+	[KMG_FAM_DEVM_BITMAP] = {
+		.name		= "devm_bitmap",
+		.free_call	= "its devres release",
+		.frees		= 0,
+		.fault_class	= KMG_FAM_KMALLOC,
+		.release	= kmg_devm_release_memory,
+		.managed	= true,
+	},
+	/*
 	 * DMA pools (dmapool.c): an element's record owns its pool and handle
 	 * (and copies of the names); the quarantine holds freed elements (only
 	 * pools kmemguard tracks have element records), and dmapool.c gives a

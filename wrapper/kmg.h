@@ -82,6 +82,7 @@ enum kmg_family {
 	KMG_FAM_PERCPU,		/* alloc_percpu() & co, free_percpu() */
 	KMG_FAM_DEVM_PERCPU,	/* devm_alloc_percpu(), released by devres */
 	KMG_FAM_DEVM_PAGES,	/* devm_get_free_pages(), released by devres */
+	KMG_FAM_DEVM_BITMAP,	/* devm_bitmap_alloc(), only devres frees it */
 	KMG_FAM_DMA_POOL,	/* dma_pool_alloc(), dma_pool_free() (dmapool.c) */
 	KMG_FAM_DMA_POOL_STRUCT,	/* dma_pool_create(), dma_pool_destroy() */
 	KMG_FAM_DMAM_POOL,	/* dmam_pool_create(), destroyed by devres */
@@ -601,10 +602,12 @@ static __always_inline bool kmg_guard_addr(const void *p)
 	       (unsigned long)p - kmg_guard_start < kmg_guard_size;
 }
 
-/* The page order a listing shows: @order is @rz outside KMG_FAM_PAGES. */
+/* The page order a listing shows: @order is @rz outside the page families. */
 static inline unsigned int kmg_record_order(const struct kmg_record *rec)
 {
-	return rec->family == KMG_FAM_PAGES ? rec->order : 0;
+	/* (Page memory: kmalloc(), slab and vmalloc records keep rz there.) */
+	return kmg_fam(rec->family)->fault_class == KMG_FAM_PAGES ?
+	       rec->order : 0;
 }
 
 /* === Counters (core.c) ================================================= */

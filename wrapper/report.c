@@ -518,6 +518,11 @@ void kmg_report_free(enum kmg_bug bug, struct kmg_site *site,
 				   (unsigned long)p - rec->addr);
 			kmg_printf(&sink, "the object:\n");
 			kmg_print_record(&sink, rec, true);
+		} else if (call->api == KMG_FREE_PUT_PAGE) {
+			/* wrappers.c: the page's memory is the slab's objects. */
+			kmg_printf(&sink, "%s of %s at %s:%u: %s; refused\n",
+				   api, ptr, site->file, site->line,
+				   "the last reference of a slab page");
 		} else if (call->api == KMG_FREE_PERCPU) {
 			/* check.c: what certainly is no per-CPU pointer. */
 			kmg_printf(&sink, "%s of %s at %s:%u: not per-CPU memory (%s); refused\n",
@@ -544,8 +549,11 @@ void kmg_report_free(enum kmg_bug bug, struct kmg_site *site,
 		} else if (call->api == KMG_FREE_KREALLOC ||
 			   call->api == KMG_FREE_KVREALLOC ||
 			   call->api == KMG_FREE_DEVM_KREALLOC)
-			kmg_printf(&sink, "%s of %s memory at %s:%u; refused (NULL returned)\n",
-				   api, kmg_fam(rec->family)->name, site->file,
+			/* (devm_krealloc() of devm memory: another device's.) */
+			kmg_printf(&sink, "%s of %s%s memory at %s:%u; refused (NULL returned)\n",
+				   api, kmg_fam(rec->family)->frees & BIT(call->api) ?
+				   "another device's " : "",
+				   kmg_fam(rec->family)->name, site->file,
 				   site->line);
 		else if (kmg_fam(rec->family)->unrepaired)
 			kmg_printf(&sink, "%s of %s memory at %s:%u; %s\n",

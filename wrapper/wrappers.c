@@ -186,6 +186,42 @@ static noinline void *kmg_krealloc_rz(struct kmg_alloc *a,
 }
 
 /*
+ * The old object @p of a realloc through @call (krealloc(), devm_krealloc()):
+ * a live object @call may resize is untracked (*@old, its record's contents
+ * in @copy) before the kernel's call, since once the object moved its old
+ * address may be handed to another CPU at once. Otherwise *@old is NULL
+ * and the return says what is wrong, already reported (the caller holds
+ * the RCU read lock: the copy names sites), the record as it was; or
+ * KMG_BUG_NONE for memory kmemguard never saw.
+ */
+static enum kmg_bug kmg_realloc_take(struct kmg_site *site, const void *p,
+				     const struct kmg_free_call *call,
+				     struct kmg_record **old,
+				     struct kmg_record *copy)
+{
+	bool found = false;
+	enum kmg_bug bug;
+
+	*old = kmg_record_untrack(p);
+	if (*old) {
+		*copy = **old;
+		bug = kmg_free_verdict(copy, call);
+		if (bug) {
+			kmg_record_restore(*old);
+			*old = NULL;
+		}
+	} else if (kmg_table_find_freed((unsigned long)p, copy)) {
+		bug = KMG_BUG_DOUBLE_FREE;
+	} else {
+		bug = kmg_check_untracked_free(p, call, copy, &found);
+	}
+	if (bug)
+		kmg_report_free(bug, site, call, p,
+				bug == KMG_BUG_INVALID_FREE && !found ? NULL : copy);
+	return bug;
+}
+
+/*
  * krealloc(): the old object must be live kmalloc memory of the driver's,
  * or memory kmemguard never saw (the kernel's; the result stays untracked).
  * A freed object, an interior pointer, memory of another family: reported
@@ -199,7 +235,6 @@ void *kmemguard_krealloc(struct kmemguard_site *desc, const void *p,
 	struct kmg_record *old, copy;
 	struct kmg_alloc a;
 	enum kmg_bug bug;
-	bool found = false;
 	void *ret;
 
 	/* guard.c: a guarded object never goes to the kernel's krealloc(). */
@@ -243,25 +278,7 @@ void *kmemguard_krealloc(struct kmemguard_site *desc, const void *p,
 		return kmg_krealloc_rz(&a, desc, p, size, &copy);
 	}
 	rcu_read_lock();
-	/*
-	 * Untrack first: once krealloc() moved the object, its old address
-	 * may be handed to another CPU at once.
-	 */
-	old = kmg_record_untrack(p);
-	if (old) {
-		copy = *old;
-		bug = kmg_free_verdict(&copy, &call);
-		if (bug)
-			kmg_record_restore(old);
-	} else if (kmg_table_find_freed((unsigned long)p, &copy)) {
-		bug = KMG_BUG_DOUBLE_FREE;
-	} else {
-		bug = kmg_check_untracked_free(p, &call, &copy, &found);
-	}
-	/* Reported inside the RCU section: the copy names sites. */
-	if (bug)
-		kmg_report_free(bug, a.site, &call, p,
-				bug == KMG_BUG_INVALID_FREE && !found ? NULL : &copy);
+	bug = kmg_realloc_take(a.site, p, &call, &old, &copy);
 	rcu_read_unlock();
 	if (bug) {
 		kmg_site_failed(a.site);
@@ -1226,7 +1243,8 @@ EXPORT_SYMBOL_GPL(kmemguard_kmem_cache_alloc_node);
 struct kmg_devm {
 	struct list_head node;		/* kmg_devm_list */
 	struct device *dev;		/* immutable */
-	void *obj;			/* immutable */
+	/* Written under kmg_devm_lock (again by devm_krealloc()); READ_ONCE() in devres's match */
+	void *obj;
 	struct module *mod;		/* NULL once orphaned */
 	bool stale;			/* no record to drop (disabled since) */
 	bool dma;			/* KMG_FAM_DMAM: @dma_args[0] */
@@ -1271,7 +1289,7 @@ static void kmg_devm_release(struct device *dev, void *res)
 
 static int kmg_devm_match(struct device *dev, void *res, void *data)
 {
-	return ((struct kmg_devm *)res)->obj == data;
+	return READ_ONCE(((struct kmg_devm *)res)->obj) == data;
 }
 
 static int kmg_devm_match_entry(struct device *dev, void *res, void *data)
@@ -1299,6 +1317,22 @@ static bool kmg_devm_forget_entry(struct device *dev, struct kmg_devm *e)
 {
 	return kmg_devm_removed(devres_remove(dev, kmg_devm_release,
 					      kmg_devm_match_entry, e));
+}
+
+/*
+ * devm_krealloc(): kmemguard's entry @e is now for @obj (moved or not),
+ * tracked by @mod. Its place among the device's resources stays. Only a
+ * tracked object's entry is repointed, so @e is no orphan.
+ */
+static void kmg_devm_repoint(struct kmg_devm *e, void *obj, struct module *mod)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&kmg_devm_lock, flags);
+	WRITE_ONCE(e->obj, obj);
+	if (e->mod)
+		e->mod = mod;
+	spin_unlock_irqrestore(&kmg_devm_lock, flags);
 }
 
 /* @e was taken off its device (NULL: there was none): it goes. */
@@ -1400,7 +1434,12 @@ struct kmg_devm *kmg_devm_new(struct device *dev, gfp_t gfp,
 			 gfp & (__GFP_RECLAIM | __GFP_IO | __GFP_FS));
 	if (!e)
 		return NULL;
+	/* (devres_alloc() zeroes its own header only.) */
 	e->dev = dev;
+	e->obj = NULL;
+	e->mod = NULL;
+	e->owner = NULL;
+	e->stale = false;
 	e->dma = dma;
 	e->pool = false;
 	if (dma)
@@ -1450,6 +1489,9 @@ void kmg_devm_free_new(struct kmg_devm *e)
 void *kmg_devm_track(struct kmg_alloc *a, struct kmg_devm *e, void *p,
 		     size_t size, enum kmg_family family, void *owner)
 {
+	/* (devm_get_free_pages() memory: its order, as free_pages()'.) */
+	unsigned int order = kmg_fam(family)->fault_class == KMG_FAM_PAGES ?
+			     get_order(size) : 0;
 	unsigned long flags;
 
 	e->obj = p;
@@ -1458,7 +1500,7 @@ void *kmg_devm_track(struct kmg_alloc *a, struct kmg_devm *e, void *p,
 	spin_lock_irqsave(&kmg_devm_lock, flags);
 	list_add(&e->node, &kmg_devm_list);
 	spin_unlock_irqrestore(&kmg_devm_lock, flags);
-	kmg_alloc_end(a, p, size, family, 0, owner ?: e, 0);
+	kmg_alloc_end(a, p, size, family, order, owner ?: e, 0);
 	devres_add(e->dev, e);
 	return p;
 }
@@ -1483,26 +1525,36 @@ void kmg_devm_release_percpu(const struct kmg_record *rec)
 	devm_free_percpu(dev, (void __percpu __force *)rec->addr);
 }
 
-static __always_inline void *kmg_devm_kmalloc(struct kmg_alloc *a,
-					      struct kmemguard_site *desc,
-					      struct device *dev, size_t size,
-					      gfp_t gfp)
+static __always_inline void *kmg_devm_kmalloc_as(struct kmg_alloc *a,
+						 struct kmemguard_site *desc,
+						 struct device *dev,
+						 size_t size, gfp_t gfp,
+						 enum kmg_family family,
+						 const char *name)
 {
 	struct kmg_devm *e;
 	void *p;
 
-	if (!kmg_alloc_begin(a, desc, gfp, KMG_FAM_DEVM, size, false,
-			     "devm_kmalloc()"))
+	if (!kmg_alloc_begin(a, desc, gfp, family, size, false, name))
 		return NULL;
 	p = devm_kmalloc(dev, size, a->gfp);
 	if (!a->site || ZERO_OR_NULL_PTR(p))
-		return kmg_alloc_end(a, p, size, KMG_FAM_DEVM, 0, NULL, 0);
+		return kmg_alloc_end(a, p, size, family, 0, NULL, 0);
 	e = kmg_devm_new(dev, a->gfp, NULL);
 	if (!e) {
 		kmg_count(KMG_COUNT_DEGRADED);
 		return p;
 	}
-	return kmg_devm_track(a, e, p, size, KMG_FAM_DEVM, NULL);
+	return kmg_devm_track(a, e, p, size, family, NULL);
+}
+
+static __always_inline void *kmg_devm_kmalloc(struct kmg_alloc *a,
+					      struct kmemguard_site *desc,
+					      struct device *dev, size_t size,
+					      gfp_t gfp)
+{
+	return kmg_devm_kmalloc_as(a, desc, dev, size, gfp, KMG_FAM_DEVM,
+				   "devm_kmalloc()");
 }
 
 void *kmemguard_devm_kmalloc(struct kmemguard_site *desc, struct device *dev,
@@ -1531,6 +1583,29 @@ void *kmemguard_devm_kmalloc_array(struct kmemguard_site *desc,
 	return p;
 }
 EXPORT_SYMBOL_GPL(kmemguard_devm_kmalloc_array);
+
+/*
+ * devm_bitmap_alloc(), devm_bitmap_zalloc(): the kernel's is bitmap_alloc()
+ * and a devres action that frees the bitmap at unbind; kmemguard's is
+ * devm_kmalloc() memory of its own family (no call of the driver's frees
+ * it), with the same lifetime.
+ */
+unsigned long *kmemguard_devm_bitmap_alloc(struct kmemguard_site *desc,
+					   struct device *dev,
+					   unsigned int nbits, gfp_t gfp)
+{
+	struct kmg_alloc a;
+	void *p;
+
+	p = kmg_devm_kmalloc_as(&a, desc, dev,
+				BITS_TO_LONGS(nbits) * sizeof(unsigned long),
+				gfp, KMG_FAM_DEVM_BITMAP,
+				gfp & __GFP_ZERO ? "devm_bitmap_zalloc()" :
+						   "devm_bitmap_alloc()");
+	kmg_kmemleak_trace(&a, p);
+	return p;
+}
+EXPORT_SYMBOL_GPL(kmemguard_devm_bitmap_alloc);
 
 /*
  * devm_krealloc(): for kmemguard, devm_kfree() of the old object and
@@ -1575,48 +1650,46 @@ void *kmemguard_devm_krealloc(struct kmemguard_site *desc, struct device *dev,
 	if (!kmg_alloc_begin(&a, desc, gfp, KMG_FAM_DEVM, size, false,
 			     "devm_krealloc()"))
 		return NULL;	/* the old object stays the driver's */
-	/* kmemguard's entry for the result, made while it may still sleep. */
-	e = a.site ? kmg_devm_new(dev, a.gfp, NULL) : NULL;
 	rcu_read_lock();
-	old = kmg_record_untrack(p);
-	if (old) {
-		copy = *old;
-		bug = kmg_free_verdict(&copy, &call);
-		if (bug)
-			kmg_record_restore(old);
-	} else if (kmg_table_find_freed((unsigned long)p, &copy)) {
-		bug = KMG_BUG_DOUBLE_FREE;
-	} else {
-		bug = KMG_BUG_NONE;	/* the kernel's memory, or untracked */
-	}
-	if (bug)	/* inside the RCU section: the copy names sites */
+	bug = kmg_realloc_take(a.site ?: &kmg_site_unknown, p, &call, &old,
+			       &copy);
+	/* Another device's memory: the kernel's would WARN and fail. */
+	if (old && ((struct kmg_devm *)copy.owner)->dev != dev) {
+		kmg_record_restore(old);
+		old = NULL;
+		bug = KMG_BUG_MISMATCHED_FREE;
 		kmg_report_free(bug, a.site ?: &kmg_site_unknown, &call, p,
 				&copy);
+	}
 	rcu_read_unlock();
 	if (bug) {
-		kmg_devm_free_new(e);
 		if (a.site)
 			kmg_site_failed(a.site);
 		return NULL;
 	}
-	if (old) {
-		/* Its entry goes by identity, while @p is still the driver's. */
-		kmg_devm_forget_entry(dev, copy.owner);
+	e = old ? copy.owner : NULL;
+	if (old)
 		kmg_record_put(old);
-	}
 	ret = devm_krealloc(dev, p, size, a.gfp);
-	if (!old || !a.site) {	/* untracked before: so is the result */
-		kmg_devm_free_new(e);
+	if (!old)	/* untracked before: so is the result */
+		return ret;
+	if (!a.site) {
+		/* Not tracked from here on: kmemguard's entry goes too. */
+		kmg_devm_forget_entry(dev, e);
 		return ret;
 	}
 	obj = ret ?: p;		/* failed: the old object is still the driver's */
 	if (!ret)
 		kmg_site_failed(a.site);
-	if (!e) {
-		kmg_count(KMG_COUNT_DEGRADED);
-		return ret;
-	}
-	kmg_devm_track(&a, e, obj, ret ? size : copy.size, KMG_FAM_DEVM, NULL);
+	/*
+	 * kmemguard's entry stays where it is among the device's resources
+	 * (in its devres group, as the kernel's replace_dr() keeps the
+	 * memory's), now for the result; the object, moved or not, is
+	 * tracked afresh at this call (its first site may have gone with its
+	 * module while the call slept).
+	 */
+	kmg_devm_repoint(e, obj, a.site->mod);
+	kmg_alloc_end(&a, obj, ret ? size : copy.size, KMG_FAM_DEVM, 0, e, 0);
 	kmg_kmemleak_trace(&a, ret);
 	return ret;
 }
@@ -1775,10 +1848,13 @@ static bool kmg_free_live(struct kmg_site *site, const void *p,
 
 	/*
 	 * split_page() made every page of the allocation a page of its own:
-	 * freeing them one by one is right. kmemguard stops tracking it.
+	 * freeing them one by one is right. kmemguard stops tracking it. So
+	 * are alloc_pages_exact()'s: put_page() of one frees that one only.
 	 */
-	if (unlikely(bug == KMG_BUG_WRONG_ORDER) && call->order < copy->order &&
-	    kmg_pages_split(copy->addr, copy->order)) {
+	if ((unlikely(bug == KMG_BUG_WRONG_ORDER) && call->order < copy->order &&
+	     kmg_pages_split(copy->addr, copy->order)) ||
+	    (unlikely(bug) && call->api == KMG_FREE_PUT_PAGE &&
+	     copy->family == KMG_FAM_PAGES_EXACT)) {
 		kmg_record_unlink_freed(rec);
 		kmg_record_put(rec);
 		return false;
@@ -2030,35 +2106,56 @@ EXPORT_SYMBOL_GPL(kmemguard___free_pages);
 /*
  * put_page() and folio_put(): dropping the last reference of a page frees
  * it, so for a page the driver allocated (order 0, or compound) that is
- * its free. The driver's reference is the last one if the count is 1: the
- * record ends then, and the page goes as the kernel's call would send it,
- * or is held by the quarantine with that reference (a second put_page()
- * is then a double free, refused). A speculative reference taken
- * meanwhile (a PFN walker's) only delays the kernel's free. Pages of
- * ZONE_DEVICE and every other put go to the kernel untouched.
+ * its free. A put that is not the last drops its reference at once, with
+ * one atomic operation that leaves the last one alone, so two holders
+ * putting at the same time cannot both miss the free. The last put ends
+ * the record, and the page goes as the kernel's call would send it, or is
+ * held by the quarantine with that reference (a second put_page() is then
+ * a double free, refused). The put of one page of a split_page() or
+ * alloc_pages_exact() allocation frees that page alone: kmemguard stops
+ * tracking the allocation, as for free_pages() of it; the last put of the
+ * head of a plain order-N allocation, whose other pages no put can reach,
+ * is a wrong-order free, completed with the allocation's order. A slab
+ * page's last reference is never the driver's to put: refused. A
+ * reference taken meanwhile by someone else (a PFN walker's speculative
+ * one) only delays the kernel's free; if it was the driver's put that saw
+ * two references and the other holder's put frees the page, the record
+ * outlives the page (see the README's known limits). ZONE_DEVICE pages go
+ * to the kernel untouched.
  */
-static const struct kmg_free_call kmg_call_put_page = {
-	.api = KMG_FREE_PUT_PAGE };
+static bool kmg_put_folio(struct kmemguard_site *desc, struct folio *folio)
+{
+	struct kmg_free_call call = { .api = KMG_FREE_PUT_PAGE };
+	struct kmg_site *site;
+
+	if (!kmg_tracking() || !desc || folio_is_zone_device(folio) ||
+	    folio_ref_count(folio) <= 0)
+		return true;		/* the kernel's put, as asked */
+	if (folio_ref_add_unless(folio, -1, 1))
+		return false;		/* not the last reference: dropped */
+	if (unlikely(folio_test_slab(folio)) && !in_nmi()) {
+		site = kmg_site_of(desc, GFP_NOWAIT) ?: &kmg_site_unknown;
+		rcu_read_lock();
+		kmg_report_free(KMG_BUG_INVALID_FREE, site, &call,
+				folio_address(folio), NULL);
+		rcu_read_unlock();
+		return false;
+	}
+	call.order = folio_order(folio);
+	return kmg_free(desc, folio_address(folio), &call);
+}
 
 void kmemguard_folio_put(struct kmemguard_site *desc, struct folio *folio)
 {
-	if (kmg_tracking() && desc && !folio_is_zone_device(folio) &&
-	    folio_ref_count(folio) == 1 &&
-	    !kmg_free(desc, folio_address(folio), &kmg_call_put_page))
-		return;
-	folio_put(folio);
+	if (kmg_put_folio(desc, folio))
+		folio_put(folio);
 }
 EXPORT_SYMBOL_GPL(kmemguard_folio_put);
 
 void kmemguard_put_page(struct kmemguard_site *desc, struct page *page)
 {
-	struct folio *folio = page_folio(page);
-
-	if (kmg_tracking() && desc && !folio_is_zone_device(folio) &&
-	    folio_ref_count(folio) == 1 &&
-	    !kmg_free(desc, folio_address(folio), &kmg_call_put_page))
-		return;
-	put_page(page);
+	if (kmg_put_folio(desc, page_folio(page)))
+		put_page(page);
 }
 EXPORT_SYMBOL_GPL(kmemguard_put_page);
 

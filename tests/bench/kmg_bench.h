@@ -20,6 +20,8 @@ struct kmg_bench_ops {
 	int (*vmalloc_pairs)(size_t size, unsigned long n);
 	int (*dma_pairs)(struct device *dev, size_t size, unsigned long n);
 	int (*mempool_pairs)(unsigned long n);	/* a kmalloc pool, 64 bytes */
+	/* A DMA pool of @size-byte blocks on @dev, made at the first call. */
+	int (*dmapool_pairs)(struct device *dev, size_t size, unsigned long n);
 	int (*percpu_pairs)(size_t size, unsigned long n);
 	/* Allocate @n kmalloc(64) objects into @objs, or free them. */
 	int (*fill)(void **objs, unsigned long n);

@@ -13,6 +13,8 @@
  *                  N alloc+free pairs
  *   mempool        N mempool_alloc()+mempool_free() pairs, a kmalloc pool
  *                  of 64-byte elements
+ *   dmapool:SIZE   N dma_pool_alloc()+dma_pool_free() pairs, a pool of
+ *                  SIZE-byte blocks on the bench's platform device
  *   batch          allocate N kmalloc(64) objects, then free them all
  *   fill, drain    keep N kmalloc(64) objects live, or free the kept ones
  *   solo, smp      N kmalloc(64) pairs in one kthread on CPU 0, or in one
@@ -93,6 +95,8 @@ static int kmg_bench_once(const struct kmg_bench_case *c, unsigned long n,
 		return c->ops->dma_pairs(&kmg_bench_pdev->dev, c->arg, n);
 	if (!strcmp(c->name, "mempool"))
 		return c->ops->mempool_pairs(n);
+	if (!strcmp(c->name, "dmapool"))
+		return c->ops->dmapool_pairs(&kmg_bench_pdev->dev, c->arg, n);
 	if (!strcmp(c->name, "percpu"))
 		return c->ops->percpu_pairs(c->arg, n);
 	if (!strcmp(c->name, "batch")) {

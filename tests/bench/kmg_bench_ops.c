@@ -5,6 +5,7 @@
  */
 #include <linux/compiler.h>
 #include <linux/dma-mapping.h>
+#include <linux/dmapool.h>
 #include <linux/gfp.h>
 #include <linux/mempool.h>
 #include <linux/percpu.h>
@@ -25,6 +26,7 @@ struct kmg_bench_obj {
 /* Created on first use; only the module's own loader calls these. */
 static struct kmem_cache *kmg_bench_cache;
 static mempool_t *kmg_bench_pool;
+static struct dma_pool *kmg_bench_dmapool;
 
 static int kmg_bench_kmalloc_pairs(size_t size, unsigned long n)
 {
@@ -122,6 +124,30 @@ static int kmg_bench_mempool_pairs(unsigned long n)
 	return 0;
 }
 
+/*
+ * A DMA pool of @size-byte blocks: after the first pair the pool has a
+ * page, and dma_pool_alloc() takes a block off its free list.
+ */
+static int kmg_bench_dmapool_pairs(struct device *dev, size_t size,
+				   unsigned long n)
+{
+	dma_addr_t h;
+	void *p;
+
+	if (!kmg_bench_dmapool)
+		kmg_bench_dmapool = dma_pool_create("kmg_bench", dev, size, 0, 0);
+	if (!kmg_bench_dmapool)
+		return -ENOMEM;
+	while (n--) {
+		p = dma_pool_alloc(kmg_bench_dmapool, GFP_KERNEL, &h);
+		if (!p)
+			return -ENOMEM;
+		OPTIMIZER_HIDE_VAR(p);
+		dma_pool_free(kmg_bench_dmapool, p, h);
+	}
+	return 0;
+}
+
 static int kmg_bench_percpu_pairs(size_t size, unsigned long n)
 {
 	void __percpu *p;
@@ -180,6 +206,8 @@ static void kmg_bench_exit(void)
 {
 	mempool_destroy(kmg_bench_pool);
 	kmg_bench_pool = NULL;
+	dma_pool_destroy(kmg_bench_dmapool);
+	kmg_bench_dmapool = NULL;
 	kmem_cache_destroy(kmg_bench_cache);
 	kmg_bench_cache = NULL;
 }
@@ -191,6 +219,7 @@ const struct kmg_bench_ops KMG_BENCH_OPS = {
 	.vmalloc_pairs	= kmg_bench_vmalloc_pairs,
 	.dma_pairs	= kmg_bench_dma_pairs,
 	.mempool_pairs	= kmg_bench_mempool_pairs,
+	.dmapool_pairs	= kmg_bench_dmapool_pairs,
 	.percpu_pairs	= kmg_bench_percpu_pairs,
 	.fill		= kmg_bench_fill,
 	.drain		= kmg_bench_drain,

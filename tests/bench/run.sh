@@ -194,6 +194,7 @@ while [ $r -lt $rounds ]; do
 		one vmalloc:4096 $m $((n / 10))
 		one vmalloc:65536 $m $((n / 40))
 		one dma:4096 $m $((n / 10))
+		one dmapool:64 $m $((n / 2))
 		one percpu:64 $m $((n / 10))
 		one batch $m 10000
 		one ufree $m $n

@@ -10,7 +10,7 @@ test_bench_smoke() {
 	rmmod kmg_bench
 	d=$(kmg_dmesg)
 	echo "$d" | grep 'KMG-BENCH error' && kmg_fail "a benchmark case failed"
-	for c in kmalloc:8 kmalloc:4096 cache pages:0 pages:3 vmalloc:4096 vmalloc:65536 dma:4096 \
+	for c in kmalloc:8 kmalloc:4096 cache pages:0 pages:3 vmalloc:4096 vmalloc:65536 dma:4096 dmapool:64 \
 		percpu:64 batch ufree solo smp samefree xfree mempool; do
 		for m in raw tracked allstacks nostack paused; do
 			echo "$d" | grep -q "KMG-BENCH sample $c $m [0-9]*\.[0-9]$" ||

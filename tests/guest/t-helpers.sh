@@ -46,8 +46,10 @@ test_clean_use_tracked_and_silent() {
 		kmg_fail "devm_kasprintf: not 7 bytes of devm memory"
 	grep -q "size=1000 devm order=0 module=kmg_helpers site=.* func=kmg_helpers_devm " /tmp/helpers.alloc ||
 		kmg_fail "devm_krealloc: not 1000 bytes of devm memory"
-	grep -q "size=8192 devm_pages order=[0-9]* module=kmg_helpers site=.* func=kmg_helpers_devm " /tmp/helpers.alloc ||
+	grep -q "size=8192 devm_pages order=1 module=kmg_helpers site=.* func=kmg_helpers_devm " /tmp/helpers.alloc ||
 		kmg_fail "devm_get_free_pages: not 2 pages of devm_pages memory"
+	grep -q "size=40 devm_bitmap order=0 module=kmg_helpers site=.* func=kmg_helpers_devm gfp=GFP_KERNEL|__GFP_ZERO " /tmp/helpers.alloc ||
+		kmg_fail "devm_bitmap_zalloc: not 40 bytes of zeroed devm_bitmap memory"
 	grep -q "size=12288 pages_exact order=0 module=kmg_helpers " /tmp/helpers.alloc ||
 		kmg_fail "alloc_pages_exact: not 12288 bytes of pages_exact memory"
 	grep -q "size=8192 pages order=1 module=kmg_helpers " /tmp/helpers.alloc ||
@@ -142,6 +144,11 @@ test_mismatched_free() {
 	kmg_expect_bug mismatched-free kmg_helpers_bug mismatched-free-devm_pages bug=free_pages_devm
 	grep -q 'free_pages() of devm_pages memory at .*freed with devm_free_pages() instead' /tmp/kmg-last-report ||
 		kmg_fail "free_pages() of devm_get_free_pages() memory not repaired with devm_free_pages()"
+	# bitmap_free() of devm_bitmap_zalloc() memory: the kernel frees it
+	# again at unbind; kmemguard frees it once, now, with its devres entry.
+	kmg_expect_bug mismatched-free kmg_helpers_bug mismatched-free-devm_bitmap bug=bitmap_free_devm
+	grep -q 'kfree() of devm_bitmap memory at .*freed with its devres release instead' /tmp/kmg-last-report ||
+		kmg_fail "bitmap_free() of devm_bitmap_zalloc() memory not completed by devres's release"
 	kmg_expect_bug mismatched-free kmg_helpers_bug mismatched-free-pages_exact bug=pages_exact_free_pages
 	grep -q 'free_pages() of pages_exact memory at kmg_helpers_bug.c:[0-9]*; freed with free_pages_exact() instead' /tmp/kmg-last-report ||
 		kmg_fail "not completed with free_pages_exact()"
@@ -159,6 +166,18 @@ test_double_free_put_page() {
 	kmg_expect_bug double-free kmg_helpers_bug double-free-put_page bug=put_page_double
 	grep -q 'put_page() of .* at kmg_helpers_bug.c:[0-9]*' /tmp/kmg-last-report ||
 		kmg_fail "the second put_page() not named"
+}
+
+# The last put of a plain order-1 allocation's head: the kernel's would
+# free one page and lose the other; kmemguard frees both. A slab page's
+# last reference is refused (the kernel's would free it under its objects).
+test_put_page_misuse() {
+	kmg_expect_bug wrong-order kmg_helpers_bug wrong-order-put_page bug=put_page_order
+	grep -q 'put_page() order 0 at kmg_helpers_bug.c:[0-9]*; allocated with order 1, freed so' /tmp/kmg-last-report ||
+		kmg_fail "not completed with order 1"
+	kmg_expect_bug invalid-free kmg_helpers_bug invalid-free-put_page bug=put_page_slab
+	grep -q 'put_page() of .* at kmg_helpers_bug.c:[0-9]*: the last reference of a slab page; refused' /tmp/kmg-last-report ||
+		kmg_fail "put_page() of a slab page not refused"
 }
 
 test_double_free_bitmap() {
@@ -185,6 +204,14 @@ test_realloc_refused() {
 		kmg_fail "devm_krealloc() of kmalloc memory not refused"
 	if grep 'kmg_helpers_bug: .* not refused' /tmp/kmg-last-report; then
 		kmg_fail "devm_krealloc() returned memory"
+	fi
+	# With another device than the memory's (the kernel's would WARN):
+	# refused, the memory still devres's of its own device.
+	kmg_expect_bug mismatched-free kmg_helpers_bug mismatched-devm_krealloc_dev bug=devm_krealloc_other_dev
+	grep -q "devm_krealloc() of another device's devm memory at .*refused (NULL returned)" /tmp/kmg-last-report ||
+		kmg_fail "devm_krealloc() with another device not refused"
+	if grep 'kmg_helpers_bug: .* not refused' /tmp/kmg-last-report; then
+		kmg_fail "devm_krealloc() with another device returned memory"
 	fi
 }
 

@@ -6,6 +6,7 @@
  * The cases the samples do not already cover, and the traps: correct code
  * that looks close to a bug.
  */
+#include <linux/bitmap.h>
 #include <linux/dma-mapping.h>
 #include <linux/gfp.h>
 #include <linux/hrtimer.h>
@@ -239,4 +240,20 @@ static void cases_percpu(struct cases_dev *d)
 	kvfree((void __force *)v);
 	c = alloc_percpu(u64);
 	free_percpu(c);
+}
+
+static void cases_bitmap(struct device *dev)
+{
+	unsigned long *b;
+
+	b = bitmap_zalloc(64, GFP_KERNEL);
+	bitmap_free(b);
+	b = bitmap_alloc(64, GFP_KERNEL);
+	kfree(b);
+	b = bitmap_zalloc(64, GFP_KERNEL);
+	/* LINT: free-mismatch "vfree() of memory from bitmap_zalloc()" */
+	vfree(b);
+	b = devm_bitmap_alloc(dev, 64, GFP_KERNEL);
+	/* LINT: free-mismatch "devm_kfree() of memory from devm_bitmap_alloc()" */
+	devm_kfree(dev, b);
 }

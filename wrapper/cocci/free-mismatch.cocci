@@ -35,6 +35,8 @@
 ///     __alloc_percpu_gfp): free_percpu, and free_percpu of nothing else;
 ///     devm_alloc_percpu: devm_free_percpu, or nothing
 ///   devm_get_free_pages: devm_free_pages, or nothing
+///   devm_bitmap_alloc, devm_bitmap_zalloc: nothing (devres frees them)
+///   bitmap_alloc, bitmap_zalloc: kmalloc memory, bitmap_free among its frees
 /// Casts of the pointer ((unsigned long)p, (void *)addr) are seen through.
 ///
 /// This is the static half of kmemguard's mismatched-free report.
@@ -65,7 +67,8 @@ def finding(p, msg):
 FAMILY = {}
 for name in ("kmalloc kzalloc kcalloc kmalloc_array kmalloc_node kzalloc_node "
 	     "kcalloc_node kmalloc_array_node krealloc krealloc_array kstrdup "
-	     "kstrndup kmemdup kmemdup_nul kasprintf kvasprintf").split():
+	     "kstrndup kmemdup kmemdup_nul kasprintf kvasprintf bitmap_alloc "
+	     "bitmap_zalloc").split():
 	FAMILY[name] = "kmalloc"
 for name in ("vmalloc vzalloc __vmalloc vmalloc_user vmalloc_node "
 	     "vzalloc_node vmalloc_32 vmalloc_32_user vmalloc_array vcalloc").split():
@@ -91,15 +94,19 @@ for name in "alloc_percpu alloc_percpu_gfp __alloc_percpu __alloc_percpu_gfp".sp
 	FAMILY[name] = "percpu"
 FAMILY["devm_alloc_percpu"] = "devm_percpu"
 FAMILY["devm_get_free_pages"] = "devm_pages"
+for name in "devm_bitmap_alloc devm_bitmap_zalloc".split():
+	FAMILY[name] = "devm_bitmap"
 for name in "dma_pool_alloc dma_pool_zalloc".split():
 	FAMILY[name] = "dma_pool"
 
 FREES = {
-	"kmalloc": {"kfree", "kfree_sensitive", "kvfree", "kvfree_sensitive"},
+	"kmalloc": {"kfree", "kfree_sensitive", "kvfree", "kvfree_sensitive",
+		    "bitmap_free"},
 	"vmalloc": {"vfree", "kvfree", "kvfree_sensitive"},
 	"kvmalloc": {"kvfree", "kvfree_sensitive"},
 	"pages": {"free_pages", "free_page"},
-	"cache": {"kmem_cache_free", "kfree", "kfree_sensitive", "kvfree"},
+	"cache": {"kmem_cache_free", "kfree", "kfree_sensitive", "kvfree",
+		  "bitmap_free"},
 	"devm": {"devm_kfree"},
 	"dma": {"dma_free_coherent", "dma_free_attrs", "dma_free_wc"},
 	"dma_nc": {"dma_free_noncoherent"},
@@ -108,6 +115,7 @@ FREES = {
 	"percpu": {"free_percpu"},
 	"devm_percpu": {"devm_free_percpu"},
 	"devm_pages": {"devm_free_pages"},
+	"devm_bitmap": set(),
 	"dma_pool": {"dma_pool_free"},
 }
 
@@ -142,9 +150,10 @@ identifier alloc = {kmalloc, kzalloc, kcalloc, kmalloc_array, kmalloc_node,
 	dma_alloc_attrs, dma_alloc_wc, dma_alloc_noncoherent,
 	dmam_alloc_coherent, dmam_alloc_attrs, mempool_alloc, alloc_percpu,
 	alloc_percpu_gfp, __alloc_percpu, __alloc_percpu_gfp, devm_alloc_percpu,
-	dma_pool_alloc, dma_pool_zalloc};
+	dma_pool_alloc, dma_pool_zalloc, bitmap_alloc, bitmap_zalloc,
+	devm_bitmap_alloc, devm_bitmap_zalloc};
 identifier free = {kfree, kfree_sensitive, kvfree, kvfree_sensitive, vfree,
-	free_pages, free_page, mempool_free, free_percpu};
+	free_pages, free_page, mempool_free, free_percpu, bitmap_free};
 identifier free2 = {kmem_cache_free, devm_kfree, devm_free_percpu,
 	devm_free_pages};
 identifier free3 = {dma_free_coherent, dma_free_attrs, dma_free_wc,

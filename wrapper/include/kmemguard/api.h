@@ -211,6 +211,9 @@ unsigned long kmemguard_devm_get_free_pages(struct kmemguard_site *site,
 					    unsigned int order);
 void kmemguard_devm_free_pages(struct kmemguard_site *site, struct device *dev,
 			       unsigned long addr);
+unsigned long *kmemguard_devm_bitmap_alloc(struct kmemguard_site *site,
+					   struct device *dev,
+					   unsigned int nbits, gfp_t gfp);
 void *kmemguard_devm_krealloc(struct kmemguard_site *site, struct device *dev,
 			      void *p, size_t size, gfp_t gfp);
 void *kmemguard_devm_krealloc_array(struct kmemguard_site *site,

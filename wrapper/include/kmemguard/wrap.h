@@ -364,6 +364,11 @@ static inline void __kmg_free_free_percpu(void *p)
 #define bitmap_zalloc(nbits, gfp)	bitmap_alloc_node(nbits, (gfp) | __GFP_ZERO, NUMA_NO_NODE)
 /* As a value, bitmap_free stays the kernel's (whose kfree() kmemguard cannot see). */
 #define bitmap_free(p)		kmemguard_kfree(__KMG_SITE, p)
+/* devm_: devm_kmalloc() memory of a family no call of the driver's frees. */
+#define devm_bitmap_alloc(dev, nbits, gfp)				\
+	kmemguard_devm_bitmap_alloc(__KMG_CALLER, dev, nbits, gfp)
+#define devm_bitmap_zalloc(dev, nbits, gfp)				\
+	devm_bitmap_alloc(dev, nbits, (gfp) | __GFP_ZERO)
 __KMG_DEFINE_FREE(bitmap, kmemguard_kfree_ptr)
 #define __free_bitmap		__kmg_free_bitmap
 #endif /* bitmap */
