@@ -251,6 +251,15 @@ enum kmg_bug kmg_check_untracked_free(const void *p,
 				kmg_record_put(rec);
 			*found = false;
 		}
+		/*
+		 * put_page(): a live record around another refcounted page is
+		 * stale (its pages went with a put kmemguard did not see, the
+		 * kernel's own); only a held one makes this a free of memory
+		 * freed before.
+		 */
+		if (call->api == KMG_FREE_PUT_PAGE && *found &&
+		    !(inside->flags & KMG_REC_FREED))
+			*found = false;
 		break;
 	case KMG_FREE_VFREE:
 		heap = false;
@@ -294,6 +303,29 @@ bool kmg_pages_split(unsigned long addr, unsigned int order)
 	struct page *page = virt_to_page((void *)addr);
 
 	return order && !PageCompound(page) && page_ref_count(page + 1) != 0;
+}
+
+/*
+ * put_page() of the page at live page record @rec's address, a folio of
+ * @order, which is not the record's: is the record stale? Its pages went
+ * with a put kmemguard did not see (the kernel's own: a page the driver
+ * handed to the network stack, say) and the address was handed out again.
+ * A compound allocation keeps its order; the head of a plain order-N
+ * allocation is an order-0 page whose tails are neither free (the head of
+ * a buddy block) nor part of a compound page. (A tail freed to a per-CPU
+ * list looks like a plain tail: the one case this cannot tell.)
+ */
+bool kmg_pages_stale(const struct kmg_record *rec, unsigned int order)
+{
+	struct page *page = virt_to_page((void *)rec->addr);
+	unsigned int i;
+
+	if (order || (rec->gfp & __GFP_COMP))
+		return true;
+	for (i = 1; i < (1U << rec->order); i++)
+		if (PageBuddy(page + i) || PageCompound(page + i))
+			return true;
+	return false;
 }
 
 /*

@@ -792,6 +792,7 @@ enum kmg_bug kmg_check_untracked_free(const void *p,
 				      struct kmg_record *inside, bool *found);
 bool kmg_kasan_still_freed(const void *p);
 bool kmg_pages_split(unsigned long addr, unsigned int order);
+bool kmg_pages_stale(const struct kmg_record *rec, unsigned int order);
 
 /* === Reports (report.c): one formatter, two sinks ====================== */
 

@@ -548,21 +548,28 @@ void kmg_report_free(enum kmg_bug bug, struct kmg_site *site,
 				   api, site->file, site->line, why);
 		} else if (call->api == KMG_FREE_KREALLOC ||
 			   call->api == KMG_FREE_KVREALLOC ||
-			   call->api == KMG_FREE_DEVM_KREALLOC)
-			/* (devm_krealloc() of devm memory: another device's.) */
-			kmg_printf(&sink, "%s of %s%s memory at %s:%u; refused (NULL returned)\n",
-				   api, kmg_fam(rec->family)->frees & BIT(call->api) ?
-				   "another device's " : "",
+			   call->api == KMG_FREE_DEVM_KREALLOC) {
+			/*
+			 * devm_krealloc() of devm memory: another device's,
+			 * kept in place if it fits (@call->len), as the kernel's.
+			 */
+			bool other = kmg_fam(rec->family)->frees & BIT(call->api);
+
+			kmg_printf(&sink, "%s of %s%s memory at %s:%u; %s\n",
+				   api, other ? "another device's " : "",
 				   kmg_fam(rec->family)->name, site->file,
-				   site->line);
-		else if (kmg_fam(rec->family)->unrepaired)
+				   site->line, other && call->len <= rec->size ?
+				   "kept in place, as the kernel's" :
+				   "refused (NULL returned)");
+		} else if (kmg_fam(rec->family)->unrepaired) {
 			kmg_printf(&sink, "%s of %s memory at %s:%u; %s\n",
 				   api, kmg_fam(rec->family)->name, site->file,
 				   site->line, kmg_fam(rec->family)->unrepaired);
-		else
+		} else {
 			kmg_printf(&sink, "%s of %s memory at %s:%u; freed with %s instead\n",
 				   api, kmg_fam(rec->family)->name, site->file,
 				   site->line, kmg_fam(rec->family)->free_call);
+		}
 		kmg_print_record(&sink, rec, true);
 		break;
 	case KMG_BUG_WRONG_ORDER:

@@ -870,7 +870,8 @@ void *kmemguard_alloc_pages_exact(struct kmemguard_site *desc, size_t size,
 			     "alloc_pages_exact()"))
 		return NULL;
 	p = kmg_raw_alloc_pages_exact(size, a.gfp);
-	return kmg_alloc_end(&a, p, size, KMG_FAM_PAGES_EXACT, 0, NULL, 0);
+	return kmg_alloc_end(&a, p, size, KMG_FAM_PAGES_EXACT,
+			     get_order(size), NULL, 0);
 }
 EXPORT_SYMBOL_GPL(kmemguard_alloc_pages_exact);
 
@@ -1320,19 +1321,31 @@ static bool kmg_devm_forget_entry(struct device *dev, struct kmg_devm *e)
 }
 
 /*
- * devm_krealloc(): kmemguard's entry @e is now for @obj (moved or not),
- * tracked by @mod. Its place among the device's resources stays. Only a
- * tracked object's entry is repointed, so @e is no orphan.
+ * devm_krealloc(): kmemguard's entry @e on @dev is now for @obj (moved or
+ * not), tracked by @mod; its place among the device's resources stays.
+ * False if it cannot be: @e is gone (devres released it while the call
+ * slept: a driver racing its own unbind) or its module's records were
+ * dropped meanwhile (an orphan). @e is not dereferenced before it is found
+ * on @dev; under kmg_devm_lock it cannot be freed (kmg_devm_release() and
+ * kmg_devm_removed() take the lock first; devres_lock nests inside it).
  */
-static void kmg_devm_repoint(struct kmg_devm *e, void *obj, struct module *mod)
+static bool kmg_devm_repoint(struct device *dev, struct kmg_devm *e,
+			     void *obj, struct module *mod)
 {
 	unsigned long flags;
+	bool ok;
 
 	spin_lock_irqsave(&kmg_devm_lock, flags);
-	WRITE_ONCE(e->obj, obj);
-	if (e->mod)
+	ok = devres_find(dev, kmg_devm_release, kmg_devm_match_entry, e) &&
+	     e->mod;
+	if (ok) {
+		WRITE_ONCE(e->obj, obj);
 		e->mod = mod;
+		/* (A disable meanwhile marked it: tracked again from here.) */
+		e->stale = false;
+	}
 	spin_unlock_irqrestore(&kmg_devm_lock, flags);
+	return ok;
 }
 
 /* @e was taken off its device (NULL: there was none): it goes. */
@@ -1629,6 +1642,7 @@ void *kmemguard_devm_krealloc(struct kmemguard_site *desc, struct device *dev,
 {
 	static const struct kmg_free_call call = {
 		.api = KMG_FREE_DEVM_KREALLOC };
+	struct kmg_free_call other = call;
 	struct kmg_record *old, copy;
 	struct kmg_alloc a;
 	struct kmg_devm *e;
@@ -1653,13 +1667,25 @@ void *kmemguard_devm_krealloc(struct kmemguard_site *desc, struct device *dev,
 	rcu_read_lock();
 	bug = kmg_realloc_take(a.site ?: &kmg_site_unknown, p, &call, &old,
 			       &copy);
-	/* Another device's memory: the kernel's would WARN and fail. */
-	if (old && ((struct kmg_devm *)copy.owner)->dev != dev) {
+	/*
+	 * Another device's memory (kmemguard's entry, found by identity, is
+	 * not on @dev): the kernel's keeps it in place if it fits, or WARNs
+	 * and fails. Reported; then the same, without the WARN.
+	 */
+	if (old && !devres_find(dev, kmg_devm_release, kmg_devm_match_entry,
+				copy.owner)) {
 		kmg_record_restore(old);
 		old = NULL;
 		bug = KMG_BUG_MISMATCHED_FREE;
-		kmg_report_free(bug, a.site ?: &kmg_site_unknown, &call, p,
+		other.len = size;
+		kmg_report_free(bug, a.site ?: &kmg_site_unknown, &other, p,
 				&copy);
+		rcu_read_unlock();
+		if (size <= copy.size)
+			return p;
+		if (a.site)
+			kmg_site_failed(a.site);
+		return NULL;
 	}
 	rcu_read_unlock();
 	if (bug) {
@@ -1688,7 +1714,8 @@ void *kmemguard_devm_krealloc(struct kmemguard_site *desc, struct device *dev,
 	 * tracked afresh at this call (its first site may have gone with its
 	 * module while the call slept).
 	 */
-	kmg_devm_repoint(e, obj, a.site->mod);
+	if (!kmg_devm_repoint(dev, e, obj, a.site->mod))
+		return ret;	/* untracked from here */
 	kmg_alloc_end(&a, obj, ret ? size : copy.size, KMG_FAM_DEVM, 0, e, 0);
 	kmg_kmemleak_trace(&a, ret);
 	return ret;
@@ -1855,6 +1882,14 @@ static bool kmg_free_live(struct kmg_site *site, const void *p,
 	     kmg_pages_split(copy->addr, copy->order)) ||
 	    (unlikely(bug) && call->api == KMG_FREE_PUT_PAGE &&
 	     copy->family == KMG_FAM_PAGES_EXACT)) {
+		kmg_record_unlink_freed(rec);
+		kmg_record_put(rec);
+		return false;
+	}
+	/* put_page(): a record its pages outlived (check.c); the put runs. */
+	if (unlikely(bug == KMG_BUG_WRONG_ORDER) &&
+	    call->api == KMG_FREE_PUT_PAGE && kmg_pages_stale(copy, call->order)) {
+		kmg_count(KMG_COUNT_STALE);
 		kmg_record_unlink_freed(rec);
 		kmg_record_put(rec);
 		return false;
@@ -2133,7 +2168,12 @@ static bool kmg_put_folio(struct kmemguard_site *desc, struct folio *folio)
 		return true;		/* the kernel's put, as asked */
 	if (folio_ref_add_unless(folio, -1, 1))
 		return false;		/* not the last reference: dropped */
-	if (unlikely(folio_test_slab(folio)) && !in_nmi()) {
+	if (unlikely(folio_test_slab(folio))) {
+		/* (No report from NMI: refused all the same.) */
+		if (in_nmi()) {
+			kmg_count(KMG_COUNT_DEGRADED);
+			return false;
+		}
 		site = kmg_site_of(desc, GFP_NOWAIT) ?: &kmg_site_unknown;
 		rcu_read_lock();
 		kmg_report_free(KMG_BUG_INVALID_FREE, site, &call,

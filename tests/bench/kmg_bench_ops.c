@@ -27,6 +27,7 @@ struct kmg_bench_obj {
 static struct kmem_cache *kmg_bench_cache;
 static mempool_t *kmg_bench_pool;
 static struct dma_pool *kmg_bench_dmapool;
+static size_t kmg_bench_dmapool_size;
 
 static int kmg_bench_kmalloc_pairs(size_t size, unsigned long n)
 {
@@ -134,8 +135,15 @@ static int kmg_bench_dmapool_pairs(struct device *dev, size_t size,
 	dma_addr_t h;
 	void *p;
 
-	if (!kmg_bench_dmapool)
+	/* One pool at a time, of the size asked for. */
+	if (kmg_bench_dmapool && kmg_bench_dmapool_size != size) {
+		dma_pool_destroy(kmg_bench_dmapool);
+		kmg_bench_dmapool = NULL;
+	}
+	if (!kmg_bench_dmapool) {
 		kmg_bench_dmapool = dma_pool_create("kmg_bench", dev, size, 0, 0);
+		kmg_bench_dmapool_size = size;
+	}
 	if (!kmg_bench_dmapool)
 		return -ENOMEM;
 	while (n--) {
