@@ -327,6 +327,7 @@ bool kmg_pages_stale(const struct kmg_record *rec, unsigned int order)
 			return true;
 	return false;
 }
+EXPORT_SYMBOL_IF_KUNIT(kmg_pages_stale);
 
 /*
  * Under generic KASAN: is the memory at @p still free, as KASAN's shadow

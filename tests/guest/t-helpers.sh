@@ -50,7 +50,7 @@ test_clean_use_tracked_and_silent() {
 		kmg_fail "devm_get_free_pages: not 2 pages of devm_pages memory"
 	grep -q "size=40 devm_bitmap order=0 module=kmg_helpers site=.* func=kmg_helpers_devm gfp=GFP_KERNEL|__GFP_ZERO " /tmp/helpers.alloc ||
 		kmg_fail "devm_bitmap_zalloc: not 40 bytes of zeroed devm_bitmap memory"
-	grep -q "size=12288 pages_exact order=0 module=kmg_helpers " /tmp/helpers.alloc ||
+	grep -q "size=12288 pages_exact order=2 module=kmg_helpers " /tmp/helpers.alloc ||
 		kmg_fail "alloc_pages_exact: not 12288 bytes of pages_exact memory"
 	grep -q "size=8192 pages order=1 module=kmg_helpers " /tmp/helpers.alloc ||
 		kmg_fail "alloc_pages_node: not 2 pages"

@@ -362,6 +362,49 @@ static void kmg_test_quarantine_limits(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kmg_quarantine_held_bytes(), 0);
 }
 
+/*
+ * put_page() of a page whose folio is not what a live page record says:
+ * the record is stale (its pages went with a put kmemguard did not see)
+ * unless the page is the head of a plain order-N allocation.
+ */
+static void kmg_test_pages_stale(struct kunit *test)
+{
+	struct kmg_record rec = { .family = KMG_FAM_PAGES, .gfp = GFP_KERNEL };
+	struct page *plain, *comp, *single;
+
+	plain = alloc_pages(GFP_KERNEL, 2);
+	comp = alloc_pages(GFP_KERNEL | __GFP_COMP, 2);
+	single = alloc_page(GFP_KERNEL);
+	if (!plain || !comp || !single)
+		goto out;
+	/* The head of a plain order-2 allocation, put: not stale. */
+	rec.addr = (unsigned long)page_address(plain);
+	rec.order = 2;
+	KUNIT_EXPECT_FALSE(test, kmg_pages_stale(&rec, 0));
+	/* A record of a compound allocation, the page now order 0: stale. */
+	rec.gfp = GFP_KERNEL | __GFP_COMP;
+	KUNIT_EXPECT_TRUE(test, kmg_pages_stale(&rec, 0));
+	/* The page is now a compound page of another order: stale. */
+	rec.gfp = GFP_KERNEL;
+	rec.addr = (unsigned long)page_address(comp);
+	rec.order = 1;
+	KUNIT_EXPECT_TRUE(test, kmg_pages_stale(&rec, 2));
+	/* An order-2 record whose "tails" belong to a compound page: stale. */
+	rec.order = 2;
+	rec.addr = (unsigned long)page_address(comp);
+	KUNIT_EXPECT_TRUE(test, kmg_pages_stale(&rec, 0));
+	rec.addr = (unsigned long)page_address(single);
+	rec.order = 0;
+	KUNIT_EXPECT_FALSE(test, kmg_pages_stale(&rec, 0));
+out:
+	if (plain)
+		__free_pages(plain, 2);
+	if (comp)
+		__free_pages(comp, 2);
+	if (single)
+		__free_page(single);
+}
+
 static void kmg_test_free_verdicts(struct kunit *test)
 {
 	struct kmg_record rec = { .family = KMG_FAM_KMALLOC };
@@ -387,6 +430,17 @@ static void kmg_test_free_verdicts(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kmg_free_verdict(&rec, &call), KMG_BUG_NONE);
 	call.order = 1;
 	KUNIT_EXPECT_EQ(test, kmg_free_verdict(&rec, &call), KMG_BUG_WRONG_ORDER);
+	/* put_page(): the folio's order must be the allocation's. */
+	call.api = KMG_FREE_PUT_PAGE;
+	call.order = 0;
+	KUNIT_EXPECT_EQ(test, kmg_free_verdict(&rec, &call), KMG_BUG_WRONG_ORDER);
+	call.order = 2;
+	KUNIT_EXPECT_EQ(test, kmg_free_verdict(&rec, &call), KMG_BUG_NONE);
+	rec.family = KMG_FAM_DEVM_BITMAP;
+	call.api = KMG_FREE_DEVM;
+	KUNIT_EXPECT_EQ(test, kmg_free_verdict(&rec, &call), KMG_BUG_MISMATCHED_FREE);
+	call.api = KMG_FREE_KFREE;
+	KUNIT_EXPECT_EQ(test, kmg_free_verdict(&rec, &call), KMG_BUG_MISMATCHED_FREE);
 	rec.family = KMG_FAM_CACHE;
 	rec.owner = &mod_a;
 	call.api = KMG_FREE_CACHE;
@@ -551,6 +605,7 @@ static struct kunit_case kmemguard_test_cases[] = {
 	KUNIT_CASE(kmg_test_double_free_seen_in_quarantine),
 	KUNIT_CASE(kmg_test_quarantine_limits),
 	KUNIT_CASE(kmg_test_free_verdicts),
+	KUNIT_CASE(kmg_test_pages_stale),
 	KUNIT_CASE(kmg_test_fault_parse_valid),
 	KUNIT_CASE(kmg_test_fault_parse_invalid),
 	KUNIT_CASE(kmg_test_fault_rules_overlap),
