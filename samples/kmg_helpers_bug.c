@@ -18,6 +18,7 @@
  * bug=put_page_double:		  put_page() of a page whose last reference was put
  * bug=bitmap_free_devm:	  devm_bitmap_zalloc() memory freed with bitmap_free()
  * bug=devm_krealloc_other_dev:	  devm_krealloc() with another device than the memory's
+ * bug=devm_krealloc_other_shrink: the same, shrinking (kept in place)
  * bug=put_page_order:		  put_page() of an order-1 allocation's head page
  * bug=put_page_slab:		  put_page() of the page of a kmalloc() object
  */
@@ -194,6 +195,20 @@ static int __init kmg_helpers_bug_init(void)
 		q = devm_krealloc(dev, p, 64, GFP_KERNEL); /* KMG: mismatched-devm_krealloc_dev */
 		if (q)
 			pr_info("kmg_helpers_bug: devm_krealloc with another device not refused\n");
+	} else if (!strcmp(bug, "devm_krealloc_other_shrink")) {
+		struct device *dev = root_device_register("kmg_helpers_bug");
+
+		if (IS_ERR(dev))
+			return PTR_ERR(dev);
+		kmg_helpers_bug_dev = dev;
+		dev = root_device_register("kmg_helpers_bug2");
+		if (IS_ERR(dev))
+			return PTR_ERR(dev);
+		kmg_helpers_bug_dev2 = dev;
+		p = devm_kmalloc(kmg_helpers_bug_dev, 32, GFP_KERNEL);
+		q = devm_krealloc(dev, p, 16, GFP_KERNEL); /* KMG: mismatched-devm_krealloc_sh */
+		if (q != p)
+			pr_info("kmg_helpers_bug: devm_krealloc shrinking with another device not kept in place\n");
 	} else if (!strcmp(bug, "put_page_order")) {
 		/* The kernel's would free the first page and lose the second. */
 		pg = alloc_pages(GFP_KERNEL, 1);

@@ -252,14 +252,24 @@ enum kmg_bug kmg_check_untracked_free(const void *p,
 			*found = false;
 		}
 		/*
-		 * put_page(): a live record around another refcounted page is
-		 * stale (its pages went with a put kmemguard did not see, the
-		 * kernel's own); only a held one makes this a free of memory
-		 * freed before.
+		 * put_page(): a page with a reference of its own inside a live
+		 * page allocation proves it split, or the record stale (its
+		 * pages went with a put kmemguard did not see, the kernel's
+		 * own): it ends here and the put runs. Inside any other live
+		 * object, or one the quarantine holds, it is refused.
 		 */
 		if (call->api == KMG_FREE_PUT_PAGE && *found &&
-		    !(inside->flags & KMG_REC_FREED))
+		    !(inside->flags & KMG_REC_FREED) &&
+		    inside->family == KMG_FAM_PAGES) {
+			struct kmg_record *rec;
+
+			rec = kmg_record_untrack_owned((void *)inside->addr, NULL);
+			if (rec) {
+				kmg_count(KMG_COUNT_STALE);
+				kmg_record_put(rec);
+			}
 			*found = false;
+		}
 		break;
 	case KMG_FREE_VFREE:
 		heap = false;
@@ -311,9 +321,11 @@ bool kmg_pages_split(unsigned long addr, unsigned int order)
  * with a put kmemguard did not see (the kernel's own: a page the driver
  * handed to the network stack, say) and the address was handed out again.
  * A compound allocation keeps its order; the head of a plain order-N
- * allocation is an order-0 page whose tails are neither free (the head of
- * a buddy block) nor part of a compound page. (A tail freed to a per-CPU
- * list looks like a plain tail: the one case this cannot tell.)
+ * allocation is an order-0 page whose tails have no reference of their
+ * own and are neither free (the head of a buddy block) nor part of a
+ * compound page. (A tail freed to a per-CPU list looks like a plain tail:
+ * the one case this cannot tell. split_page() through kmemguard ends the
+ * record, so only a split the driver's header did not see gets here.)
  */
 bool kmg_pages_stale(const struct kmg_record *rec, unsigned int order)
 {
@@ -323,7 +335,8 @@ bool kmg_pages_stale(const struct kmg_record *rec, unsigned int order)
 	if (order || (rec->gfp & __GFP_COMP))
 		return true;
 	for (i = 1; i < (1U << rec->order); i++)
-		if (PageBuddy(page + i) || PageCompound(page + i))
+		if (page_ref_count(page + i) || PageBuddy(page + i) ||
+		    PageCompound(page + i))
 			return true;
 	return false;
 }

@@ -551,7 +551,7 @@ void kmg_report_free(enum kmg_bug bug, struct kmg_site *site,
 			   call->api == KMG_FREE_DEVM_KREALLOC) {
 			/*
 			 * devm_krealloc() of devm memory: another device's,
-			 * kept in place if it fits (@call->len), as the kernel's.
+			 * kept in place if it fits in the record (@call->len).
 			 */
 			bool other = kmg_fam(rec->family)->frees & BIT(call->api);
 
@@ -559,7 +559,7 @@ void kmg_report_free(enum kmg_bug bug, struct kmg_site *site,
 				   api, other ? "another device's " : "",
 				   kmg_fam(rec->family)->name, site->file,
 				   site->line, other && call->len <= rec->size ?
-				   "kept in place, as the kernel's" :
+				   "kept in place (it fits)" :
 				   "refused (NULL returned)");
 		} else if (kmg_fam(rec->family)->unrepaired) {
 			kmg_printf(&sink, "%s of %s memory at %s:%u; %s\n",

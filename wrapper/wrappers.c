@@ -28,7 +28,10 @@
  *   (claimed with cmpxchg, NMI-safe) and done by an irq_work on the same
  *   CPU; kmg_nmi_sync() waits for them (module unload, disable, exit).
  * - kmg_devm_lock (irq-safe) protects kmg_devm_list and every devres entry
- *   of kmemguard's (struct kmg_devm); see the devm section.
+ *   of kmemguard's (struct kmg_devm); see the devm section. A device's
+ *   devres_lock may nest inside it (devm_krealloc(): kmg_devm_repoint());
+ *   never the reverse: devres calls kmemguard's release and match
+ *   functions outside its lock, or (match) where they take no lock.
  */
 
 #define pr_fmt(fmt) "kmemguard: " fmt
@@ -1321,6 +1324,28 @@ static bool kmg_devm_forget_entry(struct device *dev, struct kmg_devm *e)
 }
 
 /*
+ * The device kmemguard's entry @e is on, if @e is still kmemguard's (on
+ * kmg_devm_list: devres has not released it); NULL if it is gone. @e is
+ * compared, never dereferenced, until it is found there.
+ */
+static struct device *kmg_devm_dev_of(struct kmg_devm *e)
+{
+	struct device *dev = NULL;
+	struct kmg_devm *i;
+	unsigned long flags;
+
+	spin_lock_irqsave(&kmg_devm_lock, flags);
+	list_for_each_entry(i, &kmg_devm_list, node) {
+		if (i == e) {
+			dev = e->dev;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&kmg_devm_lock, flags);
+	return dev;
+}
+
+/*
  * devm_krealloc(): kmemguard's entry @e on @dev is now for @obj (moved or
  * not), tracked by @mod; its place among the device's resources stays.
  * False if it cannot be: @e is gone (devres released it while the call
@@ -1643,6 +1668,7 @@ void *kmemguard_devm_krealloc(struct kmemguard_site *desc, struct device *dev,
 	static const struct kmg_free_call call = {
 		.api = KMG_FREE_DEVM_KREALLOC };
 	struct kmg_free_call other = call;
+	struct device *owner_dev;
 	struct kmg_record *old, copy;
 	struct kmg_alloc a;
 	struct kmg_devm *e;
@@ -1668,12 +1694,16 @@ void *kmemguard_devm_krealloc(struct kmemguard_site *desc, struct device *dev,
 	bug = kmg_realloc_take(a.site ?: &kmg_site_unknown, p, &call, &old,
 			       &copy);
 	/*
-	 * Another device's memory (kmemguard's entry, found by identity, is
-	 * not on @dev): the kernel's keeps it in place if it fits, or WARNs
-	 * and fails. Reported; then the same, without the WARN.
+	 * devres released kmemguard's entry meanwhile (a driver racing its
+	 * own unbind): the memory is devres's to free; the result untracked.
+	 * Another device's memory: the kernel's keeps it in place if it
+	 * fits, or WARNs and fails. Reported; then kept in place if it fits
+	 * in what the record covers, else NULL, without the WARN.
 	 */
-	if (old && !devres_find(dev, kmg_devm_release, kmg_devm_match_entry,
-				copy.owner)) {
+	owner_dev = old ? kmg_devm_dev_of(copy.owner) : NULL;
+	if (old && !owner_dev) {
+		copy.owner = NULL;
+	} else if (old && owner_dev != dev) {
 		kmg_record_restore(old);
 		old = NULL;
 		bug = KMG_BUG_MISMATCHED_FREE;
@@ -1697,7 +1727,7 @@ void *kmemguard_devm_krealloc(struct kmemguard_site *desc, struct device *dev,
 	if (old)
 		kmg_record_put(old);
 	ret = devm_krealloc(dev, p, size, a.gfp);
-	if (!old)	/* untracked before: so is the result */
+	if (!old || !e)	/* untracked before: so is the result */
 		return ret;
 	if (!a.site) {
 		/* Not tracked from here on: kmemguard's entry goes too. */
@@ -2191,6 +2221,28 @@ void kmemguard_folio_put(struct kmemguard_site *desc, struct folio *folio)
 		folio_put(folio);
 }
 EXPORT_SYMBOL_GPL(kmemguard_folio_put);
+
+/*
+ * split_page(): the allocation becomes 2^@order pages of their own, each
+ * freed (or handed on) alone; kmemguard stops tracking it here, as when
+ * one of its pages is freed, instead of guessing later from the tails.
+ */
+void kmemguard_split_page(struct kmemguard_site *desc, struct page *page,
+			  unsigned int order)
+{
+	struct kmg_record copy, *rec;
+	void *p = page_address(page);
+
+	if (kmg_tracking() && desc && order && !in_nmi() &&
+	    kmg_table_find_exact((unsigned long)p, &copy) &&
+	    !(copy.flags & KMG_REC_FREED) && copy.family == KMG_FAM_PAGES) {
+		rec = kmg_record_untrack_owned(p, NULL);
+		if (rec)
+			kmg_record_put(rec);
+	}
+	split_page(page, order);
+}
+EXPORT_SYMBOL_GPL(kmemguard_split_page);
 
 void kmemguard_put_page(struct kmemguard_site *desc, struct page *page)
 {

@@ -213,6 +213,14 @@ test_realloc_refused() {
 	if grep 'kmg_helpers_bug: .* not refused' /tmp/kmg-last-report; then
 		kmg_fail "devm_krealloc() with another device returned memory"
 	fi
+	# Shrinking, the kernel's keeps it in place (without checking the
+	# device): reported, kept in place, still devres's of its own device.
+	kmg_expect_bug mismatched-free kmg_helpers_bug mismatched-devm_krealloc_sh bug=devm_krealloc_other_shrink
+	grep -q "devm_krealloc() of another device's devm memory at .*kept in place (it fits)" /tmp/kmg-last-report ||
+		kmg_fail "devm_krealloc() shrinking with another device: not kept in place"
+	if grep 'kmg_helpers_bug: .* not kept in place' /tmp/kmg-last-report; then
+		kmg_fail "devm_krealloc() shrinking with another device did not return the object"
+	fi
 }
 
 # Memory allocation profiling (the debug kernel) charges each helper's

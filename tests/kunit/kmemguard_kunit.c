@@ -381,6 +381,10 @@ static void kmg_test_pages_stale(struct kunit *test)
 	rec.addr = (unsigned long)page_address(plain);
 	rec.order = 2;
 	KUNIT_EXPECT_FALSE(test, kmg_pages_stale(&rec, 0));
+	/* A tail with a reference of its own (split, or someone else's). */
+	page_ref_inc(plain + 3);
+	KUNIT_EXPECT_TRUE(test, kmg_pages_stale(&rec, 0));
+	page_ref_dec(plain + 3);
 	/* A record of a compound allocation, the page now order 0: stale. */
 	rec.gfp = GFP_KERNEL | __GFP_COMP;
 	KUNIT_EXPECT_TRUE(test, kmg_pages_stale(&rec, 0));

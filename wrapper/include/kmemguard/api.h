@@ -107,6 +107,8 @@ void *kmemguard_vmalloc_array(struct kmemguard_site *site, size_t n,
 void *kmemguard_vmalloc_32(struct kmemguard_site *site, unsigned long size);
 void kmemguard_put_page(struct kmemguard_site *site, struct page *page);
 void kmemguard_folio_put(struct kmemguard_site *site, struct folio *folio);
+void kmemguard_split_page(struct kmemguard_site *site, struct page *page,
+			  unsigned int order);
 void *kmemguard_vmalloc_32_user(struct kmemguard_site *site,
 				unsigned long size);
 void kmemguard_vfree(struct kmemguard_site *site, const void *p);

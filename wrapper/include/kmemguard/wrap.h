@@ -322,6 +322,8 @@ __KMG_DEFINE_FREE(vfree, kmemguard_vfree_ptr)
 /* The last reference's put frees the page: the driver's pages' free. */
 #define put_page(page)		kmemguard_put_page(__KMG_SITE, page)
 #define folio_put(folio)	kmemguard_folio_put(__KMG_SITE, folio)
+/* A split allocation is pages of their own: tracked no more. */
+#define split_page(page, order)	kmemguard_split_page(__KMG_SITE, page, order)
 #endif /* mm */
 
 /* === <linux/percpu.h>: per-CPU memory ================================== */
