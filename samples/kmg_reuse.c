@@ -30,13 +30,28 @@ struct kmg_reuse_big {
 
 static char kmg_reuse_src[KMG_REUSE_SIZE];
 
-/* The kernel's own allocation of the same size, freed by the driver. */
+/*
+ * The kernel's own allocations of the same size, freed by the driver: up
+ * to KMG_REUSE_TRIES of them until one gets @old back. (The page allocator
+ * may queue a freed block behind others of its order, when its buddy is
+ * free too: then the first allocation after it is another block.)
+ */
+#define KMG_REUSE_TRIES	16
+
 static bool kmg_reuse_kernel(const void *old)
 {
-	char *q = (kmemdup_nul)(kmg_reuse_src, KMG_REUSE_SIZE - 1, GFP_KERNEL);
-	bool same = q == old;
+	char *q[KMG_REUSE_TRIES];
+	bool same = false;
+	unsigned int i, n;
 
-	kfree(q);
+	for (n = 0; n < KMG_REUSE_TRIES && !same; n++) {
+		q[n] = (kmemdup_nul)(kmg_reuse_src, KMG_REUSE_SIZE - 1, GFP_KERNEL);
+		if (!q[n])
+			break;
+		same = q[n] == old;
+	}
+	for (i = 0; i < n; i++)
+		kfree(q[i]);
 	return same;
 }
 
