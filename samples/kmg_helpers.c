@@ -41,7 +41,7 @@ static char *kdn, *kda, *sdu;
 static void *vm_, *vmz, *vma, *vmc, *vm32, *vm32u;
 static unsigned long *bma, *bmz;
 static struct device *kmg_helpers_dev;
-static struct page *pgn;
+static struct page *pgn, *spl;
 static void *pgx;
 static void *bulk[3], *kb[2];
 static int nb;
@@ -214,15 +214,13 @@ static void kmg_helpers_put(void)
 	pg = alloc_pages(GFP_KERNEL | __GFP_COMP, 1);
 	if (kmg_helpers_ok("alloc_pages(__GFP_COMP)", pg))
 		folio_put(page_folio(pg));
-	/* split_page(): each page its own, put one by one, a tail first. */
-	pg = alloc_pages(GFP_KERNEL, 2);
-	if (kmg_helpers_ok("alloc_pages(2)", pg)) {
-		split_page(pg, 2);
-		put_page(pg + 1);
-		put_page(pg);
-		put_page(pg + 3);
-		put_page(pg + 2);
-	}
+	/*
+	 * split_page(): each page its own from here (no record while loaded:
+	 * the test counts them), put one by one at unload, a tail first.
+	 */
+	spl = alloc_pages(GFP_KERNEL, 2);
+	if (kmg_helpers_ok("alloc_pages(2)", spl))
+		split_page(spl, 2);
 	/* alloc_pages_exact(): split pages too. */
 	p = alloc_pages_exact(2 * PAGE_SIZE, GFP_KERNEL);
 	if (kmg_helpers_ok("alloc_pages_exact", p)) {
@@ -327,6 +325,12 @@ static void __exit kmg_helpers_exit(void)
 	kmem_cache_destroy(kmg_helpers_cache);
 	if (pgn)
 		__free_pages(pgn, 1);
+	if (spl) {
+		put_page(spl + 1);
+		put_page(spl);
+		put_page(spl + 3);
+		put_page(spl + 2);
+	}
 	if (pgx)
 		free_pages_exact(pgx, 3 * PAGE_SIZE);
 	kfree(kdn);
