@@ -98,21 +98,7 @@ enum kmg_alloc_verdict kmg_check_alloc(struct kmg_site *site, gfp_t *gfp,
 enum kmg_bug kmg_free_verdict(const struct kmg_record *rec,
 			      const struct kmg_free_call *call)
 {
-	const struct kmg_family_ops *fam = kmg_fam(rec->family);
-
-	if (!(fam->frees & BIT(call->api)))
-		return KMG_BUG_MISMATCHED_FREE;
-	if ((call->api == KMG_FREE_PAGES || call->api == KMG_FREE_PUT_PAGE) &&
-	    call->order != rec->order)
-		return KMG_BUG_WRONG_ORDER;
-	if (call->api == KMG_FREE_CACHE && call->cache != rec->owner)
-		return KMG_BUG_WRONG_CACHE;
-	/* The family's own arguments (DMA: device, size, handle). */
-	if (unlikely(fam->check_free))
-		return fam->check_free(rec, call, NULL, 0);
-	if (call->api == KMG_FREE_MEMPOOL && (void *)call->pool != rec->owner)
-		return KMG_BUG_WRONG_POOL;
-	return KMG_BUG_NONE;
+	return __kmg_free_verdict(rec, call);
 }
 EXPORT_SYMBOL_IF_KUNIT(kmg_free_verdict);
 

@@ -8,9 +8,11 @@
  *   debugfs control). Disabling clears kmg_enabled (the static key is only
  *   off when kmemguard was loaded with enabled=0: text patching under load
  *   is avoided), then waits with synchronize_rcu() for every tracked
- *   operation that saw kmemguard enabled (they all run inside
- *   rcu_read_lock() and re-check kmg_enabled there), and only then empties
- *   the quarantine and the table.
+ *   operation that saw kmemguard enabled (they all run inside an RCU
+ *   read-side critical section, rcu_read_lock() or interrupts off, and
+ *   re-check kmg_enabled there), and only then empties the quarantine and
+ *   the table. Enabling patches the key first (if it was off), then sets
+ *   kmg_enabled.
  * - kmg_going_mutex serialises the unload processing of tracked modules
  *   (kmg_module_going()) with each other and with code that holds record
  *   copies across sleeps (kmg_going_lock()), so that no site shadow is
@@ -34,7 +36,13 @@
 
 #include "kmg.h"
 
-DEFINE_STATIC_KEY_TRUE(kmg_enabled_key);
+/*
+ * Off only from a load with enabled=0 to the first enable, then on for
+ * good. Drivers' calls test it too (kmemguard/wrap.h: __kmg_active()):
+ * off, they call the kernel directly.
+ */
+DEFINE_STATIC_KEY_TRUE(kmemguard_enabled_key);
+EXPORT_SYMBOL_GPL(kmemguard_enabled_key);
 bool kmg_enabled = true;		/* kmg_enable_mutex for writes */
 static bool kmg_ready;			/* set once init is done */
 static DEFINE_MUTEX(kmg_enable_mutex);
@@ -79,12 +87,33 @@ const char *const kmg_counter_names[KMG_COUNT_NR] = {
 	[KMG_COUNT_RZ_CHECKED]		= "redzone and poison checks",
 	[KMG_COUNT_GUARDED]		= "guarded objects",
 	[KMG_COUNT_GUARD_MISSED]	= "guarded allocations not guarded (pool full, too big)",
+	[KMG_COUNT_KEY_OFF_CALLS]	= "tracking checks while loaded disabled",
 };
+
+/* Every counter into @v, the sites summed once. */
+void kmg_counters_read(long *v)
+{
+	int i, cpu;
+
+	for (i = 0; i < KMG_COUNT_NR; i++) {
+		v[i] = 0;
+		for_each_possible_cpu(cpu)
+			v[i] += READ_ONCE(per_cpu_ptr(&kmg_counters, cpu)->c[i]);
+	}
+	/* site.c: counted per site only. */
+	kmg_sites_counts(v);
+}
 
 long kmg_counter_read(enum kmg_counter c)
 {
+	long v[KMG_COUNT_NR];
 	long sum = 0;
 	int cpu;
+
+	if (c == KMG_COUNT_ALLOCS || c == KMG_COUNT_FREES || c == KMG_COUNT_LIVE) {
+		kmg_sites_counts(v);
+		return v[c];
+	}
 
 	for_each_possible_cpu(cpu)
 		sum += READ_ONCE(per_cpu_ptr(&kmg_counters, cpu)->c[c]);
@@ -101,10 +130,17 @@ int kmg_set_enabled(bool on)
 		/* At load time: init applies it. */
 		WRITE_ONCE(kmg_enabled, on);
 	} else if (on && !kmg_enabled) {
+		/*
+		 * Off only if loaded disabled: patched once, then left on.
+		 * The key first, with kmg_enabled still false, so that every
+		 * call site (the drivers' and kmemguard's own) is patched
+		 * before any of them tracks: otherwise an object allocated
+		 * through a patched site could be freed through one not yet
+		 * patched, straight to the kernel, behind kmemguard's back.
+		 */
+		if (!static_key_enabled(&kmemguard_enabled_key))
+			static_branch_enable(&kmemguard_enabled_key);
 		WRITE_ONCE(kmg_enabled, true);
-		/* Off only if loaded disabled: patched once, then left on. */
-		if (!static_key_enabled(&kmg_enabled_key))
-			static_branch_enable(&kmg_enabled_key);
 		pr_info("enabled\n");
 	} else if (!on && kmg_enabled) {
 		WRITE_ONCE(kmg_enabled, false);
@@ -327,7 +363,7 @@ static int __init kmg_init(void)
 
 	mutex_lock(&kmg_enable_mutex);
 	if (!kmg_enabled)
-		static_branch_disable(&kmg_enabled_key);
+		static_branch_disable(&kmemguard_enabled_key);
 	WRITE_ONCE(kmg_ready, true);
 	mutex_unlock(&kmg_enable_mutex);
 	pr_info("ready: %u buckets, %zu-byte records, stack depth %u, 1 in %u stacks sampled, %s\n",

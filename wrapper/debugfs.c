@@ -227,14 +227,15 @@ DEFINE_SEQ_ATTRIBUTE(kmg_sites);
 
 static int kmg_stats_show(struct seq_file *m, void *v)
 {
+	long counts[KMG_COUNT_NR];
 	int i;
 
 	seq_printf(m, "enabled: %d\n", READ_ONCE(kmg_enabled));
 	/* The clock of "time=" in allocations (the tick, in ns): a mark. */
 	seq_printf(m, "clock_ns: %llu\n", jiffies64_to_nsecs(get_jiffies_64()));
+	kmg_counters_read(counts);
 	for (i = 0; i < KMG_COUNT_NR; i++)
-		seq_printf(m, "%s: %ld\n", kmg_counter_names[i],
-			   kmg_counter_read(i));
+		seq_printf(m, "%s: %ld\n", kmg_counter_names[i], counts[i]);
 	seq_printf(m, "held bytes: %lu\n", kmg_quarantine_held_bytes());
 	seq_printf(m, "table buckets: %u\n", kmg_table_buckets());
 	kmg_rz_stats_show(m);		/* redzone.c: the last "check" */

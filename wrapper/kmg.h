@@ -241,13 +241,18 @@ enum kmg_context {
 /* === Site shadows (site.c) ============================================= */
 
 /* Per-CPU counters of one site: summed on read, like alloc_tag's. */
+/*
+ * Live objects are allocs - frees - ended: the hot path keeps two counts
+ * and the bytes, and reads the last fold's mark (each CPU's own fields,
+ * written with interrupts off on that CPU; summed on read).
+ */
 struct kmg_site_pcpu {
-	long live;		/* objects allocated here, minus those freed */
 	long live_bytes;
 	unsigned long allocs;
 	unsigned long frees;
+	unsigned long ended;	/* no longer live without a free: leaked, stale */
 	unsigned long failed;
-	long unfolded;		/* live_bytes not yet folded into @peak */
+	long folded_bytes;	/* @live_bytes when last folded into the peak */
 };
 
 /*
@@ -268,7 +273,7 @@ struct kmg_site_pcpu {
  * @rz_mode:	enum kmg_rz_mode: redzones or a guarded object for what is
  *		allocated here (redzone.c; written under kmg_sites_lock)
  * @pcpu:	counters (this_cpu ops on the hot path)
- * @folded:	live bytes folded in from the CPUs' @unfolded (atomic)
+ * @folded:	live bytes folded in from the CPUs (atomic)
  * @peak_bytes:	highest live byte count seen at a fold or a read (atomic)
  * @first_stack: the first allocation stack captured here (set once, cmpxchg)
  * @stacks_left: allocations that still get a stack whatever the sampling
@@ -348,11 +353,9 @@ static __always_inline void kmg_site_live_add(struct kmg_site *site,
 
 	if (KMG_SKIP(COUNTERS))
 		return;
-	c->live++;
 	c->live_bytes += size;
 	c->allocs++;
-	c->unfolded += size;
-	if (unlikely(c->unfolded >= KMG_PEAK_BATCH ||
+	if (unlikely(c->live_bytes - c->folded_bytes >= KMG_PEAK_BATCH ||
 		     atomic_read(&site->exact_left) > 0))
 		kmg_site_fold_slow(site, c);
 }
@@ -368,12 +371,12 @@ static __always_inline void kmg_site_live_sub(struct kmg_site *site,
 
 	if (KMG_SKIP(COUNTERS))
 		return;
-	c->live--;
 	c->live_bytes -= size;
 	if (freed)
 		c->frees++;
-	c->unfolded -= size;
-	if (unlikely(c->unfolded <= -KMG_PEAK_BATCH ||
+	else
+		c->ended++;
+	if (unlikely(c->live_bytes - c->folded_bytes <= -KMG_PEAK_BATCH ||
 		     atomic_read(&site->exact_left) > 0))
 		kmg_site_fold_slow(site, c);
 }
@@ -635,6 +638,7 @@ enum kmg_counter {
 	KMG_COUNT_RZ_CHECKED,
 	KMG_COUNT_GUARDED,
 	KMG_COUNT_GUARD_MISSED,
+	KMG_COUNT_KEY_OFF_CALLS,
 	KMG_COUNT_NR,
 };
 
@@ -665,12 +669,14 @@ static inline void kmg_count_add(enum kmg_counter c, long n)
 }
 
 long kmg_counter_read(enum kmg_counter c);
+void kmg_counters_read(long *v);
+void kmg_sites_counts(long *v);
 void kmg_going_lock(void);
 void kmg_module_going(struct module *mod);
 void kmg_going_unlock(void);
 
 /* core.c: run-time settings (module parameters, debugfs "control"). */
-DECLARE_STATIC_KEY_TRUE(kmg_enabled_key);
+DECLARE_STATIC_KEY_TRUE(kmemguard_enabled_key);
 
 extern bool kmg_enabled;
 extern unsigned int kmg_stack_depth;
@@ -712,7 +718,15 @@ static __always_inline bool kmg_can_hold(struct kmg_record *rec,
  */
 static __always_inline bool kmg_tracking(void)
 {
-	return static_branch_likely(&kmg_enabled_key) && READ_ONCE(kmg_enabled);
+	if (!static_branch_likely(&kmemguard_enabled_key)) {
+		/*
+		 * The header's hottest calls never get here then (wrap.h:
+		 * __kmg_active()); counted so that a test can tell.
+		 */
+		kmg_count(KMG_COUNT_KEY_OFF_CALLS);
+		return false;
+	}
+	return READ_ONCE(kmg_enabled);
 }
 
 /* === Checks (check.c) ================================================== */
@@ -787,6 +801,32 @@ enum kmg_alloc_verdict kmg_check_alloc(struct kmg_site *site, gfp_t *gfp,
 				       bool always_blocks, const char *call);
 enum kmg_bug kmg_free_verdict(const struct kmg_record *rec,
 			      const struct kmg_free_call *call);
+
+#ifndef __GENKSYMS__
+/*
+ * What is wrong with freeing live object @rec through @call, if anything:
+ * kmg_free_verdict(), inline for the free fast path.
+ */
+static __always_inline enum kmg_bug
+__kmg_free_verdict(const struct kmg_record *rec, const struct kmg_free_call *call)
+{
+	const struct kmg_family_ops *fam = kmg_fam(rec->family);
+
+	if (!(fam->frees & BIT(call->api)))
+		return KMG_BUG_MISMATCHED_FREE;
+	if ((call->api == KMG_FREE_PAGES || call->api == KMG_FREE_PUT_PAGE) &&
+	    call->order != rec->order)
+		return KMG_BUG_WRONG_ORDER;
+	if (call->api == KMG_FREE_CACHE && call->cache != rec->owner)
+		return KMG_BUG_WRONG_CACHE;
+	/* The family's own arguments (DMA: device, size, handle). */
+	if (unlikely(fam->check_free))
+		return fam->check_free(rec, call, NULL, 0);
+	if (call->api == KMG_FREE_MEMPOOL && (void *)call->pool != rec->owner)
+		return KMG_BUG_WRONG_POOL;
+	return KMG_BUG_NONE;
+}
+#endif
 enum kmg_bug kmg_check_untracked_free(const void *p,
 				      const struct kmg_free_call *call,
 				      struct kmg_record *inside, bool *found);

@@ -224,8 +224,9 @@ static unsigned long kmg_qring_flush(int cpu, kmg_match_fn match,
  * Evict every quarantined record @match picks (all of them if @match is
  * NULL): a module going away, a cache being destroyed, kmemguard disabled.
  * Records another CPU took out of a ring just before may still be on
- * their way out: every eviction runs inside rcu_read_lock() (the free path
- * is in one; flushes take one), so a caller that needs them all gone calls
+ * their way out: every eviction runs inside an RCU read-side critical
+ * section (the free path's: interrupts off or rcu_read_lock(); flushes
+ * take rcu_read_lock()), so a caller that needs them all gone calls
  * synchronize_rcu() and kmg_family_sync() after this.
  * Context: process, may sleep.
  */

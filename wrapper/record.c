@@ -42,7 +42,7 @@
 #define pr_fmt(fmt) "kmemguard: " fmt
 
 #include <linux/spinlock.h>
-#include <linux/bit_spinlock.h>
+#include <linux/bitops.h>
 #include <linux/hash.h>
 #include <linux/kmemleak.h>
 #include <linux/mm.h>
@@ -73,11 +73,29 @@ static unsigned long *kmg_bucket(unsigned long addr)
 	return &kmg_buckets[hash_long(addr, kmg_bucket_bits)];
 }
 
+/*
+ * Interrupts are off wherever a bucket lock is taken, so preemption is
+ * too: the lock is the bit alone, without bit_spin_lock()'s preempt count.
+ */
 static void kmg_bucket_lock(unsigned long *b)
 	__acquires(b)
 {
-	bit_spin_lock(0, b);
+	lockdep_assert_irqs_disabled();
+	while (unlikely(test_and_set_bit_lock(0, b))) {
+		do {
+			cpu_relax();
+		} while (test_bit(0, b));
+	}
+	__acquire(b);
 }
+
+static bool __kmg_bucket_trylock(unsigned long *b)
+{
+	lockdep_assert_irqs_disabled();
+	return !test_and_set_bit_lock(0, b);
+}
+
+#define kmg_bucket_trylock(b)	__cond_lock(b, __kmg_bucket_trylock(b))
 
 /*
  * The other bits of the head word (the chain's first record) change only
@@ -86,7 +104,8 @@ static void kmg_bucket_lock(unsigned long *b)
 static void kmg_bucket_unlock(unsigned long *b)
 	__releases(b)
 {
-	__bit_spin_unlock(0, b);
+	__clear_bit_unlock(0, b);
+	__release(b);
 }
 
 static struct kmg_record *kmg_first(unsigned long *b)
@@ -412,11 +431,8 @@ void kmg_record_track(struct kmg_site *site, const void *p, size_t size,
 	kmg_chain_insert(b, rec);
 	kmg_bucket_unlock(b);
 	kmg_site_live_add(site, size);
-	__kmg_count_add(KMG_COUNT_ALLOCS, 1);
-	__kmg_count_add(KMG_COUNT_LIVE, 1);
 	if (unlikely(stale)) {
 		kmg_site_live_sub(stale->site, stale->size, false);
-		__this_cpu_dec(kmg_counters.c[KMG_COUNT_LIVE]);
 		__this_cpu_inc(kmg_counters.c[KMG_COUNT_STALE]);
 	}
 	local_irq_restore(irqflags);
@@ -448,11 +464,8 @@ struct kmg_record *kmg_record_untrack_owned(const void *p, const void *owner)
 	else
 		rec = NULL;
 	kmg_bucket_unlock(b);
-	if (rec) {
+	if (rec)
 		kmg_site_live_sub(rec->site, rec->size, true);
-		__this_cpu_inc(kmg_counters.c[KMG_COUNT_FREES]);
-		__this_cpu_dec(kmg_counters.c[KMG_COUNT_LIVE]);
-	}
 	local_irq_restore(flags);
 	return rec;
 }
@@ -488,8 +501,6 @@ void kmg_record_restore(struct kmg_record *rec)
 	/* Neither a new allocation nor a free: undo the counts. */
 	this_cpu_ptr(rec->site->pcpu)->allocs--;
 	this_cpu_ptr(rec->site->pcpu)->frees--;
-	__this_cpu_dec(kmg_counters.c[KMG_COUNT_FREES]);
-	__this_cpu_inc(kmg_counters.c[KMG_COUNT_LIVE]);
 	local_irq_restore(flags);
 }
 EXPORT_SYMBOL_IF_KUNIT(kmg_record_restore);
@@ -586,13 +597,10 @@ enum kmg_lookup __kmg_record_mark_freed(const void *p,
 		}
 	}
 	kmg_bucket_unlock(b);
-	if (ret == KMG_LOOKUP_LIVE) {
+	if (ret == KMG_LOOKUP_LIVE)
 		kmg_site_live_sub(copy->site, copy->size, true);
-		__kmg_count_add(KMG_COUNT_FREES, 1);
-		__kmg_count_add(KMG_COUNT_LIVE, -1);
-	} else if (ret == KMG_LOOKUP_NONE) {
+	else if (ret == KMG_LOOKUP_NONE)
 		__kmg_count_add(KMG_COUNT_UNTRACKED_FREES, 1);
-	}
 	return ret;
 }
 
@@ -765,7 +773,6 @@ struct kmg_record *kmg_table_extract_module(struct module *mod,
 			if (rec->site->mod == mod && !(rec->flags & KMG_REC_FREED)) {
 				kmg_link_set(link, b, next);
 				kmg_site_live_sub(rec->site, rec->size, false);
-				__this_cpu_dec(kmg_counters.c[KMG_COUNT_LIVE]);
 				rec->next = out;
 				out = rec;
 				(*count)++;
@@ -809,7 +816,6 @@ void kmg_table_flush(void)
 				continue;
 			}
 			kmg_site_live_sub(rec->site, rec->size, false);
-			__this_cpu_dec(kmg_counters.c[KMG_COUNT_LIVE]);
 			__this_cpu_inc(kmg_counters.c[KMG_COUNT_DROPPED]);
 			rec->next = dead;
 			dead = rec;
@@ -964,7 +970,7 @@ bool kmg_table_find_exact_try(unsigned long p, struct kmg_record *copy)
 	if (in_nmi() || !kmg_first(b))
 		return false;
 	local_irq_save(flags);
-	if (!bit_spin_trylock(0, b)) {
+	if (!kmg_bucket_trylock(b)) {
 		local_irq_restore(flags);
 		return false;
 	}

@@ -24,6 +24,11 @@
  *   KMG_PEAK_BATCH bytes (an atomic on the site's line, once per batch, not
  *   per allocation), and at every read: exact for a rarely used site, and
  *   within KMG_PEAK_BATCH bytes per CPU for a busy one.
+ * - The global allocation, free and live counts are the sites' counts
+ *   summed on read (the hot path counts only per site), plus those of the
+ *   shadows already freed: kmg_retired, written under kmg_sites_lock
+ *   inside kmg_retire_seq, which makes a reader racing with an unload
+ *   read again rather than count a module's sites twice or not at all.
  * - @gone is written once, by the module notifier, before the
  *   synchronize_rcu() that waits for operations that may still be using the
  *   module's shadows.
@@ -47,6 +52,13 @@
 
 LIST_HEAD(kmg_sites);
 static DEFINE_RAW_SPINLOCK(kmg_sites_lock);
+
+/* The counts of shadows already freed (their module gone). */
+static struct {
+	unsigned long allocs, frees, ended;	/* kmg_sites_lock */
+} kmg_retired;
+static seqcount_raw_spinlock_t kmg_retire_seq =
+	SEQCNT_RAW_SPINLOCK_ZERO(kmg_retire_seq, &kmg_sites_lock);
 
 /* Frees whose call site could not be recorded (no memory for its shadow). */
 static DEFINE_PER_CPU(struct kmg_site_pcpu, kmg_site_unknown_pcpu);
@@ -147,12 +159,14 @@ static void kmg_site_fold(struct kmg_site *site, long delta)
  */
 void kmg_site_fold_slow(struct kmg_site *site, struct kmg_site_pcpu *c)
 {
-	if (c->unfolded > -KMG_PEAK_BATCH && c->unfolded < KMG_PEAK_BATCH &&
+	long unfolded = c->live_bytes - c->folded_bytes;
+
+	if (unfolded > -KMG_PEAK_BATCH && unfolded < KMG_PEAK_BATCH &&
 	    !(atomic_read(&site->exact_left) > 0 &&
 	      atomic_dec_if_positive(&site->exact_left) >= 0))
 		return;
-	kmg_site_fold(site, c->unfolded);
-	c->unfolded = 0;
+	kmg_site_fold(site, unfolded);
+	c->folded_bytes = c->live_bytes;
 }
 
 void kmg_site_failed(struct kmg_site *site)
@@ -171,16 +185,57 @@ void kmg_site_sum(struct kmg_site *site, struct kmg_site_sums *sums)
 	for_each_possible_cpu(cpu) {
 		struct kmg_site_pcpu *c = per_cpu_ptr(site->pcpu, cpu);
 
-		sums->live += READ_ONCE(c->live);
 		sums->live_bytes += READ_ONCE(c->live_bytes);
 		sums->allocs += READ_ONCE(c->allocs);
 		sums->frees += READ_ONCE(c->frees);
+		sums->live -= READ_ONCE(c->ended);
 		sums->failed += READ_ONCE(c->failed);
 	}
+	sums->live += sums->allocs - sums->frees;
 	kmg_site_peak(site, sums->live_bytes);
 	sums->peak_bytes = atomic_long_read(&site->peak_bytes);
 }
 EXPORT_SYMBOL_IF_KUNIT(kmg_site_sum);
+
+/* Add @site's allocation, free and ended counts to @allocs, @frees, @ended. */
+static void kmg_site_add_counts(struct kmg_site *site, unsigned long *allocs,
+				unsigned long *frees, unsigned long *ended)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct kmg_site_pcpu *c = per_cpu_ptr(site->pcpu, cpu);
+
+		*allocs += READ_ONCE(c->allocs);
+		*frees += READ_ONCE(c->frees);
+		*ended += READ_ONCE(c->ended);
+	}
+}
+
+/*
+ * The global allocation, free and live counts (KMG_COUNT_ALLOCS, _FREES,
+ * _LIVE), summed over the sites in one walk, into @v (indexed by counter).
+ */
+void kmg_sites_counts(long *v)
+{
+	unsigned long allocs, frees, ended;
+	struct kmg_site *s;
+	unsigned int seq;
+
+	rcu_read_lock();
+	do {
+		seq = read_seqcount_begin(&kmg_retire_seq);
+		allocs = READ_ONCE(kmg_retired.allocs);
+		frees = READ_ONCE(kmg_retired.frees);
+		ended = READ_ONCE(kmg_retired.ended);
+		list_for_each_entry_rcu(s, &kmg_sites, node)
+			kmg_site_add_counts(s, &allocs, &frees, &ended);
+	} while (read_seqcount_retry(&kmg_retire_seq, seq));
+	rcu_read_unlock();
+	v[KMG_COUNT_ALLOCS] = allocs;
+	v[KMG_COUNT_FREES] = frees;
+	v[KMG_COUNT_LIVE] = allocs - frees - ended;
+}
 
 /* === Stacks ============================================================== */
 
@@ -301,9 +356,24 @@ static void kmg_site_free_rcu(struct rcu_head *head)
  */
 void kmg_sites_module_release(struct module *mod)
 {
+	unsigned long allocs = 0, frees = 0, ended = 0;
 	struct kmg_site *s, *tmp;
 
+	/*
+	 * Their counts first, outside the lock (every possible CPU's, per
+	 * site): no operation counts on a gone module's shadows any more.
+	 */
+	rcu_read_lock();
+	list_for_each_entry_rcu(s, &kmg_sites, node)
+		if (s->mod == mod && READ_ONCE(s->gone))
+			kmg_site_add_counts(s, &allocs, &frees, &ended);
+	rcu_read_unlock();
+
 	raw_spin_lock_irq(&kmg_sites_lock);
+	write_seqcount_begin(&kmg_retire_seq);
+	kmg_retired.allocs += allocs;
+	kmg_retired.frees += frees;
+	kmg_retired.ended += ended;
 	list_for_each_entry_safe(s, tmp, &kmg_sites, node) {
 		if (s->mod != mod || !s->gone)
 			continue;
@@ -311,6 +381,7 @@ void kmg_sites_module_release(struct module *mod)
 		call_rcu(&s->rcu, kmg_site_free_rcu);
 		this_cpu_dec(kmg_counters.c[KMG_COUNT_SITES]);
 	}
+	write_seqcount_end(&kmg_retire_seq);
 	raw_spin_unlock_irq(&kmg_sites_lock);
 }
 

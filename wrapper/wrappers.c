@@ -22,8 +22,10 @@
  *
  * Notes on locking:
  * - The entry points take no lock of their own on the hot path (see
- *   record.c and quarantine.c); a free runs its checks inside
- *   rcu_read_lock() so that disabling and module unload can wait for it.
+ *   record.c and quarantine.c); a free runs its checks inside an RCU
+ *   read-side critical section (interrupts off on the fast path,
+ *   rcu_read_lock() on the others) so that disabling and module unload can
+ *   wait for it.
  * - Frees made in NMI context are parked in a per-CPU array of slots
  *   (claimed with cmpxchg, NMI-safe) and done by an irq_work on the same
  *   CPU; kmg_nmi_sync() waits for them (module unload, disable, exit).
@@ -1985,27 +1987,38 @@ static __always_inline void kmg_free_stack(struct kmg_record *rec,
 		WRITE_ONCE(rec->free_stack, kmg_stack_save());
 }
 
+/* What kmg_free_fast() did. */
+enum kmg_free_fast_res {
+	KMG_FREE_DONE,	/* held in the quarantine */
+	KMG_FREE_OFF,	/* kmemguard is disabled: nothing looked at */
+	KMG_FREE_SLOW,	/* the rest applies; interrupts still off */
+};
+
 /*
  * The common free, done with interrupts off from start to end: a live,
- * right, held object goes into the quarantine. Returns false if anything
- * else applies (then *@res says what the table found and the caller
- * finishes with interrupts on).
+ * right, held object goes into the quarantine. With interrupts off this is
+ * an RCU read-side critical section already (a disable's or an unload's
+ * synchronize_rcu() waits for it), so the common free takes no
+ * rcu_read_lock(). Anything else (KMG_FREE_SLOW): *@res says what the table
+ * found, and interrupts are still off (*@flags to restore), so that the
+ * caller enters rcu_read_lock() before they come back on and the section
+ * never ends between the lookup and the rest. On PREEMPT_RT, where
+ * evictions must give memory back with interrupts on, always the slow way,
+ * nothing looked up yet.
  */
-static __always_inline bool kmg_free_fast(struct kmg_site *site, const void *p,
-					  const struct kmg_free_call *call,
-					  struct kmg_record **rec,
-					  struct kmg_record *copy,
-					  enum kmg_lookup *res)
+static __always_inline enum kmg_free_fast_res
+kmg_free_fast(struct kmg_site *site, const void *p,
+	      const struct kmg_free_call *call, struct kmg_record **rec,
+	      struct kmg_record *copy, enum kmg_lookup *res,
+	      unsigned long *flags)
 {
-	unsigned long flags;
-	bool done = false;
-
-	if (IS_ENABLED(CONFIG_PREEMPT_RT)) {
-		/* Evictions there must give memory back with interrupts on. */
-		*res = kmg_record_mark_freed(p, site, call, rec, copy);
-		return false;
+	if (IS_ENABLED(CONFIG_PREEMPT_RT))
+		return KMG_FREE_SLOW;
+	local_irq_save(*flags);
+	if (unlikely(!READ_ONCE(kmg_enabled))) {
+		local_irq_restore(*flags);
+		return KMG_FREE_OFF;
 	}
-	local_irq_save(flags);
 	*res = __kmg_record_mark_freed(p, site, call, rec, copy);
 	/* (Objects with redzones take the slow path: redzone.c.) */
 	if (likely(*res == KMG_LOOKUP_LIVE) &&
@@ -2014,13 +2027,13 @@ static __always_inline bool kmg_free_fast(struct kmg_site *site, const void *p,
 		   call->api != KMG_FREE_KFREE_SENSITIVE &&
 		   call->api != KMG_FREE_KVFREE_SENSITIVE &&
 		   !IS_ENABLED(CONFIG_DEBUG_KMEMLEAK) &&
-		   !kmg_free_verdict(copy, call))) {
+		   !__kmg_free_verdict(copy, call))) {
 		kmg_free_stack(*rec, copy);
 		__kmg_quarantine_add(*rec);
-		done = true;
+		local_irq_restore(*flags);
+		return KMG_FREE_DONE;
 	}
-	local_irq_restore(flags);
-	return done;
+	return KMG_FREE_SLOW;
 }
 
 static bool kmg_nmi_free(struct kmemguard_site *desc, const void *p,
@@ -2038,7 +2051,8 @@ bool kmg_free(struct kmemguard_site *desc, const void *p,
 	      const struct kmg_free_call *call)
 {
 	struct kmg_record copy, *rec = NULL;
-	enum kmg_lookup res;
+	unsigned long flags = 0;
+	enum kmg_lookup res = KMG_LOOKUP_NONE;
 	struct kmg_site *site;
 	bool found, handled = false;
 	enum kmg_bug bug;
@@ -2050,19 +2064,28 @@ bool kmg_free(struct kmemguard_site *desc, const void *p,
 	if (unlikely(in_nmi()))
 		return kmg_nmi_free(desc, p, call);
 	site = kmg_site_of(desc, GFP_NOWAIT) ?: &kmg_site_unknown;
-	rcu_read_lock();
-	if (unlikely(!READ_ONCE(kmg_enabled))) {
-		rcu_read_unlock();
+	if (KMG_SKIP(TABLE))	/* (the bench's builds only) */
 		return !(unlikely(kmg_guard_addr(p)) &&
 			 kmg_guard_passthrough(p, call->api));
-	}
-	if (KMG_SKIP(TABLE)) {
-		rcu_read_unlock();
-		return true;
-	}
-	if (likely(kmg_free_fast(site, p, call, &rec, &copy, &res))) {
-		rcu_read_unlock();
+	switch (kmg_free_fast(site, p, call, &rec, &copy, &res, &flags)) {
+	case KMG_FREE_DONE:
 		return false;
+	case KMG_FREE_OFF:
+		return !(unlikely(kmg_guard_addr(p)) &&
+			 kmg_guard_passthrough(p, call->api));
+	case KMG_FREE_SLOW:
+		break;
+	}
+	rcu_read_lock();
+	if (IS_ENABLED(CONFIG_PREEMPT_RT)) {
+		if (unlikely(!READ_ONCE(kmg_enabled))) {
+			rcu_read_unlock();
+			return !(unlikely(kmg_guard_addr(p)) &&
+				 kmg_guard_passthrough(p, call->api));
+		}
+		res = kmg_record_mark_freed(p, site, call, &rec, &copy);
+	} else {
+		local_irq_restore(flags);
 	}
 	switch (res) {
 	case KMG_LOOKUP_NONE:

@@ -4,7 +4,7 @@
 # interleaved within each round, one "KMG-BENCH sample CASE MODE NS" line
 # per measurement on the console; ci/bench-report makes the table.
 #
-#   run.sh full | smoke | kmemleak
+#   run.sh full | smoke | kmemleak | breakdown | qdepth | quick
 #
 # Modes: raw (plain calls), tracked (through kmemguard, default settings),
 # allstacks (stack_sample=1: a stack for every allocation and free, as
@@ -131,7 +131,8 @@ smoke) rounds=1 n=200 big=2000 mem=2000 ;;
 kmemleak) rounds=5 n=300 ;;
 breakdown) rounds=7 n=20000 ;;
 qdepth) rounds=7 n=20000 ;;
-*) echo "usage: run.sh full|smoke|kmemleak|breakdown" >&2; exit 2 ;;
+quick) rounds=7 n=20000 ;;
+*) echo "usage: run.sh full|smoke|kmemleak|breakdown|qdepth|quick" >&2; exit 2 ;;
 esac
 out "begin $profile $(uname -r) cpus=$(grep -c ^processor /proc/cpuinfo)"
 
@@ -164,6 +165,36 @@ if [ "$profile" = qdepth ]; then
 		r=$((r + 1))
 	done
 	echo 256 > $P/quarantine
+	out end
+	exit 0
+fi
+
+# The main pairs only, tracked and loaded disabled (for working on the
+# tracked path): kmemguard is loaded afresh, with enabled=0 or not, in turns.
+if [ "$profile" = quick ]; then
+	r=0
+	while [ $r -lt $rounds ]; do
+		for l in on off; do
+			if [ $l = on ]; then load kmemguard.ko; else load kmemguard.ko enabled=0; fi
+			for c in kmalloc:64 kmalloc:1024 cache pages:0 vmalloc:4096 ufree; do
+				n1=$n
+				[ $c = pages:0 ] && n1=$((n / 2))
+				[ $c = vmalloc:4096 ] && n1=$((n / 10))
+				for m in raw tracked; do
+					[ $l = off ] && [ $c = ufree ] && continue
+					m1=$m
+					[ $l = off ] && [ $m = tracked ] && m1=disabled
+					if echo "$c $m $n1" > $R 2>/dev/null; then
+						out "sample $c $m1 $(cut -d' ' -f4 $R)"
+					else
+						out "error $c $m1"
+					fi
+				done
+			done
+		done
+		r=$((r + 1))
+	done
+	load kmemguard.ko
 	out end
 	exit 0
 fi

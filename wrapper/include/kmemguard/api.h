@@ -44,6 +44,13 @@ struct kmemguard_site {
 	struct kmg_site *shadow;
 };
 
+/*
+ * On unless kmemguard was loaded with enabled=0 and never enabled since
+ * (wrapper/core.c): the macros' __kmg_active() (wrap.h).
+ */
+struct static_key_true;
+extern struct static_key_true kmemguard_enabled_key;
+
 /* Exported entry points (wrapper/wrappers.c). */
 void *kmemguard_kmalloc_node(struct kmemguard_site *site, size_t size,
 			     gfp_t gfp, int node);

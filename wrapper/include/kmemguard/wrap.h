@@ -35,6 +35,32 @@
 #define __KMG_HOOK(call)	(call)
 #endif
 
+/* The kernel's own allocation function under a macro of the same name. */
+#undef __KMG_NOPROF
+#ifdef alloc_hooks
+#define __KMG_NOPROF(fn)	fn##_noprof
+#else
+#define __KMG_NOPROF(fn)	fn
+#endif
+
+/*
+ * Is kmemguard on? Loaded with enabled=0, its static key stays off until it
+ * is first enabled (then on for good: a disable at run time clears a flag
+ * the module reads), and the hottest calls below go to the kernel's own
+ * functions, inline, as if this header had not been included: a disabled
+ * kmemguard costs a jump. Nothing allocated while the key is off is
+ * kmemguard's (no record, redzone or guard page), so its free may take
+ * either path. Needs <linux/jump_label.h>, which every family's header
+ * includes; until it is parsed, always through kmemguard.
+ */
+#if defined(_LINUX_JUMP_LABEL_H) && !defined(__KMG_HAVE_KEY)
+#define __KMG_HAVE_KEY
+#undef __kmg_active
+#define __kmg_active()	static_branch_likely(&kmemguard_enabled_key)
+#elif !defined(__kmg_active)
+#define __kmg_active()	1
+#endif
+
 /* A scope-based cleanup function (__free()) that frees through @fn. */
 #define __KMG_DEFINE_FREE(name, fn)					\
 static inline void __kmg_free_##name(void *p)				\
@@ -49,19 +75,65 @@ static inline void __kmg_free_##name(void *p)				\
 #if defined(__KMG_READY_SLAB) && !defined(__KMG_ON_SLAB)
 #define __KMG_ON_SLAB
 
+/*
+ * The kernel's calls, for kmemguard loaded disabled (__kmg_active()):
+ * defined before the macros below, so these are the kernel's. Always
+ * inline, so that kmalloc() of a constant size still picks its cache at
+ * build time.
+ */
+static __always_inline void *__kmg_kernel_kmalloc(size_t size, gfp_t gfp)
+{
+	return __KMG_NOPROF(kmalloc)(size, gfp);
+}
+
+static __always_inline void *
+__kmg_kernel_kmalloc_node(size_t size, gfp_t gfp, int node)
+{
+	return __KMG_NOPROF(kmalloc_node)(size, gfp, node);
+}
+
+static __always_inline void *
+__kmg_kernel_kmalloc_array(size_t n, size_t size, gfp_t gfp)
+{
+	return __KMG_NOPROF(kmalloc_array)(n, size, gfp);
+}
+
+static __always_inline void __kmg_kernel_kfree(const void *p)
+{
+	kfree(p);
+}
+
+static __always_inline void *
+__kmg_kernel_cache_alloc(struct kmem_cache *s, gfp_t gfp)
+{
+	return __KMG_NOPROF(kmem_cache_alloc)(s, gfp);
+}
+
+static __always_inline void
+__kmg_kernel_cache_free(struct kmem_cache *s, void *p)
+{
+	kmem_cache_free(s, p);
+}
+
 #undef kmalloc
 #define kmalloc(size, gfp)						\
-	__KMG_HOOK(kmemguard_kmalloc_node(__KMG_CALLER, size, gfp, NUMA_NO_NODE))
+	__KMG_HOOK(__kmg_active() ?					\
+		   kmemguard_kmalloc_node(__KMG_CALLER, size, gfp, NUMA_NO_NODE) : \
+		   __kmg_kernel_kmalloc(size, gfp))
 #undef kzalloc
 #define kzalloc(size, gfp)	kmalloc(size, (gfp) | __GFP_ZERO)
 #undef kmalloc_node
 #define kmalloc_node(size, gfp, node)					\
-	__KMG_HOOK(kmemguard_kmalloc_node(__KMG_CALLER, size, gfp, node))
+	__KMG_HOOK(__kmg_active() ?					\
+		   kmemguard_kmalloc_node(__KMG_CALLER, size, gfp, node) :	\
+		   __kmg_kernel_kmalloc_node(size, gfp, node))
 #undef kzalloc_node
 #define kzalloc_node(size, gfp, node)	kmalloc_node(size, (gfp) | __GFP_ZERO, node)
 #undef kmalloc_array
 #define kmalloc_array(n, size, gfp)					\
-	__KMG_HOOK(kmemguard_kmalloc_array(__KMG_CALLER, n, size, gfp))
+	__KMG_HOOK(__kmg_active() ?					\
+		   kmemguard_kmalloc_array(__KMG_CALLER, n, size, gfp) :	\
+		   __kmg_kernel_kmalloc_array(n, size, gfp))
 #undef kcalloc
 #define kcalloc(n, size, gfp)	kmalloc_array(n, size, (gfp) | __GFP_ZERO)
 #undef krealloc
@@ -104,7 +176,8 @@ static inline void __kmg_free_##name(void *p)				\
 
 #undef kfree
 #define kfree			kmemguard_kfree_ptr
-#define kmemguard_kfree_ptr(p)	kmemguard_kfree(__KMG_SITE, p)
+#define kmemguard_kfree_ptr(p)						\
+	(__kmg_active() ? kmemguard_kfree(__KMG_SITE, p) : __kmg_kernel_kfree(p))
 #undef kfree_sensitive
 #define kfree_sensitive		kmemguard_kfree_sensitive_ptr
 #define kmemguard_kfree_sensitive_ptr(p)				\
@@ -161,13 +234,17 @@ __KMG_DEFINE_FREE(kfree_sensitive, kmemguard_kfree_sensitive_ptr)
 #define kmem_cache_destroy(s)	kmemguard_kmem_cache_destroy(__KMG_SITE, s)
 #undef kmem_cache_alloc
 #define kmem_cache_alloc(s, gfp)					\
-	__KMG_HOOK(kmemguard_kmem_cache_alloc(__KMG_CALLER, s, gfp))
+	__KMG_HOOK(__kmg_active() ?					\
+		   kmemguard_kmem_cache_alloc(__KMG_CALLER, s, gfp) :	\
+		   __kmg_kernel_cache_alloc(s, gfp))
 #undef kmem_cache_alloc_node
 #define kmem_cache_alloc_node(s, gfp, node)				\
 	__KMG_HOOK(kmemguard_kmem_cache_alloc_node(__KMG_CALLER, s, gfp, node))
 #undef kmem_cache_zalloc
 #define kmem_cache_zalloc(s, gfp)	kmem_cache_alloc(s, (gfp) | __GFP_ZERO)
-#define kmem_cache_free(s, p)	kmemguard_kmem_cache_free(__KMG_SITE, s, p)
+#define kmem_cache_free(s, p)						\
+	(__kmg_active() ? kmemguard_kmem_cache_free(__KMG_SITE, s, p) :	\
+			  __kmg_kernel_cache_free(s, p))
 #undef kmem_cache_alloc_bulk
 #define kmem_cache_alloc_bulk(s, gfp, n, p)				\
 	__KMG_HOOK(kmemguard_kmem_cache_alloc_bulk(__KMG_CALLER, s, gfp, n, p))
@@ -248,10 +325,23 @@ __KMG_DEFINE_FREE(kfree_const, kmemguard_kfree_const_ptr)
 /* === <linux/vmalloc.h> ================================================== */
 #if defined(__KMG_READY_VMALLOC) && !defined(__KMG_ON_VMALLOC)
 #define __KMG_ON_VMALLOC
+/* The kernel's calls, for kmemguard loaded disabled (see kmalloc). */
+static __always_inline void *__kmg_kernel_vmalloc(unsigned long size)
+{
+	return __KMG_NOPROF(vmalloc)(size);
+}
+
+static __always_inline void __kmg_kernel_vfree(const void *p)
+{
+	vfree(p);
+}
+
 #undef vmalloc
 #define vmalloc(size)							\
-	__KMG_HOOK(kmemguard_vmalloc(__KMG_CALLER, size, GFP_KERNEL,	\
-				     NUMA_NO_NODE, false))
+	__KMG_HOOK(__kmg_active() ?					\
+		   kmemguard_vmalloc(__KMG_CALLER, size, GFP_KERNEL,	\
+				     NUMA_NO_NODE, false) :		\
+		   __kmg_kernel_vmalloc(size))
 #undef vzalloc
 #define vzalloc(size)							\
 	__KMG_HOOK(kmemguard_vmalloc(__KMG_CALLER, size,		\
@@ -285,7 +375,8 @@ __KMG_DEFINE_FREE(kfree_const, kmemguard_kfree_const_ptr)
 #undef vcalloc
 #define vcalloc(n, size)	__vcalloc(n, size, GFP_KERNEL)
 #define vfree			kmemguard_vfree_ptr
-#define kmemguard_vfree_ptr(p)	kmemguard_vfree(__KMG_SITE, p)
+#define kmemguard_vfree_ptr(p)						\
+	(__kmg_active() ? kmemguard_vfree(__KMG_SITE, p) : __kmg_kernel_vfree(p))
 __KMG_DEFINE_FREE(vfree, kmemguard_vfree_ptr)
 #define __free_vfree		__kmg_free_vfree
 #endif /* vmalloc */
@@ -293,19 +384,55 @@ __KMG_DEFINE_FREE(vfree, kmemguard_vfree_ptr)
 /* === <linux/gfp.h>: the page allocator ================================= */
 #if defined(__KMG_READY_GFP) && !defined(__KMG_ON_GFP)
 #define __KMG_ON_GFP
+/* The kernel's calls, for kmemguard loaded disabled (see kmalloc). */
+static __always_inline unsigned long
+__kmg_kernel_get_free_pages(gfp_t gfp, unsigned int order)
+{
+#ifdef alloc_hooks
+	return get_free_pages_noprof(gfp, order);
+#else
+	return __get_free_pages(gfp, order);
+#endif
+}
+
+static __always_inline struct page *
+__kmg_kernel_alloc_pages(gfp_t gfp, unsigned int order)
+{
+	return __KMG_NOPROF(alloc_pages)(gfp, order);
+}
+
+static __always_inline void
+__kmg_kernel_free_pages(unsigned long addr, unsigned int order)
+{
+	free_pages(addr, order);
+}
+
+static __always_inline void
+__kmg_kernel___free_pages(struct page *page, unsigned int order)
+{
+	__free_pages(page, order);
+}
+
 /* __get_free_page(), alloc_page(), free_page(), __free_page() expand to these. */
 #undef __get_free_pages
 #define __get_free_pages(gfp, order)					\
-	__KMG_HOOK(kmemguard_get_free_pages(__KMG_CALLER, gfp, order))
+	__KMG_HOOK(__kmg_active() ?					\
+		   kmemguard_get_free_pages(__KMG_CALLER, gfp, order) :	\
+		   __kmg_kernel_get_free_pages(gfp, order))
 #undef get_zeroed_page
 #define get_zeroed_page(gfp)	__get_free_pages((gfp) | __GFP_ZERO, 0)
 #undef alloc_pages
 #define alloc_pages(gfp, order)						\
-	__KMG_HOOK(kmemguard_alloc_pages(__KMG_CALLER, gfp, order))
+	__KMG_HOOK(__kmg_active() ?					\
+		   kmemguard_alloc_pages(__KMG_CALLER, gfp, order) :	\
+		   __kmg_kernel_alloc_pages(gfp, order))
 #define free_pages(addr, order)						\
-	kmemguard_free_pages(__KMG_SITE, (unsigned long)(addr), order)
+	(__kmg_active() ?						\
+	 kmemguard_free_pages(__KMG_SITE, (unsigned long)(addr), order) :	\
+	 __kmg_kernel_free_pages((unsigned long)(addr), order))
 #define __free_pages(page, order)					\
-	kmemguard___free_pages(__KMG_SITE, page, order)
+	(__kmg_active() ? kmemguard___free_pages(__KMG_SITE, page, order) : \
+			  __kmg_kernel___free_pages(page, order))
 #undef alloc_pages_exact
 #define alloc_pages_exact(size, gfp)					\
 	__KMG_HOOK(kmemguard_alloc_pages_exact(__KMG_CALLER, size, gfp))
@@ -509,6 +636,18 @@ __KMG_DEFINE_FREE(bitmap, kmemguard_kfree_ptr)
  */
 #if defined(__KMG_READY_MEMPOOL) && !defined(__KMG_ON_MEMPOOL)
 #define __KMG_ON_MEMPOOL
+/* The kernel's calls, for kmemguard loaded disabled (see kmalloc). */
+static __always_inline void *
+__kmg_kernel_mempool_alloc(mempool_t *pool, gfp_t gfp)
+{
+	return __KMG_NOPROF(mempool_alloc)(pool, gfp);
+}
+
+static __always_inline void __kmg_kernel_mempool_free(void *p, mempool_t *pool)
+{
+	mempool_free(p, pool);
+}
+
 #undef mempool_create_node
 #define mempool_create_node(min_nr, alloc_fn, free_fn, data, gfp, nid)	\
 	__KMG_HOOK(kmemguard_mempool_create_node(__KMG_CALLER, min_nr,	\
@@ -553,8 +692,12 @@ __KMG_DEFINE_FREE(bitmap, kmemguard_kfree_ptr)
 		     mempool_free_pages, (void *)(long)(order))
 #undef mempool_alloc
 #define mempool_alloc(pool, gfp)					\
-	__KMG_HOOK(kmemguard_mempool_alloc(__KMG_CALLER, pool, gfp))
-#define mempool_free(p, pool)	kmemguard_mempool_free(__KMG_SITE, p, pool)
+	__KMG_HOOK(__kmg_active() ?					\
+		   kmemguard_mempool_alloc(__KMG_CALLER, pool, gfp) :	\
+		   __kmg_kernel_mempool_alloc(pool, gfp))
+#define mempool_free(p, pool)						\
+	(__kmg_active() ? kmemguard_mempool_free(__KMG_SITE, p, pool) :	\
+			  __kmg_kernel_mempool_free(p, pool))
 #define mempool_destroy(pool)	kmemguard_mempool_destroy(__KMG_SITE, pool)
 #define mempool_exit(pool)	kmemguard_mempool_exit(__KMG_SITE, pool)
 #define mempool_resize(pool, new_min_nr)				\
