@@ -137,6 +137,10 @@ int kmg_set_enabled(bool on)
 		 * before any of them tracks: otherwise an object allocated
 		 * through a patched site could be freed through one not yet
 		 * patched, straight to the kernel, behind kmemguard's back.
+		 * (Not closed: a task preempted between a free's test of the
+		 * key and its call, across the whole enable, that then frees
+		 * an object allocated after it. synchronize_rcu_tasks() here
+		 * would close it.)
 		 */
 		if (!static_key_enabled(&kmemguard_enabled_key))
 			static_branch_enable(&kmemguard_enabled_key);
