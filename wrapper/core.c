@@ -88,6 +88,7 @@ const char *const kmg_counter_names[KMG_COUNT_NR] = {
 	[KMG_COUNT_GUARDED]		= "guarded objects",
 	[KMG_COUNT_GUARD_MISSED]	= "guarded allocations not guarded (pool full, too big)",
 	[KMG_COUNT_KEY_OFF_CALLS]	= "tracking checks while loaded disabled",
+	[KMG_COUNT_AFTER_EXIT]		= "allocations after their module's exit (untracked)",
 };
 
 /* Every counter into @v, the sites summed once. */
@@ -299,6 +300,12 @@ void kmg_module_going(struct module *mod)
 	kmg_going_lock();
 	kmg_sites_module_gone(mod);
 	kmg_devm_module_gone(mod);
+	/*
+	 * Records being made at @mod's sites (its code may still run: work it
+	 * did not stop) are in the table after this, or never (record.c:
+	 * kmg_record_track() checks @gone with interrupts off).
+	 */
+	synchronize_rcu();
 	/* Let queued RCU callbacks (call_rcu() frees) run first. */
 	rcu_barrier();
 	leaked = kmg_table_extract_module(mod, &count);

@@ -403,6 +403,21 @@ void kmg_record_track(struct kmg_site *site, const void *p, size_t size,
 		local_irq_restore(irqflags);
 		return;
 	}
+	/*
+	 * The site's module is going, and its code still allocates (a timer
+	 * or a work item its exit did not stop: a driver bug). Its records
+	 * are being extracted and its shadows will be freed: no record may
+	 * point here any more. kmg_module_going() waits for a grace period
+	 * between setting @gone and the extraction, and this section is an
+	 * RCU read-side section: either it sees @gone, or the extraction
+	 * sees the record.
+	 */
+	if (unlikely(READ_ONCE(site->gone))) {
+		__kmg_record_put(rec);
+		__this_cpu_inc(kmg_counters.c[KMG_COUNT_AFTER_EXIT]);
+		local_irq_restore(irqflags);
+		return;
+	}
 	b = kmg_bucket(rec->addr);
 	kmg_bucket_lock(b);
 	/*
@@ -487,13 +502,23 @@ struct kmg_record *kmg_record_untrack(const void *p)
 }
 EXPORT_SYMBOL_IF_KUNIT(kmg_record_untrack);
 
-/* Put back a record whose free did not happen (a failed krealloc()). */
+/*
+ * Put back a record whose free did not happen (a failed krealloc()). Not
+ * once its module is going (kmg_record_track()): the object is then
+ * untracked, and its free goes to the kernel unchecked.
+ */
 void kmg_record_restore(struct kmg_record *rec)
 {
 	unsigned long *b, flags;
 
 	b = kmg_bucket(rec->addr);
 	local_irq_save(flags);
+	if (unlikely(READ_ONCE(rec->site->gone))) {
+		__kmg_record_put(rec);
+		__this_cpu_inc(kmg_counters.c[KMG_COUNT_AFTER_EXIT]);
+		local_irq_restore(flags);
+		return;
+	}
 	kmg_bucket_lock(b);
 	kmg_chain_insert(b, rec);
 	kmg_bucket_unlock(b);

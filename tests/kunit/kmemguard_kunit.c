@@ -162,6 +162,35 @@ static void kmg_test_restore_after_failed_free(struct kunit *test)
 	kmg_test_unload(&mod_a);
 }
 
+/*
+ * A module's code still running after its exit (a timer it did not stop)
+ * allocates, or fails a krealloc(): once its sites are gone, no record is
+ * made or put back (its records are being extracted, its shadows freed).
+ */
+static void kmg_test_gone_site_gets_no_record(struct kunit *test)
+{
+	static struct kmemguard_site desc = KMG_TEST_SITE("g.c", 7, &mod_a);
+	struct kmg_site *site = kmg_test_shadow(test, &desc);
+	long before = kmg_counter_read(KMG_COUNT_AFTER_EXIT);
+	struct kmg_record *rec;
+
+	kmg_record_track(site, FAKE(120), 64, GFP_KERNEL, KMG_FAM_KMALLOC, 0,
+			 NULL, 0);
+	rec = kmg_record_untrack(FAKE(120));
+	KUNIT_ASSERT_NOT_NULL(test, rec);
+	/* What kmg_sites_module_gone() does, for this site alone. */
+	WRITE_ONCE(site->gone, true);
+	kmg_record_restore(rec);
+	kmg_record_track(site, FAKE(121), 64, GFP_KERNEL, KMG_FAM_KMALLOC, 0,
+			 NULL, 0);
+	KUNIT_EXPECT_NULL(test, kmg_record_untrack(FAKE(120)));
+	KUNIT_EXPECT_NULL(test, kmg_record_untrack(FAKE(121)));
+	KUNIT_EXPECT_EQ(test, kmg_counter_read(KMG_COUNT_AFTER_EXIT) - before, 2);
+	/* The unload below must still see the module as tracked. */
+	WRITE_ONCE(site->gone, false);
+	kmg_test_unload(&mod_a);
+}
+
 static void kmg_test_extract_module(struct kunit *test)
 {
 	static struct kmemguard_site a = KMG_TEST_SITE("e.c", 5, &mod_a);
@@ -602,6 +631,7 @@ static struct kunit_case kmemguard_test_cases[] = {
 	KUNIT_CASE(kmg_test_site_statistics),
 	KUNIT_CASE(kmg_test_stale_record_replaced),
 	KUNIT_CASE(kmg_test_restore_after_failed_free),
+	KUNIT_CASE(kmg_test_gone_site_gets_no_record),
 	KUNIT_CASE(kmg_test_extract_module),
 	KUNIT_CASE(kmg_test_leak_grouping),
 	KUNIT_CASE(kmg_test_hardirq_tracked),

@@ -106,3 +106,29 @@ kmg_real_dd() {
 	dd if="$1" of=/tmp/real.back bs=4k count=256 2> /dev/null || kmg_fail "dd from $1"
 	cmp /tmp/real.raw /tmp/real.back || kmg_fail "$1: read back differs"
 }
+
+# kmemguard loaded with enabled=0 under real drivers (ci/guest-init runs it
+# after its load-disabled check, with kmemguard unloaded): brd and fat/vfat
+# loaded while the header's static key is off run the kernel's own inline
+# calls, so I/O and a filesystem through them are tracked by nothing and
+# reported by nothing. Enabled then: their calls are patched, the same
+# work is tracked, what they allocated before is freed as untracked, and
+# unloading them reports nothing and leaves nothing live.
+kmg_real_disabled() {
+	kmg-insmod /kmg/modules/kmemguard.ko enabled=0 || kmg_fail "cannot load kmemguard enabled=0"
+	kmg_real_load brd rd_nr=1 rd_size=16384
+	kmg_real_dd /dev/ram0
+	kmg_real_fs /dev/ram0
+	[ "$(kmg_stat allocations)" = 0 ] || kmg_fail "tracked while disabled: $(kmg_stat allocations)"
+	[ "$(kmg_count_reports)" = 0 ] || kmg_fail "reports while disabled"
+	echo 1 > /sys/module/kmemguard/parameters/enabled
+	kmg_real_dd /dev/ram0
+	kmg_real_fs /dev/ram0
+	[ "$(kmg_real_allocs fat)" -gt 0 ] || kmg_fail "fat: nothing tracked after the enable"
+	[ "$(kmg_stat 'frees of untracked pointers')" -gt 0 ] ||
+		kmg_fail "no untracked free: nothing allocated while disabled was freed?"
+	kmg_log "KMG-OUT real-disabled: fat tracked $(kmg_real_allocs fat) allocations after the enable, $(kmg_stat 'frees of untracked pointers') untracked frees"
+	kmg_real_unload brd vfat fat
+	[ "$(kmg_stat 'live objects')" = 0 ] || kmg_fail "live objects left: $(kmg_stat 'live objects')"
+	rmmod kmemguard || kmg_fail "rmmod kmemguard"
+}
