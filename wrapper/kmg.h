@@ -60,6 +60,7 @@
 #define KMG_SKIP_COUNTERS	0x08	/* no site or global counters */
 #define KMG_SKIP_CHECKS		0x10	/* no context check, no fault rules */
 #define KMG_SKIP_TABLE		0x20	/* records made and dropped, no table */
+#define KMG_SKIP_PROBE		0x40	/* an untracked free checks nothing */
 #define KMG_SKIP(part)		(KMG_BENCH_SKIP & KMG_SKIP_##part)
 
 /* === Allocator families (family.c) ===================================== */

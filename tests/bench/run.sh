@@ -104,13 +104,14 @@ slab_bytes() {	# bytes held in kmemguard's record cache
 # The cost breakdown: each variant switches off one more part; the
 # variants take turns within each round, so that a busy host shifts them
 # all alike.
+BREAKDOWN_CASES="kmalloc:64 cache pages:0 vmalloc:4096 ufree"
 breakdown() {	# breakdown ROUNDS
 	local r=0 v c m
 	while [ $r -lt $1 ]; do
-		for v in 0 1 3 7 15 31 63; do
+		for v in 0 1 3 7 15 31 95 127; do
 			[ -f $M/kmemguard_skip_$v.ko ] || { out "error breakdown $v missing"; continue; }
 			load kmemguard_skip_$v.ko
-			for c in kmalloc:64 cache; do
+			for c in $BREAKDOWN_CASES; do
 				for m in raw tracked; do
 					if echo "$c $m $n" > $R 2>/dev/null; then
 						out "breakdown $v $c $m $(cut -d' ' -f4 $R)"

@@ -1,5 +1,5 @@
 # kernels: debug deb6.12
-# Concurrency stress (tests/stress/kmg_stress.c): for 60 s (30 s on the
+# Concurrency stress (tests/stress/kmg_stress.c): for 40 s (20 s on the
 # debug kernel, where lockdep and KASAN judge each path the first time it
 # runs and every operation costs ~400x) with a fixed
 # seed, a kthread per CPU, per-CPU timers (softirq), hrtimers and irq_work
@@ -15,8 +15,8 @@
 # hung-task or soft-lockup report. On the debug kernel kmemleak then finds
 # nothing.
 
-KMG_STRESS_SECONDS=60
-kmg_is_debug && KMG_STRESS_SECONDS=30
+KMG_STRESS_SECONDS=40
+kmg_is_debug && KMG_STRESS_SECONDS=20
 
 test_stress_everything_at_once() {
 	a0=$(kmg_stat allocations)
