@@ -88,7 +88,7 @@ const char *const kmg_counter_names[KMG_COUNT_NR] = {
 	[KMG_COUNT_GUARDED]		= "guarded objects",
 	[KMG_COUNT_GUARD_MISSED]	= "guarded allocations not guarded (pool full, too big)",
 	[KMG_COUNT_KEY_OFF_CALLS]	= "tracking checks while loaded disabled",
-	[KMG_COUNT_AFTER_EXIT]		= "allocations after their module's exit (untracked)",
+	[KMG_COUNT_AFTER_EXIT]		= "records not made at a going module's sites",
 };
 
 /* Every counter into @v, the sites summed once. */

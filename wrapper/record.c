@@ -414,7 +414,7 @@ void kmg_record_track(struct kmg_site *site, const void *p, size_t size,
 	 */
 	if (unlikely(READ_ONCE(site->gone))) {
 		__kmg_record_put(rec);
-		__this_cpu_inc(kmg_counters.c[KMG_COUNT_AFTER_EXIT]);
+		__kmg_count_add(KMG_COUNT_AFTER_EXIT, 1);
 		local_irq_restore(irqflags);
 		return;
 	}
@@ -504,8 +504,9 @@ EXPORT_SYMBOL_IF_KUNIT(kmg_record_untrack);
 
 /*
  * Put back a record whose free did not happen (a failed krealloc()). Not
- * once its module is going (kmg_record_track()): the object is then
- * untracked, and its free goes to the kernel unchecked.
+ * once its module is going (kmg_record_track()), nor once kmemguard was
+ * disabled (its flush may be done): the object is then untracked, and its
+ * free goes to the kernel unchecked.
  */
 void kmg_record_restore(struct kmg_record *rec)
 {
@@ -513,9 +514,15 @@ void kmg_record_restore(struct kmg_record *rec)
 
 	b = kmg_bucket(rec->addr);
 	local_irq_save(flags);
-	if (unlikely(READ_ONCE(rec->site->gone))) {
+	if (unlikely(!READ_ONCE(kmg_enabled) || READ_ONCE(rec->site->gone))) {
+		/* kmg_record_untrack() counted a free: it is an end instead. */
+		if (!KMG_SKIP(COUNTERS)) {
+			this_cpu_ptr(rec->site->pcpu)->frees--;
+			this_cpu_ptr(rec->site->pcpu)->ended++;
+		}
+		if (READ_ONCE(kmg_enabled))
+			__kmg_count_add(KMG_COUNT_AFTER_EXIT, 1);
 		__kmg_record_put(rec);
-		__this_cpu_inc(kmg_counters.c[KMG_COUNT_AFTER_EXIT]);
 		local_irq_restore(flags);
 		return;
 	}

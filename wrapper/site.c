@@ -52,6 +52,12 @@
 
 LIST_HEAD(kmg_sites);
 static DEFINE_RAW_SPINLOCK(kmg_sites_lock);
+/*
+ * The module whose unload kmemguard is processing (kmg_sites_lock; one at a
+ * time: core.c's kmg_going_lock()): a shadow its code makes meanwhile (a
+ * timer it did not stop, at a site it never used before) is gone at birth.
+ */
+static struct module *kmg_going_mod;
 
 /* The counts of shadows already freed (their module gone). */
 static struct {
@@ -119,6 +125,8 @@ struct kmg_site *kmg_site_create(struct kmemguard_site *desc, gfp_t gfp)
 	raw_spin_lock_irqsave(&kmg_sites_lock, flags);
 	old = desc->shadow;
 	if (!old) {
+		if (s->mod && s->mod == kmg_going_mod)
+			s->gone = true;
 		/* redzone.c: under the lock, so that no rule change misses it. */
 		s->rz_mode = kmg_rz_site_mode(s);
 		list_add_tail_rcu(&s->node, &kmg_sites);
@@ -336,6 +344,7 @@ void kmg_sites_module_gone(struct module *mod)
 	struct kmg_site *s;
 
 	raw_spin_lock_irq(&kmg_sites_lock);
+	kmg_going_mod = mod;
 	list_for_each_entry(s, &kmg_sites, node)
 		if (s->mod == mod)
 			WRITE_ONCE(s->gone, true);
@@ -374,6 +383,8 @@ void kmg_sites_module_release(struct module *mod)
 	kmg_retired.allocs += allocs;
 	kmg_retired.frees += frees;
 	kmg_retired.ended += ended;
+	if (kmg_going_mod == mod)
+		kmg_going_mod = NULL;
 	list_for_each_entry_safe(s, tmp, &kmg_sites, node) {
 		if (s->mod != mod || !s->gone)
 			continue;

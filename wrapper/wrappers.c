@@ -1987,6 +1987,19 @@ static __always_inline void kmg_free_stack(struct kmg_record *rec,
 		WRITE_ONCE(rec->free_stack, kmg_stack_save());
 }
 
+/*
+ * A free made by a going module's code (work its exit did not stop): the
+ * record must not name its shadow, which is freed once the unload is done
+ * (its quarantine flush may have run already). Inside the free's RCU
+ * section, which kmg_module_going()'s grace period after setting @gone
+ * waits for.
+ */
+static __always_inline void kmg_free_site_check(struct kmg_site **site)
+{
+	if (unlikely(READ_ONCE((*site)->gone)))
+		*site = &kmg_site_unknown;
+}
+
 /* What kmg_free_fast() did. */
 enum kmg_free_fast_res {
 	KMG_FREE_DONE,	/* held in the quarantine */
@@ -2007,7 +2020,7 @@ enum kmg_free_fast_res {
  * nothing looked up yet.
  */
 static __always_inline enum kmg_free_fast_res
-kmg_free_fast(struct kmg_site *site, const void *p,
+kmg_free_fast(struct kmg_site **site, const void *p,
 	      const struct kmg_free_call *call, struct kmg_record **rec,
 	      struct kmg_record *copy, enum kmg_lookup *res,
 	      unsigned long *flags)
@@ -2019,7 +2032,8 @@ kmg_free_fast(struct kmg_site *site, const void *p,
 		local_irq_restore(*flags);
 		return KMG_FREE_OFF;
 	}
-	*res = __kmg_record_mark_freed(p, site, call, rec, copy);
+	kmg_free_site_check(site);
+	*res = __kmg_record_mark_freed(p, *site, call, rec, copy);
 	/* (Objects with redzones take the slow path: redzone.c.) */
 	if (likely(*res == KMG_LOOKUP_LIVE) &&
 	    likely(((*rec)->flags & (KMG_REC_HELD | KMG_REC_POISON)) ==
@@ -2067,7 +2081,7 @@ bool kmg_free(struct kmemguard_site *desc, const void *p,
 	if (KMG_SKIP(TABLE))	/* (the bench's builds only) */
 		return !(unlikely(kmg_guard_addr(p)) &&
 			 kmg_guard_passthrough(p, call->api));
-	switch (kmg_free_fast(site, p, call, &rec, &copy, &res, &flags)) {
+	switch (kmg_free_fast(&site, p, call, &rec, &copy, &res, &flags)) {
 	case KMG_FREE_DONE:
 		return false;
 	case KMG_FREE_OFF:
@@ -2083,6 +2097,7 @@ bool kmg_free(struct kmemguard_site *desc, const void *p,
 			return !(unlikely(kmg_guard_addr(p)) &&
 				 kmg_guard_passthrough(p, call->api));
 		}
+		kmg_free_site_check(&site);
 		res = kmg_record_mark_freed(p, site, call, &rec, &copy);
 	} else {
 		local_irq_restore(flags);
