@@ -273,7 +273,10 @@ void kmg_going_unlock(void)
 
 /*
  * A tracked module is gone: report what it still held, then forget it.
- * In this order: its shadows take no new record; its live records come out
+ * In this order: its shadows are marked gone, and after a grace period no
+ * operation in flight can still make a record at them, put one back or name
+ * them as a free's site (record.c, wrappers.c: they check @gone with
+ * interrupts off or under rcu_read_lock()); its live records come out
  * of the table; a grace period lets frees in flight (by other modules) of
  * its objects reach the quarantine; its quarantined records (as allocation
  * or free site) are evicted, and those an eviction elsewhere handed to the

@@ -1035,6 +1035,26 @@ bool kmg_table_find_containing(unsigned long p, unsigned long span,
 }
 
 /*
+ * One of kmg_table_inside_slab_object()'s probes: size class @s, a constant
+ * once inlined (no division for 96 and 192). The racy peek first: almost
+ * every candidate's chain is empty.
+ */
+static __always_inline bool kmg_slab_probe(unsigned long a, unsigned long base,
+					   unsigned long fsize, unsigned int s,
+					   struct kmg_record *copy)
+{
+	unsigned long start;
+
+	if (s >= fsize)
+		return false;
+	start = is_power_of_2(s) ? a & ~(unsigned long)(s - 1) :
+				   base + (a - base) / s * s;
+	if (start == a || !kmg_first(kmg_bucket(start)))
+		return false;
+	return kmg_table_find_exact(start, copy) && a < start + copy->size;
+}
+
+/*
  * Is @p, inside a slab page, an interior pointer of a live tracked object?
  * Without slab debugging or KASAN padding, SLUB lays a cache's objects out
  * at multiples of their size from the start of the slab, and kmalloc's
@@ -1044,25 +1064,24 @@ bool kmg_table_find_containing(unsigned long p, unsigned long span,
  */
 bool kmg_table_inside_slab_object(const void *p, struct kmg_record *copy)
 {
-	static const unsigned int sizes[] = {
-		8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192 };
 	struct folio *folio = virt_to_folio(p);
-	unsigned long a = (unsigned long)p, base, start;
-	unsigned int i, s;
+	unsigned long a = (unsigned long)p, fsize = folio_size(folio);
+	unsigned long base = (unsigned long)folio_address(folio);
 
-	base = (unsigned long)folio_address(folio);
-	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
-		s = sizes[i];
-		if (s >= folio_size(folio))
-			break;
-		start = is_power_of_2(s) ? a & ~(unsigned long)(s - 1) :
-					   base + (a - base) / s * s;
-		if (start == a)
-			continue;
-		if (kmg_table_find_exact(start, copy) && a < start + copy->size)
-			return true;
-	}
-	return false;
+	/* kmalloc's size classes */
+	return kmg_slab_probe(a, base, fsize, 8, copy) ||
+	       kmg_slab_probe(a, base, fsize, 16, copy) ||
+	       kmg_slab_probe(a, base, fsize, 32, copy) ||
+	       kmg_slab_probe(a, base, fsize, 64, copy) ||
+	       kmg_slab_probe(a, base, fsize, 96, copy) ||
+	       kmg_slab_probe(a, base, fsize, 128, copy) ||
+	       kmg_slab_probe(a, base, fsize, 192, copy) ||
+	       kmg_slab_probe(a, base, fsize, 256, copy) ||
+	       kmg_slab_probe(a, base, fsize, 512, copy) ||
+	       kmg_slab_probe(a, base, fsize, 1024, copy) ||
+	       kmg_slab_probe(a, base, fsize, 2048, copy) ||
+	       kmg_slab_probe(a, base, fsize, 4096, copy) ||
+	       kmg_slab_probe(a, base, fsize, 8192, copy);
 }
 
 /*

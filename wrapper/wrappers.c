@@ -1533,13 +1533,32 @@ void *kmg_devm_track(struct kmg_alloc *a, struct kmg_devm *e, void *p,
 	unsigned int order = kmg_fam(family)->fault_class == KMG_FAM_PAGES ?
 			     get_order(size) : 0;
 	unsigned long flags;
+	bool pin = false;
 
 	e->obj = p;
 	e->owner = owner ?: e;
 	e->mod = a->site->mod;
 	spin_lock_irqsave(&kmg_devm_lock, flags);
+	/*
+	 * Its module is going, and its code still runs (a driver bug): the
+	 * entry is an orphan from birth, as kmg_devm_module_gone() makes the
+	 * others (@gone is set before that takes this lock), and kmemguard
+	 * stays pinned until devres releases it. (No record is made.)
+	 */
+	if (unlikely(READ_ONCE(a->site->gone))) {
+		e->mod = NULL;
+		e->stale = true;
+		kmg_devm_orphans++;
+		if (!kmg_devm_pinned) {
+			kmg_devm_pinned = true;
+			pin = true;
+		}
+	}
 	list_add(&e->node, &kmg_devm_list);
 	spin_unlock_irqrestore(&kmg_devm_lock, flags);
+	/* The going module still holds its reference to kmemguard. */
+	if (pin)
+		__module_get(THIS_MODULE);
 	kmg_alloc_end(a, p, size, family, order, owner ?: e, 0);
 	devres_add(e->dev, e);
 	return p;
