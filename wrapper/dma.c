@@ -637,7 +637,7 @@ static void kmg_dma_free(struct kmemguard_site *desc, const void *p,
 		return;		/* held, refused or freed the right way */
 	}
 	if (live)
-		kmg_dma_tomb_add(&copy, site);
+		kmg_dma_tomb_add(&copy, kmg_site_kept(site));
 	rcu_read_unlock();
 	kmg_dma_free_plain(p, call);
 }

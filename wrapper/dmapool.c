@@ -528,8 +528,11 @@ static bool kmg_dmapool_destroy_atomic(struct kmemguard_site *desc,
 	site = kmg_site_of(desc, GFP_NOWAIT) ?: &kmg_site_unknown;
 	kmg_report_alloc(KMG_BUG_SLEEP_IN_ATOMIC, site, GFP_KERNEL, GFP_KERNEL,
 			 KMG_ALLOC_DEFERRED, name);
+	/* (the work keeps the site: checked and queued in one RCU section) */
+	rcu_read_lock();
 	if (kmg_free(desc, pool, call))
-		kmg_dmapool_end_later(site, pool, dev);
+		kmg_dmapool_end_later(kmg_site_kept(site), pool, dev);
+	rcu_read_unlock();
 	return true;
 }
 

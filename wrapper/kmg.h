@@ -268,9 +268,10 @@ struct kmg_site_pcpu {
  * @node:	in kmg_sites (RCU list; kmg_sites_lock for writers)
  * @mod:	the module the call is compiled into, for identity only; never
  *		dereferenced, and meaningless once @gone
- * @gone:	set (once) when the module went away; then no new record
- *		points here, and the shadow is freed after the module's
- *		records are flushed (kmg_sites_module_gone())
+ * @gone:	set (once) when the module went away, or at birth during its
+ *		unload; then no new record, freed record, tombstone or devm
+ *		entry points here (kmg_site_kept()), and the shadow is freed
+ *		after the module's records are flushed (kmg_sites_module_gone())
  * @rz_mode:	enum kmg_rz_mode: redzones or a guarded object for what is
  *		allocated here (redzone.c; written under kmg_sites_lock)
  * @pcpu:	counters (this_cpu ops on the hot path)
@@ -390,6 +391,21 @@ void kmg_sites_update_rz(void);
 extern struct list_head kmg_sites;	/* RCU */
 extern struct kmg_site kmg_site_unknown;
 const char *kmg_site_name(const struct kmg_site *site);
+
+#ifndef __GENKSYMS__
+/*
+ * The site to keep in what outlives a call (a freed record's free site, a
+ * DMA tombstone, deferred work): never a going module's shadow, which is
+ * freed once its unload is done (code of it still running: a driver bug).
+ * Inside an RCU read-side section (interrupts off count): the grace period
+ * kmg_module_going() waits after setting @gone orders the two. Reports made
+ * during the call still name the real site.
+ */
+static __always_inline struct kmg_site *kmg_site_kept(struct kmg_site *site)
+{
+	return unlikely(READ_ONCE(site->gone)) ? &kmg_site_unknown : site;
+}
+#endif
 
 /* Stacks: sampled per site (site.c). */
 depot_stack_handle_t kmg_stack_sample_slow(struct kmg_site *site);

@@ -141,22 +141,22 @@ int kmemguard_mempool_resize(struct kmemguard_site *desc,
 	struct kmg_record *rec = NULL;
 	int ret;
 
-	if (kmg_tracking() && !in_nmi())
-		rec = kmg_record_untrack_owned(pool->elements, pool);
-	ret = mempool_resize(pool, new_min_nr);
+	if (!kmg_tracking() || in_nmi())
+		return mempool_resize(pool, new_min_nr);
 	/*
-	 * Disabled while it slept: the table was emptied, a record put
-	 * back now would be left there for ever (a false leak).
+	 * The record is out of the table while mempool_resize() sleeps: its
+	 * module's unload must not finish meanwhile (its site would be freed
+	 * under it). A disable meanwhile: kmg_record_restore() drops it.
 	 */
-	if (rec && !kmg_tracking()) {
-		kmg_record_put(rec);
-		rec = NULL;
-	}
+	kmg_going_lock();
+	rec = kmg_record_untrack_owned(pool->elements, pool);
+	ret = mempool_resize(pool, new_min_nr);
 	if (rec) {
 		rec->addr = (unsigned long)pool->elements;
 		rec->size = pool->min_nr * sizeof(void *);
 		kmg_record_restore(rec);
 	}
+	kmg_going_unlock();
 	return ret;
 }
 EXPORT_SYMBOL_GPL(kmemguard_mempool_resize);

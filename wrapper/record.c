@@ -616,7 +616,7 @@ enum kmg_lookup __kmg_record_mark_freed(const void *p,
 			ret = KMG_LOOKUP_FREED;
 		} else {
 			ret = KMG_LOOKUP_LIVE;
-			r->free_site = free_site;
+			r->free_site = kmg_site_kept(free_site);
 			r->free_stack = 0;
 			r->flags |= KMG_REC_FREED;
 			if (kmg_can_hold(r, call)) {

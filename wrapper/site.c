@@ -31,7 +31,8 @@
  *   read again rather than count a module's sites twice or not at all.
  * - @gone is written once, by the module notifier, before the
  *   synchronize_rcu() that waits for operations that may still be using the
- *   module's shadows.
+ *   module's shadows; or set at birth, under kmg_sites_lock, for a shadow
+ *   made while its module's unload is being processed (kmg_going_mod).
  */
 
 #define pr_fmt(fmt) "kmemguard: " fmt

@@ -1357,17 +1357,18 @@ static struct device *kmg_devm_dev_of(struct kmg_devm *e)
  * kmg_devm_removed() take the lock first; devres_lock nests inside it).
  */
 static bool kmg_devm_repoint(struct device *dev, struct kmg_devm *e,
-			     void *obj, struct module *mod)
+			     void *obj, struct kmg_site *site)
 {
 	unsigned long flags;
 	bool ok;
 
 	spin_lock_irqsave(&kmg_devm_lock, flags);
+	/* (@gone is set before kmg_devm_module_gone() takes the lock) */
 	ok = devres_find(dev, kmg_devm_release, kmg_devm_match_entry, e) &&
-	     e->mod;
+	     e->mod && !READ_ONCE(site->gone);
 	if (ok) {
 		WRITE_ONCE(e->obj, obj);
-		e->mod = mod;
+		e->mod = site->mod;
 		/* (A disable meanwhile marked it: tracked again from here.) */
 		e->stale = false;
 	}
@@ -1765,7 +1766,7 @@ void *kmemguard_devm_krealloc(struct kmemguard_site *desc, struct device *dev,
 	 * tracked afresh at this call (its first site may have gone with its
 	 * module while the call slept).
 	 */
-	if (!kmg_devm_repoint(dev, e, obj, a.site->mod))
+	if (!kmg_devm_repoint(dev, e, obj, a.site))
 		return ret;	/* untracked from here */
 	kmg_alloc_end(&a, obj, ret ? size : copy.size, KMG_FAM_DEVM, 0, e, 0);
 	kmg_kmemleak_trace(&a, ret);
@@ -2006,19 +2007,6 @@ static __always_inline void kmg_free_stack(struct kmg_record *rec,
 		WRITE_ONCE(rec->free_stack, kmg_stack_save());
 }
 
-/*
- * A free made by a going module's code (work its exit did not stop): the
- * record must not name its shadow, which is freed once the unload is done
- * (its quarantine flush may have run already). Inside the free's RCU
- * section, which kmg_module_going()'s grace period after setting @gone
- * waits for.
- */
-static __always_inline void kmg_free_site_check(struct kmg_site **site)
-{
-	if (unlikely(READ_ONCE((*site)->gone)))
-		*site = &kmg_site_unknown;
-}
-
 /* What kmg_free_fast() did. */
 enum kmg_free_fast_res {
 	KMG_FREE_DONE,	/* held in the quarantine */
@@ -2039,7 +2027,7 @@ enum kmg_free_fast_res {
  * nothing looked up yet.
  */
 static __always_inline enum kmg_free_fast_res
-kmg_free_fast(struct kmg_site **site, const void *p,
+kmg_free_fast(struct kmg_site *site, const void *p,
 	      const struct kmg_free_call *call, struct kmg_record **rec,
 	      struct kmg_record *copy, enum kmg_lookup *res,
 	      unsigned long *flags)
@@ -2051,8 +2039,7 @@ kmg_free_fast(struct kmg_site **site, const void *p,
 		local_irq_restore(*flags);
 		return KMG_FREE_OFF;
 	}
-	kmg_free_site_check(site);
-	*res = __kmg_record_mark_freed(p, *site, call, rec, copy);
+	*res = __kmg_record_mark_freed(p, site, call, rec, copy);
 	/* (Objects with redzones take the slow path: redzone.c.) */
 	if (likely(*res == KMG_LOOKUP_LIVE) &&
 	    likely(((*rec)->flags & (KMG_REC_HELD | KMG_REC_POISON)) ==
@@ -2100,7 +2087,7 @@ bool kmg_free(struct kmemguard_site *desc, const void *p,
 	if (KMG_SKIP(TABLE))	/* (the bench's builds only) */
 		return !(unlikely(kmg_guard_addr(p)) &&
 			 kmg_guard_passthrough(p, call->api));
-	switch (kmg_free_fast(&site, p, call, &rec, &copy, &res, &flags)) {
+	switch (kmg_free_fast(site, p, call, &rec, &copy, &res, &flags)) {
 	case KMG_FREE_DONE:
 		return false;
 	case KMG_FREE_OFF:
@@ -2116,7 +2103,6 @@ bool kmg_free(struct kmemguard_site *desc, const void *p,
 			return !(unlikely(kmg_guard_addr(p)) &&
 				 kmg_guard_passthrough(p, call->api));
 		}
-		kmg_free_site_check(&site);
 		res = kmg_record_mark_freed(p, site, call, &rec, &copy);
 	} else {
 		local_irq_restore(flags);

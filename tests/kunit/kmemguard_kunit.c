@@ -198,6 +198,7 @@ static void kmg_test_gone_site_gets_no_record(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kmg_counter_read(KMG_COUNT_AFTER_EXIT) - before, 2);
 	/* The restore that did not happen is an end, not a free. */
 	kmg_site_sum(site, &s);
+	KUNIT_EXPECT_EQ(test, s.allocs, 1);
 	KUNIT_EXPECT_EQ(test, s.frees, 0);
 	KUNIT_EXPECT_EQ(test, s.live, 0);
 	/* The unload below must still see the module as tracked. */
