@@ -522,6 +522,8 @@ void kmg_record_restore(struct kmg_record *rec)
 		}
 		if (READ_ONCE(kmg_enabled))
 			__kmg_count_add(KMG_COUNT_AFTER_EXIT, 1);
+		else
+			__kmg_count_add(KMG_COUNT_DROPPED, 1);
 		__kmg_record_put(rec);
 		local_irq_restore(flags);
 		return;
@@ -531,8 +533,10 @@ void kmg_record_restore(struct kmg_record *rec)
 	kmg_bucket_unlock(b);
 	kmg_site_live_add(rec->site, rec->size);
 	/* Neither a new allocation nor a free: undo the counts. */
-	this_cpu_ptr(rec->site->pcpu)->allocs--;
-	this_cpu_ptr(rec->site->pcpu)->frees--;
+	if (!KMG_SKIP(COUNTERS)) {
+		this_cpu_ptr(rec->site->pcpu)->allocs--;
+		this_cpu_ptr(rec->site->pcpu)->frees--;
+	}
 	local_irq_restore(flags);
 }
 EXPORT_SYMBOL_IF_KUNIT(kmg_record_restore);

@@ -67,7 +67,10 @@ static struct {
 static seqcount_raw_spinlock_t kmg_retire_seq =
 	SEQCNT_RAW_SPINLOCK_ZERO(kmg_retire_seq, &kmg_sites_lock);
 
-/* Frees whose call site could not be recorded (no memory for its shadow). */
+/*
+ * Frees whose call site could not be recorded (no memory for its shadow),
+ * and what a going module's call leaves behind (kmg.h: kmg_site_kept()).
+ */
 static DEFINE_PER_CPU(struct kmg_site_pcpu, kmg_site_unknown_pcpu);
 struct kmg_site kmg_site_unknown = {
 	.file		= "?",
@@ -75,6 +78,7 @@ struct kmg_site kmg_site_unknown = {
 	.modname	= "?",
 	.pcpu		= &kmg_site_unknown_pcpu,
 };
+EXPORT_SYMBOL_IF_KUNIT(kmg_site_unknown);
 
 const char *kmg_site_name(const struct kmg_site *site)
 {
@@ -351,6 +355,7 @@ void kmg_sites_module_gone(struct module *mod)
 			WRITE_ONCE(s->gone, true);
 	raw_spin_unlock_irq(&kmg_sites_lock);
 }
+EXPORT_SYMBOL_IF_KUNIT(kmg_sites_module_gone);
 
 static void kmg_site_free_rcu(struct rcu_head *head)
 {
@@ -396,6 +401,7 @@ void kmg_sites_module_release(struct module *mod)
 	write_seqcount_end(&kmg_retire_seq);
 	raw_spin_unlock_irq(&kmg_sites_lock);
 }
+EXPORT_SYMBOL_IF_KUNIT(kmg_sites_module_release);
 
 /*
  * redzone.c: the redzone and guard rules changed; every shadow gets its

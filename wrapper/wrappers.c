@@ -1251,7 +1251,9 @@ struct kmg_devm {
 	struct device *dev;		/* immutable */
 	/* Written under kmg_devm_lock (again by devm_krealloc()); READ_ONCE() in devres's match */
 	void *obj;
-	struct module *mod;		/* NULL once orphaned */
+	/* These three: kmg_devm_lock */
+	struct module *mod;		/* its site's module (NULL: built in) */
+	bool orphan;			/* @mod went: pins kmemguard */
 	bool stale;			/* no record to drop (disabled since) */
 	bool dma;			/* KMG_FAM_DMAM: @dma_args[0] */
 	bool pool;			/* KMG_FAM_DMAM_POOL: @obj is the pool */
@@ -1276,7 +1278,7 @@ static void kmg_devm_release(struct device *dev, void *res)
 
 	spin_lock_irqsave(&kmg_devm_lock, flags);
 	list_del(&e->node);
-	orphan = !e->mod;
+	orphan = e->orphan;
 	if (orphan && !--kmg_devm_orphans)
 		schedule_work(&kmg_devm_unpin_work);
 	/* (A managed DMA record's or pool's owner is its RCU-freed info.) */
@@ -1365,7 +1367,7 @@ static bool kmg_devm_repoint(struct device *dev, struct kmg_devm *e,
 	spin_lock_irqsave(&kmg_devm_lock, flags);
 	/* (@gone is set before kmg_devm_module_gone() takes the lock) */
 	ok = devres_find(dev, kmg_devm_release, kmg_devm_match_entry, e) &&
-	     e->mod && !READ_ONCE(site->gone);
+	     !e->orphan && !READ_ONCE(site->gone);
 	if (ok) {
 		WRITE_ONCE(e->obj, obj);
 		e->mod = site->mod;
@@ -1385,7 +1387,7 @@ static bool kmg_devm_removed(struct kmg_devm *e)
 		return false;
 	spin_lock_irqsave(&kmg_devm_lock, flags);
 	list_del(&e->node);
-	if (!e->mod && !--kmg_devm_orphans)
+	if (e->orphan && !--kmg_devm_orphans)
 		schedule_work(&kmg_devm_unpin_work);
 	spin_unlock_irqrestore(&kmg_devm_lock, flags);
 	devres_free(e);
@@ -1417,9 +1419,9 @@ void kmg_devm_module_gone(struct module *mod)
 
 	spin_lock_irq(&kmg_devm_lock);
 	list_for_each_entry(e, &kmg_devm_list, node) {
-		if (e->mod != mod)
+		if (e->orphan || e->mod != mod)
 			continue;
-		e->mod = NULL;
+		e->orphan = true;
 		e->stale = true;
 		kmg_devm_orphans++;
 	}
@@ -1479,6 +1481,7 @@ struct kmg_devm *kmg_devm_new(struct device *dev, gfp_t gfp,
 	e->dev = dev;
 	e->obj = NULL;
 	e->mod = NULL;
+	e->orphan = false;
 	e->owner = NULL;
 	e->stale = false;
 	e->dma = dma;
@@ -1547,7 +1550,7 @@ void *kmg_devm_track(struct kmg_alloc *a, struct kmg_devm *e, void *p,
 	 * stays pinned until devres releases it. (No record is made.)
 	 */
 	if (unlikely(READ_ONCE(a->site->gone))) {
-		e->mod = NULL;
+		e->orphan = true;
 		e->stale = true;
 		kmg_devm_orphans++;
 		if (!kmg_devm_pinned) {

@@ -206,6 +206,55 @@ static void kmg_test_gone_site_gets_no_record(struct kunit *test)
 	kmg_test_unload(&mod_a);
 }
 
+/*
+ * The same module's free: checked, but the freed record held in the
+ * quarantine keeps no pointer to the going module's shadow (it would name
+ * freed memory in a later double-free report): its free site is unknown.
+ */
+static void kmg_test_gone_free_site_not_kept(struct kunit *test)
+{
+	static struct kmemguard_site alloc = KMG_TEST_SITE("g.c", 8, &mod_a);
+	static struct kmemguard_site free = KMG_TEST_SITE("g.c", 9, &mod_b);
+	struct kmg_site *fs = kmg_test_shadow(test, &free);
+	unsigned long p = kmemguard_get_free_pages(&alloc, GFP_KERNEL, 0);
+	struct kmg_record copy;
+
+	KUNIT_ASSERT_NE(test, p, 0);
+	WRITE_ONCE(fs->gone, true);
+	kmemguard_free_pages(&free, p, 0);
+	WRITE_ONCE(fs->gone, false);
+	KUNIT_ASSERT_TRUE(test, kmg_table_find_freed(p, &copy));
+	KUNIT_EXPECT_PTR_EQ(test, copy.site, alloc.shadow);
+	KUNIT_EXPECT_PTR_EQ(test, copy.free_site, &kmg_site_unknown);
+	kmg_test_unload(&mod_a);
+	KUNIT_EXPECT_FALSE(test, kmg_table_find_freed(p, &copy));
+	kmg_test_unload(&mod_b);
+}
+
+/*
+ * A site a going module's code uses for the first time during its unload
+ * gets a shadow that is gone at birth; once the unload is done, the next
+ * module with that pointer (a new load) gets live ones again.
+ */
+static void kmg_test_shadow_born_gone(struct kunit *test)
+{
+	static struct kmemguard_site desc = KMG_TEST_SITE("h.c", 10, &mod_b);
+	static struct kmemguard_site later = KMG_TEST_SITE("h.c", 11, &mod_b);
+	struct kmg_site *s;
+
+	kmg_sites_module_gone(&mod_b);
+	s = kmg_test_shadow(test, &desc);
+	KUNIT_EXPECT_TRUE(test, READ_ONCE(s->gone));
+	KUNIT_EXPECT_FALSE(test, kmg_module_tracked(&mod_b));
+	kmg_sites_module_release(&mod_b);
+	/* (released after a grace period; the descriptor is the test's) */
+	desc.shadow = NULL;
+	s = kmg_test_shadow(test, &later);
+	KUNIT_EXPECT_FALSE(test, READ_ONCE(s->gone));
+	KUNIT_EXPECT_TRUE(test, kmg_module_tracked(&mod_b));
+	kmg_test_unload(&mod_b);
+}
+
 static void kmg_test_extract_module(struct kunit *test)
 {
 	static struct kmemguard_site a = KMG_TEST_SITE("e.c", 5, &mod_a);
@@ -647,6 +696,8 @@ static struct kunit_case kmemguard_test_cases[] = {
 	KUNIT_CASE(kmg_test_stale_record_replaced),
 	KUNIT_CASE(kmg_test_restore_after_failed_free),
 	KUNIT_CASE(kmg_test_gone_site_gets_no_record),
+	KUNIT_CASE(kmg_test_gone_free_site_not_kept),
+	KUNIT_CASE(kmg_test_shadow_born_gone),
 	KUNIT_CASE(kmg_test_extract_module),
 	KUNIT_CASE(kmg_test_leak_grouping),
 	KUNIT_CASE(kmg_test_hardirq_tracked),
