@@ -68,9 +68,23 @@ atomic_t kmg_fail_records;	/* record allocations still to fail, testing aid */
 
 /* === Buckets ============================================================== */
 
+/*
+ * The page an address is in picks a group of KMG_BUCKET_GROUP buckets (one
+ * 2 KiB run of the table), its place in the page the bucket in the group:
+ * the objects of one slab page, which a driver's allocations and the
+ * quarantine's evictions go through in turn, share a few cache lines and
+ * one page of the table instead of one each (the table is megabytes:
+ * every bucket touched at random was a TLB and cache miss). Page-aligned
+ * objects still spread over every bucket: the in-page index is XORed with
+ * the page's hash.
+ */
+#define KMG_BUCKET_GROUP_BITS	8
+static_assert(KMG_MIN_BUCKET_BITS >= KMG_BUCKET_GROUP_BITS);
 static unsigned long *kmg_bucket(unsigned long addr)
 {
-	return &kmg_buckets[hash_long(addr, kmg_bucket_bits)];
+	unsigned long in_page = (addr & ~PAGE_MASK) >> (PAGE_SHIFT - KMG_BUCKET_GROUP_BITS);
+
+	return &kmg_buckets[hash_long(addr >> PAGE_SHIFT, kmg_bucket_bits) ^ in_page];
 }
 
 /*
