@@ -265,11 +265,13 @@ void kmg_going_lock(void)
 {
 	mutex_lock(&kmg_going_mutex);
 }
+EXPORT_SYMBOL_IF_KUNIT(kmg_going_lock);
 
 void kmg_going_unlock(void)
 {
 	mutex_unlock(&kmg_going_mutex);
 }
+EXPORT_SYMBOL_IF_KUNIT(kmg_going_unlock);
 
 /*
  * A tracked module is gone: report what it still held, then forget it.

@@ -69,22 +69,25 @@ atomic_t kmg_fail_records;	/* record allocations still to fail, testing aid */
 /* === Buckets ============================================================== */
 
 /*
- * The page an address is in picks a group of KMG_BUCKET_GROUP buckets (one
- * 2 KiB run of the table), its place in the page the bucket in the group:
- * the objects of one slab page, which a driver's allocations and the
- * quarantine's evictions go through in turn, share a few cache lines and
- * one page of the table instead of one each (the table is megabytes:
- * every bucket touched at random was a TLB and cache miss). Page-aligned
- * objects still spread over every bucket: the in-page index is XORed with
- * the page's hash.
+ * The 4 KiB block an address is in picks a group of 256 buckets (one 2 KiB
+ * run of the table), its place in the block (in 16-byte steps) the bucket
+ * in the group: the objects of one slab page, which a driver's allocations
+ * and the quarantine's evictions go through in turn, share a few cache
+ * lines and one page of the table instead of one each (the table is
+ * megabytes: every bucket touched at random was a TLB and cache miss).
+ * Block-aligned objects still spread over every bucket: the in-block
+ * index is XORed with the block's hash. (4 KiB whatever the page size.)
  */
+#define KMG_BUCKET_BLOCK_SHIFT	12
 #define KMG_BUCKET_GROUP_BITS	8
 static_assert(KMG_MIN_BUCKET_BITS >= KMG_BUCKET_GROUP_BITS);
 static unsigned long *kmg_bucket(unsigned long addr)
 {
-	unsigned long in_page = (addr & ~PAGE_MASK) >> (PAGE_SHIFT - KMG_BUCKET_GROUP_BITS);
+	unsigned long in_block = (addr >> (KMG_BUCKET_BLOCK_SHIFT - KMG_BUCKET_GROUP_BITS)) &
+				 ((1UL << KMG_BUCKET_GROUP_BITS) - 1);
 
-	return &kmg_buckets[hash_long(addr >> PAGE_SHIFT, kmg_bucket_bits) ^ in_page];
+	return &kmg_buckets[hash_long(addr >> KMG_BUCKET_BLOCK_SHIFT, kmg_bucket_bits) ^
+			    in_block];
 }
 
 /*
@@ -525,16 +528,18 @@ EXPORT_SYMBOL_IF_KUNIT(kmg_record_untrack);
 void kmg_record_restore(struct kmg_record *rec)
 {
 	unsigned long *b, flags;
+	bool enabled;
 
 	b = kmg_bucket(rec->addr);
 	local_irq_save(flags);
-	if (unlikely(!READ_ONCE(kmg_enabled) || READ_ONCE(rec->site->gone))) {
+	enabled = READ_ONCE(kmg_enabled);
+	if (unlikely(!enabled || READ_ONCE(rec->site->gone))) {
 		/* kmg_record_untrack() counted a free: it is an end instead. */
 		if (!KMG_SKIP(COUNTERS)) {
 			this_cpu_ptr(rec->site->pcpu)->frees--;
 			this_cpu_ptr(rec->site->pcpu)->ended++;
 		}
-		if (READ_ONCE(kmg_enabled))
+		if (enabled)
 			__kmg_count_add(KMG_COUNT_AFTER_EXIT, 1);
 		else
 			__kmg_count_add(KMG_COUNT_DROPPED, 1);

@@ -242,11 +242,16 @@ static void kmg_test_shadow_born_gone(struct kunit *test)
 	static struct kmemguard_site later = KMG_TEST_SITE("h.c", 11, &mod_b);
 	struct kmg_site *s;
 
+	/* (As kmg_module_going() does; nothing may stop half-way in here.) */
+	kmg_going_lock();
 	kmg_sites_module_gone(&mod_b);
-	s = kmg_test_shadow(test, &desc);
-	KUNIT_EXPECT_TRUE(test, READ_ONCE(s->gone));
+	s = kmg_site_create(&desc, GFP_KERNEL);
+	KUNIT_EXPECT_NOT_NULL(test, s);
+	if (s)
+		KUNIT_EXPECT_TRUE(test, READ_ONCE(s->gone));
 	KUNIT_EXPECT_FALSE(test, kmg_module_tracked(&mod_b));
 	kmg_sites_module_release(&mod_b);
+	kmg_going_unlock();
 	/* (released after a grace period; the descriptor is the test's) */
 	desc.shadow = NULL;
 	s = kmg_test_shadow(test, &later);
