@@ -10,6 +10,7 @@
  * outlives the case. Frees go through the exported entry points, on real
  * memory, so that the quarantine holds and releases it for real.
  */
+#include <kunit/device.h>
 #include <kunit/test.h>
 #include <linux/irq_work.h>
 #include <linux/sched.h>
@@ -258,6 +259,38 @@ static void kmg_test_shadow_born_gone(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, READ_ONCE(s->gone));
 	KUNIT_EXPECT_TRUE(test, kmg_module_tracked(&mod_b));
 	kmg_test_unload(&mod_b);
+}
+
+/*
+ * devm memory allocated at a site of built-in code (no module): its entry
+ * is no orphan (it was taken for one, and the release then left the record
+ * in the table and the orphan count wrapped). Released at unbind, its
+ * record goes with it.
+ */
+static void kmg_test_devm_builtin_site(struct kunit *test)
+{
+	static struct kmemguard_site desc = KMG_TEST_SITE("i.c", 12, NULL);
+	struct kmg_record *rec;
+	struct device *dev;
+	void *p;
+
+	dev = kunit_device_register(test, "kmg_test_devm");
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
+	p = kmemguard_devm_kmalloc(&desc, dev, 32, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_PTR_EQ(test, desc.shadow->mod, NULL);
+	/* Unbound: devres frees the memory and runs kmemguard's entry. */
+	kunit_device_unregister(test, dev);
+	rec = kmg_record_untrack(p);
+	KUNIT_EXPECT_NULL(test, rec);
+	if (rec)
+		kmg_record_put(rec);
+	/* No unload will release a built-in site's shadow: this case does. */
+	kmg_going_lock();
+	kmg_sites_module_gone(NULL);
+	kmg_sites_module_release(NULL);
+	kmg_going_unlock();
+	desc.shadow = NULL;
 }
 
 static void kmg_test_extract_module(struct kunit *test)
@@ -703,6 +736,7 @@ static struct kunit_case kmemguard_test_cases[] = {
 	KUNIT_CASE(kmg_test_gone_site_gets_no_record),
 	KUNIT_CASE(kmg_test_gone_free_site_not_kept),
 	KUNIT_CASE(kmg_test_shadow_born_gone),
+	KUNIT_CASE(kmg_test_devm_builtin_site),
 	KUNIT_CASE(kmg_test_extract_module),
 	KUNIT_CASE(kmg_test_leak_grouping),
 	KUNIT_CASE(kmg_test_hardirq_tracked),
