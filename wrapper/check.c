@@ -155,6 +155,93 @@ static enum kmg_bug kmg_check_untracked_dma_pool(const void *p,
 	return KMG_BUG_NONE;
 }
 
+/* What kmg_check_untracked_free() judges a free of untracked memory by. */
+enum kmg_untracked_kind {
+	KMG_UNTRACKED_PASSES,	/* nothing of the driver's own to check */
+	KMG_UNTRACKED_DMA_POOL,
+	KMG_UNTRACKED_DMA,
+	KMG_UNTRACKED_PERCPU,
+	KMG_UNTRACKED_PAGES,	/* free_pages() & co, put_page() */
+	KMG_UNTRACKED_VFREE,
+	KMG_UNTRACKED_HEAP,	/* kfree(), kmem_cache_free() & co: the memory says */
+};
+
+static enum kmg_untracked_kind kmg_untracked_kind_of(enum kmg_free_api api)
+{
+	switch (api) {
+	case KMG_FREE_CACHE_DESTROY:
+	case KMG_FREE_DEVM:
+	case KMG_FREE_DEVM_PERCPU:
+	case KMG_FREE_DEVM_KREALLOC:
+	case KMG_FREE_DEVM_PAGES:
+	case KMG_FREE_DMA_POOL_DESTROY:
+	case KMG_FREE_DMAM_POOL_DESTROY:
+		return KMG_UNTRACKED_PASSES;	/* no memory of the driver's own */
+	case KMG_FREE_MEMPOOL:
+	case KMG_FREE_MEMPOOL_DESTROY:
+	case KMG_FREE_MEMPOOL_EXIT:
+		/*
+		 * An untracked pool, or an element kmemguard has no record of
+		 * (a page pool's is a struct page): mempool.c checks what it can.
+		 */
+		return KMG_UNTRACKED_PASSES;
+	case KMG_FREE_DMA_POOL:
+		return KMG_UNTRACKED_DMA_POOL;
+	case KMG_FREE_DMA:
+	case KMG_FREE_DMA_NC:
+	case KMG_FREE_DMAM:
+		return KMG_UNTRACKED_DMA;
+	case KMG_FREE_PERCPU:
+		return KMG_UNTRACKED_PERCPU;
+	case KMG_FREE_PAGES:
+	case KMG_FREE_PAGES_EXACT:
+	case KMG_FREE_PUT_PAGE:
+		return KMG_UNTRACKED_PAGES;
+	case KMG_FREE_VFREE:
+		return KMG_UNTRACKED_VFREE;
+	/*
+	 * Listed one by one, no default: an API added to enum kmg_free_api
+	 * is a -Wswitch warning here, never silently a heap free (which
+	 * kmg_untracked_free_is_plain() may pass on without a lock).
+	 */
+	case KMG_FREE_KFREE:
+	case KMG_FREE_KFREE_CONST:
+	case KMG_FREE_KFREE_SENSITIVE:
+	case KMG_FREE_KVFREE:
+	case KMG_FREE_KVFREE_SENSITIVE:
+	case KMG_FREE_RCU:
+	case KMG_FREE_CACHE:
+	case KMG_FREE_KREALLOC:
+	case KMG_FREE_KVREALLOC:
+	case KMG_FREE_NR:
+		break;
+	}
+	return KMG_UNTRACKED_HEAP;
+}
+
+/*
+ * The common untracked free, told by peeks at the table with no lock. Its
+ * caller saw @p's own chain empty: nothing starts at @p. A free call judged
+ * by the memory (kfree(), kmem_cache_free() ...) of a slab object where, at
+ * each place a kmalloc() object holding @p could start, the chain is empty
+ * too: memory the kernel allocated, inside no tracked object. True: that is
+ * all kmg_check_untracked_free() would find (it decides when this is
+ * false). Under KASAN objects are padded: false.
+ */
+bool kmg_untracked_free_is_plain(const void *p, const struct kmg_free_call *call)
+{
+	if (IS_ENABLED(CONFIG_KASAN) ||
+	    kmg_untracked_kind_of(call->api) != KMG_UNTRACKED_HEAP ||
+	    unlikely(kmg_guard_addr(p)) || is_vmalloc_addr(p))
+		return false;
+	if (KMG_SKIP(PROBE))	/* (the bench's builds only) */
+		return true;
+	if (!virt_addr_valid(p))
+		return false;
+	return folio_test_slab(virt_to_folio(p)) &&
+	       !kmg_table_inside_slab_object(p, NULL);
+}
+
 /*
  * A free of @p, which kmemguard does not track: memory the kernel allocated
  * and the driver may free, unless @p is inside a live tracked object
@@ -164,6 +251,7 @@ enum kmg_bug kmg_check_untracked_free(const void *p,
 				      const struct kmg_free_call *call,
 				      struct kmg_record *inside, bool *found)
 {
+	enum kmg_untracked_kind kind = kmg_untracked_kind_of(call->api);
 	unsigned long addr = (unsigned long)p;
 	struct folio *folio;
 	bool heap;
@@ -171,27 +259,18 @@ enum kmg_bug kmg_check_untracked_free(const void *p,
 	*found = false;
 	if (KMG_SKIP(PROBE))	/* (the bench's builds only) */
 		return KMG_BUG_NONE;
-	if (call->api == KMG_FREE_CACHE_DESTROY || call->api == KMG_FREE_DEVM ||
-	    call->api == KMG_FREE_DEVM_PERCPU ||
-	    call->api == KMG_FREE_DEVM_KREALLOC ||
-	    call->api == KMG_FREE_DEVM_PAGES ||
-	    call->api == KMG_FREE_DMA_POOL_DESTROY ||
-	    call->api == KMG_FREE_DMAM_POOL_DESTROY)
-		return KMG_BUG_NONE;	/* no memory of the driver's own */
-	if (call->api == KMG_FREE_DMA_POOL)
-		return kmg_check_untracked_dma_pool(p, inside, found);
-	if (call->api == KMG_FREE_DMA || call->api == KMG_FREE_DMA_NC ||
-	    call->api == KMG_FREE_DMAM)
-		return kmg_dma_untracked_free(p, call, inside, found);
-	/*
-	 * An untracked pool, or an element kmemguard has no record of (a
-	 * page pool's is a struct page): mempool.c checks what it can.
-	 */
-	if (call->api == KMG_FREE_MEMPOOL || call->api == KMG_FREE_MEMPOOL_DESTROY ||
-	    call->api == KMG_FREE_MEMPOOL_EXIT)
+	switch (kind) {
+	case KMG_UNTRACKED_PASSES:
 		return KMG_BUG_NONE;
-	if (call->api == KMG_FREE_PERCPU)
+	case KMG_UNTRACKED_DMA_POOL:
+		return kmg_check_untracked_dma_pool(p, inside, found);
+	case KMG_UNTRACKED_DMA:
+		return kmg_dma_untracked_free(p, call, inside, found);
+	case KMG_UNTRACKED_PERCPU:
 		return kmg_check_untracked_percpu(p, inside, found);
+	default:
+		break;
+	}
 	/* guard.c: the guard pool's memory is never the allocator's. */
 	if (unlikely(kmg_guard_addr(p))) {
 		*found = kmg_guard_find(p, inside);
@@ -213,10 +292,8 @@ enum kmg_bug kmg_check_untracked_free(const void *p,
 	if (!virt_addr_valid(p))
 		return KMG_BUG_INVALID_FREE;	/* module data, garbage */
 	folio = virt_to_folio(p);
-	switch (call->api) {
-	case KMG_FREE_PAGES:
-	case KMG_FREE_PAGES_EXACT:
-	case KMG_FREE_PUT_PAGE:		/* (the kernel's pages too) */
+	switch (kind) {
+	case KMG_UNTRACKED_PAGES:	/* (put_page(): the kernel's pages too) */
 		heap = call->api == KMG_FREE_PUT_PAGE ||
 		       (PAGE_ALIGNED(addr) && !PageReserved(virt_to_page(p)));
 		*found = kmg_table_find_containing(addr, PAGE_SIZE << MAX_PAGE_ORDER,
@@ -259,7 +336,7 @@ enum kmg_bug kmg_check_untracked_free(const void *p,
 			*found = false;
 		}
 		break;
-	case KMG_FREE_VFREE:
+	case KMG_UNTRACKED_VFREE:
 		heap = false;
 		break;
 	default:

@@ -544,6 +544,7 @@ void kmg_record_unlink_freed(struct kmg_record *rec);
 void kmg_record_released(struct kmg_record *rec);
 bool kmg_table_find_containing(unsigned long p, unsigned long span,
 			       unsigned long step, struct kmg_record *copy);
+bool kmg_table_may_hold(const void *p);
 bool kmg_table_find_exact(unsigned long p, struct kmg_record *copy);
 bool kmg_table_find_exact_try(unsigned long p, struct kmg_record *copy);
 bool kmg_table_inside_slab_object(const void *p, struct kmg_record *copy);
@@ -845,6 +846,7 @@ __kmg_free_verdict(const struct kmg_record *rec, const struct kmg_free_call *cal
 	return KMG_BUG_NONE;
 }
 #endif
+bool kmg_untracked_free_is_plain(const void *p, const struct kmg_free_call *call);
 enum kmg_bug kmg_check_untracked_free(const void *p,
 				      const struct kmg_free_call *call,
 				      struct kmg_record *inside, bool *found);

@@ -34,7 +34,9 @@
  *   (rcu_read_lock(), or interrupts off, which synchronize_rcu() waits for
  *   as well) and re-checks kmg_enabled there: disabling (core.c) and module
  *   unload wait with synchronize_rcu() for operations in flight before
- *   they flush.
+ *   they flush. Lockless peeks at a chain's head (kmg_table_may_hold(), an
+ *   untracked free's probes) are no operation: they change nothing, and
+ *   the table outlives every caller.
  * - Lock order: a bucket lock is taken alone, or inside a quarantine ring's
  *   lock (eviction); never two bucket locks at once.
  */
@@ -986,6 +988,23 @@ void kmg_record_unpoison(struct kmg_record *rec)
 }
 
 /*
+ * May the table hold a record of @p? A racy peek at its chain, without the
+ * lock and without turning interrupts off: an empty chain holds nothing.
+ * It is the peek __kmg_record_mark_freed() has always begun with, made
+ * earlier. For a pointer being freed it is as exact as the locked lookup:
+ * the insert of its record ended before its allocation call returned it,
+ * and no other insert of that address runs while it is allocated unless
+ * the driver races itself on the object (e.g. a krealloc() being undone, a
+ * mempool resized). Inserts and unlinks of other records never leave the
+ * head word empty while @p's record is in the chain. (A chain with records
+ * of other addresses only: the caller's locked lookup finds none.)
+ */
+bool kmg_table_may_hold(const void *p)
+{
+	return kmg_first(kmg_bucket((unsigned long)p));
+}
+
+/*
  * The record that starts at @p, copied to @copy: a live one, or one whose
  * memory the quarantine holds (then @copy has KMG_REC_FREED set): a
  * pointer into either is not the allocator's to take.
@@ -1074,6 +1093,8 @@ static __always_inline bool kmg_slab_probe(unsigned long a, unsigned long base,
 				   base + (a - base) / s * s;
 	if (start == a || !kmg_first(kmg_bucket(start)))
 		return false;
+	if (!copy)
+		return true;	/* a record may start there */
 	return kmg_table_find_exact(start, copy) && a < start + copy->size;
 }
 
@@ -1083,7 +1104,8 @@ static __always_inline bool kmg_slab_probe(unsigned long a, unsigned long base,
  * at multiples of their size from the start of the slab, and kmalloc's
  * power-of-two caches align each object to its size: so for each kmalloc
  * size class there is one place such an object could start. That is a few
- * table probes instead of a scan.
+ * table probes instead of a scan. With @copy NULL: may @p be inside one?
+ * (Peeks only, no lock: true if a chain there is not empty.)
  */
 bool kmg_table_inside_slab_object(const void *p, struct kmg_record *copy)
 {

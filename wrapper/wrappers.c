@@ -25,7 +25,11 @@
  *   record.c and quarantine.c); a free runs its checks inside an RCU
  *   read-side critical section (interrupts off on the fast path,
  *   rcu_read_lock() on the others) so that disabling and module unload can
- *   wait for it.
+ *   wait for it. The lockless peeks that tell most untracked frees
+ *   (kmg_table_may_hold(), kmg_untracked_free_is_plain()) need none: they
+ *   read only the table, which lives as long as kmemguard, and the freed
+ *   pointer's own page, which its caller holds; a free they pass on is one
+ *   a disabled kmemguard would pass on too.
  * - Frees made in NMI context are parked in a per-CPU array of slots
  *   (claimed with cmpxchg, NMI-safe) and done by an irq_work on the same
  *   CPU; kmg_nmi_sync() waits for them (module unload, disable, exit).
@@ -2062,6 +2066,42 @@ kmg_free_fast(struct kmg_site *site, const void *p,
 static bool kmg_nmi_free(struct kmemguard_site *desc, const void *p,
 			 const struct kmg_free_call *call);
 
+/*
+ * A free of @p, which the table does not hold: memory the kernel allocated,
+ * which the driver may free, or a bad pointer (reported and refused).
+ * Returns what kmg_free() returns. Checked inside an RCU read-side section
+ * that re-reads kmg_enabled, as every tracked operation: a disable waits
+ * for it, or it sees the disable and answers as a disabled kmemguard does.
+ */
+static noinline bool kmg_free_untracked(struct kmg_site *site, const void *p,
+					const struct kmg_free_call *call)
+{
+	struct kmg_record inside;
+	bool found, ret = true;
+	enum kmg_bug bug;
+
+	rcu_read_lock();
+	if (unlikely(!READ_ONCE(kmg_enabled))) {
+		ret = !(unlikely(kmg_guard_addr(p)) &&
+			kmg_guard_passthrough(p, call->api));
+		goto out;
+	}
+	/* guard.c: a live guarded object tracked no more (disabled). */
+	if (unlikely(kmg_guard_addr(p)) &&
+	    kmg_guard_passthrough(p, call->api) > 0) {
+		ret = false;
+		goto out;
+	}
+	bug = kmg_check_untracked_free(p, call, &inside, &found);
+	if (unlikely(bug)) {
+		kmg_report_free(bug, site, call, p, found ? &inside : NULL);
+		ret = false;
+	}
+out:
+	rcu_read_unlock();
+	return ret;
+}
+
 /**
  * kmg_free() - check a free of @p made at @desc through @call
  *
@@ -2077,8 +2117,7 @@ bool kmg_free(struct kmemguard_site *desc, const void *p,
 	unsigned long flags = 0;
 	enum kmg_lookup res = KMG_LOOKUP_NONE;
 	struct kmg_site *site;
-	bool found, handled = false;
-	enum kmg_bug bug;
+	bool handled = false;
 
 	/* guard.c: the pool's memory never goes to the allocator. */
 	if (!kmg_tracking() || ZERO_OR_NULL_PTR(p))
@@ -2090,6 +2129,18 @@ bool kmg_free(struct kmemguard_site *desc, const void *p,
 	if (KMG_SKIP(TABLE))	/* (the bench's builds only) */
 		return !(unlikely(kmg_guard_addr(p)) &&
 			 kmg_guard_passthrough(p, call->api));
+	/*
+	 * Memory the kernel allocated (most of a driver's untracked frees):
+	 * its chain is empty, seen without the bucket lock and without turning
+	 * interrupts off (the table lives as long as kmemguard), and most such
+	 * frees are told right by peeks alone (check.c).
+	 */
+	if (!kmg_table_may_hold(p)) {
+		kmg_count(KMG_COUNT_UNTRACKED_FREES);
+		if (likely(kmg_untracked_free_is_plain(p, call)))
+			return true;
+		return kmg_free_untracked(site, p, call);
+	}
 	switch (kmg_free_fast(site, p, call, &rec, &copy, &res, &flags)) {
 	case KMG_FREE_DONE:
 		return false;
@@ -2112,17 +2163,7 @@ bool kmg_free(struct kmemguard_site *desc, const void *p,
 	}
 	switch (res) {
 	case KMG_LOOKUP_NONE:
-		/* guard.c: a live guarded object tracked no more (disabled). */
-		if (unlikely(kmg_guard_addr(p)) &&
-		    kmg_guard_passthrough(p, call->api) > 0) {
-			handled = true;
-			break;
-		}
-		bug = kmg_check_untracked_free(p, call, &copy, &found);
-		if (unlikely(bug)) {
-			kmg_report_free(bug, site, call, p, found ? &copy : NULL);
-			handled = true;
-		}
+		handled = !kmg_free_untracked(site, p, call);
 		break;
 	case KMG_LOOKUP_FREED:
 		kmg_report_free(KMG_BUG_DOUBLE_FREE, site, call, p, &copy);
