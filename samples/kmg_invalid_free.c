@@ -2,7 +2,7 @@
 /*
  * Buggy on purpose: frees what is not the start of an allocation. kmemguard
  * reports invalid-free and does not pass it to the allocator.
- * bug=interior|global|stack|vinterior
+ * bug=interior|global|stack|vinterior|cinterior
  */
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -12,7 +12,7 @@
 
 static char *bug = "interior";
 module_param(bug, charp, 0444);
-MODULE_PARM_DESC(bug, "interior, global, stack or vinterior");
+MODULE_PARM_DESC(bug, "interior, global, stack, vinterior or cinterior");
 
 static char kmg_invalid_global[64];
 
@@ -22,6 +22,35 @@ static noinline void kmg_invalid_stack(void)
 
 	memset(buf, 0, sizeof(buf));
 	kfree(buf); /* KMG: invalid-free-stack */
+}
+
+/*
+ * kmem_cache_free() of a pointer 24 bytes into an object of a 200-byte
+ * cache: its objects are 200 bytes apart, not at a kmalloc size class's
+ * places. One that does not start at a multiple of 32 (where a class's
+ * place would coincide) is picked.
+ */
+static int kmg_invalid_cache_interior(void)
+{
+	struct kmem_cache *c;
+	char *objs[16], *p = NULL;
+	int i;
+
+	c = kmem_cache_create("kmg_invalid_c", 200, 0, 0, NULL);
+	if (!c)
+		return -ENOMEM;
+	for (i = 0; i < ARRAY_SIZE(objs); i++) {
+		objs[i] = kmem_cache_alloc(c, GFP_KERNEL);
+		if (!p && objs[i] && ((unsigned long)objs[i] & 31))
+			p = objs[i];
+	}
+	if (p)
+		kmem_cache_free(c, p + 24); /* KMG: invalid-free-cinterior */
+	for (i = 0; i < ARRAY_SIZE(objs); i++)
+		if (objs[i])
+			kmem_cache_free(c, objs[i]);
+	kmem_cache_destroy(c);
+	return p ? 0 : -ENOMEM;
 }
 
 static int __init kmg_invalid_free_init(void)
@@ -44,6 +73,8 @@ static int __init kmg_invalid_free_init(void)
 			return -ENOMEM;
 		vfree(p + 2 * PAGE_SIZE); /* KMG: invalid-free-vinterior */
 		vfree(p);
+	} else if (!strcmp(bug, "cinterior")) {
+		return kmg_invalid_cache_interior();
 	} else {
 		return -EINVAL;
 	}

@@ -220,13 +220,51 @@ static enum kmg_untracked_kind kmg_untracked_kind_of(enum kmg_free_api api)
 }
 
 /*
+ * kmem_cache_free() of @p inside a tracked object of the cache? A cache's
+ * objects need not sit at a kmalloc size class's places (a 200-byte cache's
+ * are 200 bytes apart, not 256): one holding @p starts less than the named
+ * cache's object size below it (up to 8 KiB, as under KASAN: that bounds an
+ * untracked free's probes), at the slab's alignment (ARCH_SLAB_MINALIGN at
+ * least), and in @p's own slab (a record below it is another's). Only
+ * kmem_cache objects count: a kmalloc() object's interior is the size
+ * classes' to find, and a record of another family there is not what the
+ * slab holds now. With @inside NULL: peeks only, true if a chain where such
+ * an object could start is not empty.
+ */
+static bool kmg_cache_interior(const void *p, const struct kmg_free_call *call,
+			       struct kmg_record *inside)
+{
+	unsigned long addr = (unsigned long)p, first, start;
+
+	if (call->api != KMG_FREE_CACHE || !call->cache)
+		return false;
+	first = addr + 1 - min_t(unsigned long, 8192,
+				 kmem_cache_size(call->cache));
+	first = max_t(unsigned long, first,
+		      (unsigned long)folio_address(virt_to_folio(p)));
+	for (start = ALIGN_DOWN(addr, ARCH_SLAB_MINALIGN); start >= first;
+	     start -= ARCH_SLAB_MINALIGN) {
+		if (!inside) {
+			if (kmg_table_may_hold((void *)start))
+				return true;
+		} else if (kmg_table_find_exact(start, inside) &&
+			   inside->family == KMG_FAM_CACHE &&
+			   addr < inside->addr + inside->size) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
  * The common untracked free, told by peeks at the table with no lock. Its
  * caller saw @p's own chain empty: nothing starts at @p. A free call judged
  * by the memory (kfree(), kmem_cache_free() ...) of a slab object where, at
- * each place a kmalloc() object holding @p could start, the chain is empty
- * too: memory the kernel allocated, inside no tracked object. True: that is
- * all kmg_check_untracked_free() would find (it decides when this is
- * false). Under KASAN objects are padded: false.
+ * each place a kmalloc() object (or one of the cache kmem_cache_free()
+ * names) holding @p could start, the chain is empty too: memory the kernel
+ * allocated, inside no tracked object. True: that is all
+ * kmg_check_untracked_free() would find (it decides when this is false).
+ * Under KASAN objects are padded: false.
  */
 bool kmg_untracked_free_is_plain(const void *p, const struct kmg_free_call *call)
 {
@@ -239,7 +277,8 @@ bool kmg_untracked_free_is_plain(const void *p, const struct kmg_free_call *call
 	if (!virt_addr_valid(p))
 		return false;
 	return folio_test_slab(virt_to_folio(p)) &&
-	       !kmg_table_inside_slab_object(p, NULL);
+	       !kmg_table_inside_slab_object(p, NULL) &&
+	       !kmg_cache_interior(p, call, NULL);
 }
 
 /*
@@ -347,7 +386,8 @@ enum kmg_bug kmg_check_untracked_free(const void *p,
 				 kmg_table_find_containing(addr, 8192,
 							   ARCH_KMALLOC_MINALIGN,
 							   inside) :
-				 kmg_table_inside_slab_object(p, inside);
+				 (kmg_table_inside_slab_object(p, inside) ||
+				  kmg_cache_interior(p, call, inside));
 		} else if (call->api == KMG_FREE_KFREE_CONST &&
 			   !folio_test_large(folio)) {
 			/* A string in the kernel's .rodata: kfree_const() skips it. */
@@ -367,6 +407,7 @@ enum kmg_bug kmg_check_untracked_free(const void *p,
 		return KMG_BUG_INVALID_FREE;
 	return heap ? KMG_BUG_NONE : KMG_BUG_INVALID_FREE;
 }
+EXPORT_SYMBOL_IF_KUNIT(kmg_check_untracked_free);
 
 /*
  * Was the page allocation at @addr (of order > 0) split into pages of their

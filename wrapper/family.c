@@ -301,6 +301,7 @@ struct kmg_family_ops kmg_families[KMG_FAM_NR] = {
 		.frees		= F(CACHE_DESTROY),
 		.fault_class	= KMG_FAM_CACHE,
 		.release	= kmg_release_cache_struct,
+		.handle		= true,
 	},
 	[KMG_FAM_DEVM] = {
 		.name		= "devm",
@@ -476,6 +477,7 @@ struct kmg_family_ops kmg_families[KMG_FAM_NR] = {
 		.put_owner	= kmg_dmapool_info_put,
 		.owner_size	= sizeof(struct kmg_dmapool_info),
 		.describe	= kmg_dmapool_describe,
+		.handle		= true,
 	},
 	/* Managed: kmemguard's devres entry destroys it (wrappers.c). */
 	[KMG_FAM_DMAM_POOL] = {
@@ -487,6 +489,7 @@ struct kmg_family_ops kmg_families[KMG_FAM_NR] = {
 		.put_owner	= kmg_dmapool_info_put,
 		.owner_size	= sizeof(struct kmg_dmapool_info),
 		.describe	= kmg_dmapool_describe,
+		.handle		= true,
 	},
 };
 

@@ -178,6 +178,9 @@ struct kmg_free_call {
  *		check, so fault rules never fail such a call
  * @managed:	devres frees it at unbind: kmemguard never frees it after a
  *		grace period (kfree_rcu() of it), when devres may have
+ * @handle:	the record is at a kernel object (a cache's or pool's own
+ *		struct) but its size is another's (the objects it hands out):
+ *		no pointer is inside it, so interior-pointer probes skip it
  */
 struct kmg_family_ops {
 	const char *name;
@@ -200,6 +203,7 @@ struct kmg_family_ops {
 	bool waits;
 	const char *unrepaired;
 	bool managed;
+	bool handle;
 };
 
 extern struct kmg_family_ops kmg_families[KMG_FAM_NR];

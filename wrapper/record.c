@@ -1071,7 +1071,8 @@ bool kmg_table_find_containing(unsigned long p, unsigned long span,
 	unsigned long end = p > span ? p - span : 0;
 
 	for (; start > end; start -= step)
-		if (kmg_table_find_exact(start, copy) && p < start + copy->size)
+		if (kmg_table_find_exact(start, copy) && p < start + copy->size &&
+		    !kmg_fam(copy->family)->handle)
 			return true;
 	return false;
 }
@@ -1095,7 +1096,8 @@ static __always_inline bool kmg_slab_probe(unsigned long a, unsigned long base,
 		return false;
 	if (!copy)
 		return true;	/* a record may start there */
-	return kmg_table_find_exact(start, copy) && a < start + copy->size;
+	return kmg_table_find_exact(start, copy) && a < start + copy->size &&
+	       !kmg_fam(copy->family)->handle;
 }
 
 /*

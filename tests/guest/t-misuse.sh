@@ -27,6 +27,13 @@ test_invalid_free() {
 	grep -q '24 bytes into an object; refused' /tmp/kmg-last-report
 }
 
+# A kmem_cache's objects are not at kmalloc's places (200 bytes apart).
+test_invalid_free_inside_cache_object() {
+	kmg_expect_bug invalid-free kmg_invalid_free invalid-free-cinterior bug=cinterior
+	grep -q '24 bytes into an object; refused' /tmp/kmg-last-report ||
+		kmg_fail "not 24 bytes into the object: $(grep -i 'into\|inside' /tmp/kmg-last-report)"
+}
+
 test_mismatched_free() {
 	for b in kfree_vmalloc vfree_kmalloc pages_kmalloc kfree_pages cache_kmalloc; do
 		kmg_expect_bug mismatched-free kmg_mismatch mismatched-free-$b bug=$b

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit suite for kmemguard's core: records and table (record.c), site
- * shadows (site.c), the quarantine (quarantine.c), free verdicts (check.c,
- * family.c), leak grouping (report.c) and fault rules (fault.c).
+ * shadows (site.c), the quarantine (quarantine.c), free verdicts and
+ * interior-pointer probes (check.c, family.c), leak grouping (report.c)
+ * and fault rules (fault.c).
  *
  * Sites are static descriptors, like the header's, of stand-in modules
  * (mod_a, mod_b); each case ends by running kmemguard's own unload
@@ -540,6 +541,44 @@ out:
 		__free_page(single);
 }
 
+/*
+ * Interior-pointer probes (check.c, record.c): a pointer inside a tracked
+ * object is an invalid free; a record at a cache's own struct, whose size
+ * is that of the objects it hands out (a handle), holds no pointer inside
+ * it: freeing a neighbour of the struct is no bug.
+ */
+static void kmg_test_interior_skips_handles(struct kunit *test)
+{
+	static struct kmemguard_site desc = KMG_TEST_SITE("k.c", 1, &mod_a);
+	struct kmg_site *site = kmg_test_shadow(test, &desc);
+	struct kmg_free_call call = { .api = KMG_FREE_KFREE };
+	struct kmg_record inside, *rec;
+	char *a = kmalloc(256, GFP_KERNEL);
+	enum kmg_bug bug;
+	bool found;
+
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	kmg_record_track(site, a, 4096, GFP_KERNEL, KMG_FAM_CACHE_STRUCT, 0,
+			 NULL, 0);
+	bug = kmg_check_untracked_free(a + 64, &call, &inside, &found);
+	KUNIT_EXPECT_EQ(test, bug, KMG_BUG_NONE);
+	KUNIT_EXPECT_FALSE(test, found);
+	rec = kmg_record_untrack(a);
+	KUNIT_ASSERT_NOT_NULL(test, rec);
+	kmg_record_put(rec);
+	/* The same place, a kmalloc() object's record: inside it. */
+	kmg_record_track(site, a, 256, GFP_KERNEL, KMG_FAM_KMALLOC, 0, NULL, 0);
+	bug = kmg_check_untracked_free(a + 64, &call, &inside, &found);
+	KUNIT_EXPECT_EQ(test, bug, KMG_BUG_INVALID_FREE);
+	KUNIT_EXPECT_TRUE(test, found);
+	KUNIT_EXPECT_EQ(test, inside.addr, (unsigned long)a);
+	rec = kmg_record_untrack(a);
+	KUNIT_ASSERT_NOT_NULL(test, rec);
+	kmg_record_put(rec);
+	kfree(a);
+	kmg_test_unload(&mod_a);
+}
+
 static void kmg_test_free_verdicts(struct kunit *test)
 {
 	struct kmg_record rec = { .family = KMG_FAM_KMALLOC };
@@ -744,6 +783,7 @@ static struct kunit_case kmemguard_test_cases[] = {
 	KUNIT_CASE(kmg_test_double_free_seen_in_quarantine),
 	KUNIT_CASE(kmg_test_quarantine_limits),
 	KUNIT_CASE(kmg_test_free_verdicts),
+	KUNIT_CASE(kmg_test_interior_skips_handles),
 	KUNIT_CASE(kmg_test_pages_stale),
 	KUNIT_CASE(kmg_test_fault_parse_valid),
 	KUNIT_CASE(kmg_test_fault_parse_invalid),
