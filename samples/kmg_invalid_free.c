@@ -30,7 +30,7 @@ static noinline void kmg_invalid_stack(void)
  * places. One that does not start at a multiple of 32 (where a class's
  * place would coincide) is picked.
  */
-static int kmg_invalid_cache_interior(void)
+static noinline int kmg_invalid_cache_interior(void)
 {
 	struct kmem_cache *c;
 	char *objs[16], *p = NULL;

@@ -242,7 +242,8 @@ static bool kmg_cache_interior(const void *p, const struct kmg_free_call *call,
 				 kmem_cache_size(call->cache));
 	first = max_t(unsigned long, first,
 		      (unsigned long)folio_address(virt_to_folio(p)));
-	for (start = ALIGN_DOWN(addr, ARCH_SLAB_MINALIGN); start >= first;
+	/* (@p's own chain, nothing starts there, is its caller's to see) */
+	for (start = ALIGN_DOWN(addr - 1, ARCH_SLAB_MINALIGN); start >= first;
 	     start -= ARCH_SLAB_MINALIGN) {
 		if (!inside) {
 			if (kmg_table_may_hold((void *)start))

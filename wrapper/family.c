@@ -256,6 +256,13 @@ bool kmg_dma_plain(struct device *dev)
 	return dev_is_dma_coherent(dev);
 }
 
+/*
+ * A record at a cache's or DMA pool's own struct is sized as the objects it
+ * hands out: a pointer this far into it is inside the struct (struct
+ * kmem_cache and struct dma_pool are private to mm/, and both larger).
+ */
+#define KMG_STRUCT_COVERS	64
+
 struct kmg_family_ops kmg_families[KMG_FAM_NR] = {
 	[KMG_FAM_KMALLOC] = {
 		.name		= "kmalloc",
@@ -301,7 +308,7 @@ struct kmg_family_ops kmg_families[KMG_FAM_NR] = {
 		.frees		= F(CACHE_DESTROY),
 		.fault_class	= KMG_FAM_CACHE,
 		.release	= kmg_release_cache_struct,
-		.handle		= true,
+		.covers		= KMG_STRUCT_COVERS,
 	},
 	[KMG_FAM_DEVM] = {
 		.name		= "devm",
@@ -477,7 +484,7 @@ struct kmg_family_ops kmg_families[KMG_FAM_NR] = {
 		.put_owner	= kmg_dmapool_info_put,
 		.owner_size	= sizeof(struct kmg_dmapool_info),
 		.describe	= kmg_dmapool_describe,
-		.handle		= true,
+		.covers		= KMG_STRUCT_COVERS,
 	},
 	/* Managed: kmemguard's devres entry destroys it (wrappers.c). */
 	[KMG_FAM_DMAM_POOL] = {
@@ -489,9 +496,10 @@ struct kmg_family_ops kmg_families[KMG_FAM_NR] = {
 		.put_owner	= kmg_dmapool_info_put,
 		.owner_size	= sizeof(struct kmg_dmapool_info),
 		.describe	= kmg_dmapool_describe,
-		.handle		= true,
+		.covers		= KMG_STRUCT_COVERS,
 	},
 };
+EXPORT_SYMBOL_IF_KUNIT(kmg_families);
 
 const char *const kmg_free_api_names[KMG_FREE_NR] = {
 	[KMG_FREE_KFREE]		= "kfree()",

@@ -178,9 +178,10 @@ struct kmg_free_call {
  *		check, so fault rules never fail such a call
  * @managed:	devres frees it at unbind: kmemguard never frees it after a
  *		grace period (kfree_rcu() of it), when devres may have
- * @handle:	the record is at a kernel object (a cache's or pool's own
- *		struct) but its size is another's (the objects it hands out):
- *		no pointer is inside it, so interior-pointer probes skip it
+ * @covers:	0, or the record is at a kernel object (a cache's or pool's
+ *		own struct) but its size is another's (the objects it hands
+ *		out): interior-pointer probes count only this many bytes of it
+ *		(no more than the struct has), not its size
  */
 struct kmg_family_ops {
 	const char *name;
@@ -203,7 +204,7 @@ struct kmg_family_ops {
 	bool waits;
 	const char *unrepaired;
 	bool managed;
-	bool handle;
+	size_t covers;
 };
 
 extern struct kmg_family_ops kmg_families[KMG_FAM_NR];
@@ -507,6 +508,14 @@ struct kmg_record {
 	u8 ctx;
 	u8 flags;
 };
+
+/* How far from its start a pointer is inside @rec's memory. */
+static inline unsigned long kmg_record_extent(const struct kmg_record *rec)
+{
+	size_t covers = kmg_fam(rec->family)->covers;
+
+	return covers ? min_t(unsigned long, covers, rec->size) : rec->size;
+}
 
 /* Free @rec's memory the right way; the usual families by a direct call. */
 static __always_inline void kmg_release(const struct kmg_record *rec)

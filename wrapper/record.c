@@ -1062,7 +1062,8 @@ bool kmg_table_find_exact_try(unsigned long p, struct kmg_record *copy)
  * Is @p inside a live tracked object? Probes the table at the addresses
  * @step apart from @p down to @p - @span, where such an object could start.
  * Only for frees of pointers kmemguard does not know where no cheaper test
- * applies (vmalloc, page and KASAN-padded slab memory).
+ * applies (vmalloc, page and KASAN-padded slab memory). A record at a
+ * cache's or pool's struct counts for the struct only (kmg_record_extent()).
  */
 bool kmg_table_find_containing(unsigned long p, unsigned long span,
 			       unsigned long step, struct kmg_record *copy)
@@ -1071,8 +1072,8 @@ bool kmg_table_find_containing(unsigned long p, unsigned long span,
 	unsigned long end = p > span ? p - span : 0;
 
 	for (; start > end; start -= step)
-		if (kmg_table_find_exact(start, copy) && p < start + copy->size &&
-		    !kmg_fam(copy->family)->handle)
+		if (kmg_table_find_exact(start, copy) &&
+		    p < start + kmg_record_extent(copy))
 			return true;
 	return false;
 }
@@ -1096,8 +1097,8 @@ static __always_inline bool kmg_slab_probe(unsigned long a, unsigned long base,
 		return false;
 	if (!copy)
 		return true;	/* a record may start there */
-	return kmg_table_find_exact(start, copy) && a < start + copy->size &&
-	       !kmg_fam(copy->family)->handle;
+	return kmg_table_find_exact(start, copy) &&
+	       a < start + kmg_record_extent(copy);
 }
 
 /*
@@ -1107,7 +1108,8 @@ static __always_inline bool kmg_slab_probe(unsigned long a, unsigned long base,
  * power-of-two caches align each object to its size: so for each kmalloc
  * size class there is one place such an object could start. That is a few
  * table probes instead of a scan. With @copy NULL: may @p be inside one?
- * (Peeks only, no lock: true if a chain there is not empty.)
+ * (Peeks only, no lock: true if a chain there is not empty.) A record at a
+ * cache's or pool's struct counts for the struct only (kmg_record_extent()).
  */
 bool kmg_table_inside_slab_object(const void *p, struct kmg_record *copy)
 {

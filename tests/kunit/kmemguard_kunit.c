@@ -543,30 +543,48 @@ out:
 
 /*
  * Interior-pointer probes (check.c, record.c): a pointer inside a tracked
- * object is an invalid free; a record at a cache's own struct, whose size
- * is that of the objects it hands out (a handle), holds no pointer inside
- * it: freeing a neighbour of the struct is no bug.
+ * object is an invalid free. A record at a cache's or DMA pool's own struct
+ * is sized as the objects it hands out: a pointer is inside it only as far
+ * as the struct goes (kmg_record_extent()), and freeing a neighbour of the
+ * struct is no bug.
  */
-static void kmg_test_interior_skips_handles(struct kunit *test)
+static void kmg_test_interior_of_handles(struct kunit *test)
 {
+	static const enum kmg_family handles[] = {
+		KMG_FAM_CACHE_STRUCT, KMG_FAM_DMA_POOL_STRUCT, KMG_FAM_DMAM_POOL,
+	};
 	static struct kmemguard_site desc = KMG_TEST_SITE("k.c", 1, &mod_a);
 	struct kmg_site *site = kmg_test_shadow(test, &desc);
 	struct kmg_free_call call = { .api = KMG_FREE_KFREE };
 	struct kmg_record inside, *rec;
 	char *a = kmalloc(256, GFP_KERNEL);
 	enum kmg_bug bug;
+	unsigned int i;
 	bool found;
 
 	KUNIT_ASSERT_NOT_NULL(test, a);
+	/* Each handle family: its struct's first 64 bytes, not its size. */
+	for (i = 0; i < ARRAY_SIZE(handles); i++) {
+		struct kmg_record r = { .family = handles[i], .size = 4096 };
+
+		KUNIT_EXPECT_EQ_MSG(test, kmg_record_extent(&r), 64,
+				    "family %u", handles[i]);
+		r.size = 16;
+		KUNIT_EXPECT_EQ(test, kmg_record_extent(&r), 16);
+	}
+	/* Probed for real (a pool's record would need its pool info). */
 	kmg_record_track(site, a, 4096, GFP_KERNEL, KMG_FAM_CACHE_STRUCT, 0,
 			 NULL, 0);
 	bug = kmg_check_untracked_free(a + 64, &call, &inside, &found);
 	KUNIT_EXPECT_EQ(test, bug, KMG_BUG_NONE);
 	KUNIT_EXPECT_FALSE(test, found);
+	bug = kmg_check_untracked_free(a + 8, &call, &inside, &found);
+	KUNIT_EXPECT_EQ(test, bug, KMG_BUG_INVALID_FREE);
+	KUNIT_EXPECT_TRUE(test, found);
 	rec = kmg_record_untrack(a);
 	KUNIT_ASSERT_NOT_NULL(test, rec);
 	kmg_record_put(rec);
-	/* The same place, a kmalloc() object's record: inside it. */
+	/* The same place, a kmalloc() object's record: all of it. */
 	kmg_record_track(site, a, 256, GFP_KERNEL, KMG_FAM_KMALLOC, 0, NULL, 0);
 	bug = kmg_check_untracked_free(a + 64, &call, &inside, &found);
 	KUNIT_EXPECT_EQ(test, bug, KMG_BUG_INVALID_FREE);
@@ -783,7 +801,7 @@ static struct kunit_case kmemguard_test_cases[] = {
 	KUNIT_CASE(kmg_test_double_free_seen_in_quarantine),
 	KUNIT_CASE(kmg_test_quarantine_limits),
 	KUNIT_CASE(kmg_test_free_verdicts),
-	KUNIT_CASE(kmg_test_interior_skips_handles),
+	KUNIT_CASE(kmg_test_interior_of_handles),
 	KUNIT_CASE(kmg_test_pages_stale),
 	KUNIT_CASE(kmg_test_fault_parse_valid),
 	KUNIT_CASE(kmg_test_fault_parse_invalid),
