@@ -256,13 +256,6 @@ bool kmg_dma_plain(struct device *dev)
 	return dev_is_dma_coherent(dev);
 }
 
-/*
- * A record at a cache's or DMA pool's own struct is sized as the objects it
- * hands out: a pointer this far into it is inside the struct (struct
- * kmem_cache and struct dma_pool are private to mm/, and both larger).
- */
-#define KMG_STRUCT_COVERS	64
-
 struct kmg_family_ops kmg_families[KMG_FAM_NR] = {
 	[KMG_FAM_KMALLOC] = {
 		.name		= "kmalloc",

@@ -180,8 +180,8 @@ struct kmg_free_call {
  *		grace period (kfree_rcu() of it), when devres may have
  * @covers:	0, or the record is at a kernel object (a cache's or pool's
  *		own struct) but its size is another's (the objects it hands
- *		out): interior-pointer probes count only this many bytes of it
- *		(no more than the struct has), not its size
+ *		out): interior-pointer probes count this many bytes of it
+ *		(KMG_STRUCT_COVERS: no more than the struct has), not its size
  */
 struct kmg_family_ops {
 	const char *name;
@@ -204,8 +204,16 @@ struct kmg_family_ops {
 	bool waits;
 	const char *unrepaired;
 	bool managed;
-	size_t covers;
+	unsigned long covers;
 };
+
+/*
+ * A record at a cache's or DMA pool's own struct is sized as the objects it
+ * hands out: a pointer this far into it is inside the struct (struct
+ * kmem_cache and struct dma_pool are private to mm/, and both larger with
+ * SLUB: at least 112 and 104 bytes on x86-64).
+ */
+#define KMG_STRUCT_COVERS	64
 
 extern struct kmg_family_ops kmg_families[KMG_FAM_NR];
 extern const char *const kmg_free_api_names[KMG_FREE_NR];
@@ -512,9 +520,7 @@ struct kmg_record {
 /* How far from its start a pointer is inside @rec's memory. */
 static inline unsigned long kmg_record_extent(const struct kmg_record *rec)
 {
-	size_t covers = kmg_fam(rec->family)->covers;
-
-	return covers ? min_t(unsigned long, covers, rec->size) : rec->size;
+	return kmg_fam(rec->family)->covers ?: rec->size;
 }
 
 /* Free @rec's memory the right way; the usual families by a direct call. */
