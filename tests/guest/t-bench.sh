@@ -21,6 +21,9 @@ test_bench_smoke() {
 	for c in kmalloc:64 cache pages:0 vmalloc:4096; do
 		echo "$d" | grep -q "KMG-BENCH sample $c disabled [0-9]*\.[0-9]$" ||
 			kmg_fail "no sample of $c disabled"
+		# (the raw calls taken in turn with them: their ratio's base)
+		echo "$d" | grep -q "KMG-BENCH sample $c rawoff [0-9]*\.[0-9]$" ||
+			kmg_fail "no sample of $c rawoff"
 	done
 	echo "$d" | grep -q "KMG-BENCH sample firstsite tracked [0-9]*\.[0-9]$" ||
 		kmg_fail "no firstsite sample"
