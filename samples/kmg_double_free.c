@@ -52,6 +52,12 @@ static int __init kmg_double_free_init(void)
 		kmem_cache_free(c, p);
 		kmem_cache_free(c, p); /* KMG: double-free-cache */
 		kmem_cache_destroy(c);
+	} else if (!strcmp(bug, "destroy")) {
+		c = KMEM_CACHE(kmg_df_obj, 0);
+		if (!c)
+			return -ENOMEM;
+		kmem_cache_destroy(c);
+		kmem_cache_destroy(c); /* KMG: double-free-destroy */
 	} else if (!strcmp(bug, "rcu")) {
 		o = kzalloc(sizeof(*o), GFP_KERNEL);
 		kfree(o);

@@ -223,6 +223,8 @@ void kmg_vfree_deferred(void *p, struct kmg_record *rec);
 void kmg_release_after_gp(const struct kmg_record *copy);
 void kmg_kvfree_after_gp(const void *p);
 void kmg_cache_destroy_later(struct kmem_cache *s);
+void kmg_cache_destroy_held(struct kmem_cache *s);
+extern atomic_t kmg_caches_held;
 void kmg_release_kmalloc(const struct kmg_record *rec);
 void kmg_release_cache(const struct kmg_record *rec);
 void kmg_release_pages(const struct kmg_record *rec);

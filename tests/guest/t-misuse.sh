@@ -2,7 +2,7 @@
 # line; the guest keeps running and nothing leaks afterwards.
 
 test_double_free() {
-	for b in kfree vfree pages cache rcu; do
+	for b in destroy kfree vfree pages cache rcu; do
 		kmg_expect_bug double-free kmg_double_free double-free-$b bug=$b
 		grep -q '^first freed at kmg_double_free.c:' /tmp/kmg-last-report ||
 			kmg_fail "$b: first free not shown"
