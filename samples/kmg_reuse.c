@@ -9,9 +9,15 @@
  * kfree() as it may. A freed
  * record must not claim that address: no double-free report, and the
  * memory really goes back. Prints how often the address came back.
+ *
+ * Writing to the parameter cache_round creates a cache and destroys it
+ * (in the writer's context): a destroyed cache's record stays, a
+ * tombstone, and the next cache, made at the same address where kmemguard
+ * could not record it (fail_records=1 first), must not be taken for it.
  */
 #include <linux/delay.h>
 #include <linux/module.h>
+#include <linux/moduleparam.h>
 #include <linux/platform_device.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
@@ -54,6 +60,25 @@ static bool kmg_reuse_kernel(const void *old)
 		kfree(q[i]);
 	return same;
 }
+
+/* One cache made and destroyed; its (hashed) address printed. */
+static int kmg_reuse_cache_round(const char *val, const struct kernel_param *kp)
+{
+	struct kmem_cache *c;
+
+	c = kmem_cache_create("kmg_reuse_cache", 40, 0, 0, NULL);
+	if (!c)
+		return -ENOMEM;
+	pr_info("kmg_reuse: cache at %p\n", c);
+	kmem_cache_destroy(c);
+	return 0;
+}
+
+static const struct kernel_param_ops kmg_reuse_cache_ops = {
+	.set = kmg_reuse_cache_round,
+};
+module_param_cb(cache_round, &kmg_reuse_cache_ops, NULL, 0200);
+MODULE_PARM_DESC(cache_round, "Any value: create a cache and destroy it");
 
 static int __init kmg_reuse_init(void)
 {

@@ -70,10 +70,7 @@ static void kmg_vfree_fn(struct work_struct *work)
 
 	llist_for_each_safe(n, next, llist_del_all(&kmg_vfree_recs)) {
 		rec = container_of((void *)n, struct kmg_record, owner);
-		/*
-		 * vfree(), free_percpu() on PREEMPT_RT, a held cache's
-		 * kmem_cache_destroy(): here it may sleep.
-		 */
+		/* vfree(), or free_percpu() on PREEMPT_RT: here it may sleep. */
 		kmg_fam(rec->family)->release(rec);
 		kmg_record_released(rec);
 	}
@@ -105,11 +102,7 @@ void kmg_vfree_deferred(void *p, struct kmg_record *rec)
 		schedule_work(&kmg_vfree_work);
 }
 
-/*
- * A held object evicted in atomic context whose release may sleep (an
- * area; a held cache, whose record's ->owner is unused too): released by
- * the work item, which then lets the record go.
- */
+/* A held area evicted in atomic context: vfree()d by the work item. */
 static void kmg_vfree_later(struct kmg_record *rec)
 {
 	kmg_vfree_deferred((void *)rec->addr, rec);
@@ -214,40 +207,10 @@ static void kmg_release_percpu(const struct kmg_record *rec)
 	free_percpu((void __percpu __force *)rec->addr);
 }
 
-/*
- * A cache its driver destroyed is held, alive and empty, while its record
- * is in the quarantine: nobody else can be handed its address, so a second
- * kmem_cache_destroy() (which the kernel would run on freed memory) is
- * recognised and refused. It is destroyed for real when the record leaves
- * (kmg_record_evict(): from the work item where that cannot sleep), or
- * before any cache is created (wrappers.c: kmg_caches_held_flush(), as it
- * keeps its name). Only the right call is held: a cache given back through
- * another (a mismatch) is destroyed as before.
- */
-static bool kmg_hold_cache_struct(struct kmg_record *rec,
-				  const struct kmg_free_call *call)
-{
-	if (call->api != KMG_FREE_CACHE_DESTROY)
-		return false;
-	atomic_inc(&kmg_caches_held);
-	return true;
-}
-
-/*
- * A destroy takes a mutex: a held cache is destroyed where that may sleep
- * (the record's eviction, or the work item); a mismatch's repair from
- * kmemguard's workqueue.
- */
+/* A destroy takes a mutex: kmemguard does it from its workqueue. */
 static void kmg_release_cache_struct(const struct kmg_record *rec)
 {
-	struct kmem_cache *s = (struct kmem_cache *)rec->addr;
-
-	if (!(rec->flags & KMG_REC_HELD)) {
-		kmg_cache_destroy_later(s);
-		return;
-	}
-	kmg_cache_destroy_held(s);
-	atomic_dec(&kmg_caches_held);
+	kmg_cache_destroy_later((struct kmem_cache *)rec->addr);
 }
 
 /*
@@ -338,11 +301,6 @@ struct kmg_family_ops kmg_families[KMG_FAM_NR] = {
 		.frees		= F(CACHE_DESTROY),
 		.fault_class	= KMG_FAM_CACHE,
 		.release	= kmg_release_cache_struct,
-		.release_sleeps	= true,
-		.release_later	= kmg_vfree_later,
-		.hold		= kmg_hold_cache_struct,
-		/* (kmemleak must keep scanning a held struct: no ignore) */
-		.no_kmemleak	= true,
 		.covers		= KMG_STRUCT_COVERS,
 	},
 	[KMG_FAM_DEVM] = {
@@ -621,7 +579,6 @@ void kmg_family_init(void)
 	kmg_families[KMG_FAM_DMA_NC].holdable = true;
 	kmg_families[KMG_FAM_PERCPU].holdable = true;
 	kmg_families[KMG_FAM_DMA_POOL].holdable = true;
-	kmg_families[KMG_FAM_CACHE_STRUCT].holdable = true;
 	/*
 	 * free_percpu() takes pcpu_lock, a sleeping lock on PREEMPT_RT: held
 	 * per-CPU memory evicted where that cannot sleep goes through the

@@ -223,8 +223,6 @@ void kmg_vfree_deferred(void *p, struct kmg_record *rec);
 void kmg_release_after_gp(const struct kmg_record *copy);
 void kmg_kvfree_after_gp(const void *p);
 void kmg_cache_destroy_later(struct kmem_cache *s);
-void kmg_cache_destroy_held(struct kmem_cache *s);
-extern atomic_t kmg_caches_held;
 void kmg_release_kmalloc(const struct kmg_record *rec);
 void kmg_release_cache(const struct kmg_record *rec);
 void kmg_release_pages(const struct kmg_record *rec);
@@ -872,6 +870,7 @@ enum kmg_bug kmg_check_untracked_free(const void *p,
 				      const struct kmg_free_call *call,
 				      struct kmg_record *inside, bool *found);
 bool kmg_kasan_still_freed(const void *p);
+void kmg_table_forget_freed(const void *p);
 bool kmg_pages_split(unsigned long addr, unsigned int order);
 bool kmg_pages_stale(const struct kmg_record *rec, unsigned int order);
 

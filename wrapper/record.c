@@ -161,25 +161,30 @@ static struct kmg_record *kmg_chain_find(unsigned long *b, unsigned long addr)
 
 /*
  * Before 6.5 two creations of same-geometry caches may return one merged
- * cache: two live records of one address (record.c: kmg_record_track()).
- * A destroy takes the record of the destroying module if there is one,
- * else the first live one. @first: the first record of the address.
+ * cache: two records of one address (record.c: kmg_record_track()). A
+ * destroy takes the destroying module's live record if there is one; else
+ * its destroyed one (its own second destroy is a double free, not the end
+ * of the other module's cache); else the first live one. @first: the first
+ * record of the address.
  */
 static struct kmg_record *kmg_chain_find_cache(struct kmg_record *first,
 					       const struct kmg_site *free_site)
 {
-	struct kmg_record *rec, *any = NULL;
+	struct kmg_record *rec, *own_freed = NULL, *any = NULL;
 
 	for (rec = first; rec; rec = rec->next) {
-		if (rec->addr != first->addr || rec->family != KMG_FAM_CACHE_STRUCT ||
-		    (rec->flags & KMG_REC_FREED))
+		if (rec->addr != first->addr || rec->family != KMG_FAM_CACHE_STRUCT)
 			continue;
-		if (rec->site->mod == free_site->mod)
-			return rec;
-		if (!any)
+		if (rec->site->mod == free_site->mod) {
+			if (!(rec->flags & KMG_REC_FREED))
+				return rec;
+			if (!own_freed)
+				own_freed = rec;
+		} else if (!any && !(rec->flags & KMG_REC_FREED)) {
 			any = rec;
+		}
 	}
-	return any ?: first;
+	return own_freed ?: any ?: first;
 }
 
 /* Unlink @rec from its chain, if it is there; bucket lock held. */
@@ -569,13 +574,25 @@ EXPORT_SYMBOL_IF_KUNIT(kmg_record_restore);
  *   maps it again (so no record claims an area someone else now owns,
  *   and vmalloc memory need not be held to recognise a double vfree());
  * - under generic KASAN, kmalloc and slab memory (KASAN's own quarantine
- *   holds it, and catches use-after-free there): KASAN's shadow says so.
+ *   holds it, and catches use-after-free there): KASAN's shadow says so;
+ * - a destroyed cache's struct, a tombstone: under KASAN its shadow says
+ *   so; elsewhere it is believed for the quarantine's window (the one
+ *   freed record that may claim what it does not hold:
+ *   kmg_freed_record_current()).
  */
 static bool kmg_keeps_unheld(const struct kmg_record *rec, enum kmg_free_api api)
 {
 	if (api == KMG_FREE_RCU)
 		return false;	/* the kernel frees it whenever it likes */
 	if (rec->family == KMG_FAM_VMALLOC)
+		return true;
+	/*
+	 * A destroyed cache: its struct goes back to the kernel at once, and
+	 * the kernel would run a second kmem_cache_destroy() on it, freed, as
+	 * if nothing were wrong. Its record stays, a tombstone: see
+	 * kmg_freed_record_current() for how far it is believed.
+	 */
+	if (rec->family == KMG_FAM_CACHE_STRUCT)
 		return true;
 	return IS_ENABLED(CONFIG_KASAN_GENERIC) &&
 	       (rec->family == KMG_FAM_KMALLOC || rec->family == KMG_FAM_CACHE);
@@ -589,7 +606,47 @@ static bool kmg_freed_record_current(const struct kmg_record *rec)
 		return true;
 	if (rec->family == KMG_FAM_VMALLOC)
 		return !vmalloc_to_page((void *)rec->addr);
+	/*
+	 * A destroyed cache's tombstone: KASAN's shadow says whether the
+	 * struct is still free. Without KASAN nothing a module can read does;
+	 * it is believed for as long as the quarantine keeps it (at most
+	 * `quarantine` frees on its CPU, or a few idle seconds). A cache the
+	 * kernel makes there meanwhile through kmemguard removes it
+	 * (kmg_table_forget_freed()); one made by code kmemguard does not
+	 * see, destroyed by the driver in that window, would be reported.
+	 */
+	if (rec->family == KMG_FAM_CACHE_STRUCT && !IS_ENABLED(CONFIG_KASAN_GENERIC))
+		return true;
 	return kmg_kasan_still_freed((void *)rec->addr);
+}
+
+/*
+ * The kernel just handed out @p (a new cache's struct), whether or not it
+ * can be tracked: freed records of @p that do not hold its memory (a
+ * destroyed cache's tombstone) are stale, and leave the table, as
+ * kmg_record_track() makes a stale record leave. Context: any but NMI.
+ */
+void kmg_table_forget_freed(const void *p)
+{
+	unsigned long addr = (unsigned long)p, *b = kmg_bucket(addr), flags;
+	struct kmg_record *rec;
+
+	if (!kmg_first(b))	/* racy peek: @p was handed out before it */
+		return;
+	local_irq_save(flags);
+	kmg_bucket_lock(b);
+again:
+	for (rec = kmg_first(b); rec; rec = rec->next) {
+		if (rec->addr == addr &&
+		    (rec->flags & (KMG_REC_FREED | KMG_REC_HELD)) == KMG_REC_FREED) {
+			/* (The quarantine still owns it, as a stale one.) */
+			kmg_chain_unlink(b, rec);
+			rec->flags |= KMG_REC_DETACHED | KMG_REC_LOST;
+			goto again;
+		}
+	}
+	kmg_bucket_unlock(b);
+	local_irq_restore(flags);
 }
 
 /**
@@ -606,7 +663,8 @@ static bool kmg_freed_record_current(const struct kmg_record *rec)
  * object's memory (KMG_REC_HELD: the record stays in the table, findable by
  * a second free) or not (the record leaves the table now, KMG_REC_DETACHED,
  * before the memory goes back): a freed record never claims an address
- * kmemguard does not hold. The caller hands a record still in the table to
+ * kmemguard does not hold (but a destroyed cache's tombstone:
+ * kmg_keeps_unheld()). The caller hands a record still in the table to
  * the quarantine, a detached one to kmg_record_put().
  */
 enum kmg_lookup __kmg_record_mark_freed(const void *p,

@@ -969,19 +969,20 @@ static slab_flags_t kmg_cache_flags(struct kmg_site *site, slab_flags_t flags)
 static struct kmem_cache *kmg_cache_created(struct kmg_alloc *a,
 					    struct kmem_cache *s)
 {
-	if (!a->site)
-		return s;
 	if (IS_ERR_OR_NULL(s)) {
-		kmg_site_failed(a->site);
+		if (a->site)
+			kmg_site_failed(a->site);
 		return s;
 	}
+	/* A destroyed cache's tombstone there is stale, tracked or not. */
+	kmg_table_forget_freed(s);
+	if (!a->site)
+		return s;
 	/* redzone.c: the size the driver asked for, if kmemguard added some. */
 	kmg_record_track(a->site, s, kmg_rz_cache_size(s, kmem_cache_size(s)),
 			 GFP_KERNEL, KMG_FAM_CACHE_STRUCT, 0, NULL, 0);
 	return s;
 }
-
-static void kmg_caches_held_flush(void);
 
 /*
  * The context is checked before the creation, which takes a mutex: in
@@ -990,12 +991,8 @@ static void kmg_caches_held_flush(void);
 static bool kmg_cache_create_begin(struct kmg_alloc *a,
 				   struct kmemguard_site *desc)
 {
-	if (!kmg_alloc_begin(a, desc, GFP_KERNEL, KMG_FAM_CACHE_STRUCT, 0,
-			     true, "kmem_cache_create()"))
-		return false;
-	if (kmg_context_may_sleep())
-		kmg_caches_held_flush();
-	return true;
+	return kmg_alloc_begin(a, desc, GFP_KERNEL, KMG_FAM_CACHE_STRUCT, 0,
+			       true, "kmem_cache_create()");
 }
 
 #if KMG_HAVE_CACHE_ARGS
@@ -1094,60 +1091,17 @@ struct kmg_destroy_work {
 
 static struct workqueue_struct *kmg_wq;
 
-/* Destroy @s now, the objects the quarantine holds first. May sleep. */
-static void kmg_cache_destroy_now(struct kmem_cache *s)
-{
-	kmg_quarantine_flush(kmg_match_cache, s);
-	synchronize_rcu();
-	/* First: a new cache may get the same address at once. */
-	kmg_rz_cache_destroyed(s);	/* redzone.c */
-	kmem_cache_destroy(s);
-}
-
 static void kmg_destroy_fn(struct work_struct *work)
 {
 	struct kmg_destroy_work *w = container_of(work, struct kmg_destroy_work,
 						  work);
 
-	kmg_cache_destroy_now(w->s);
-	kfree(w);
-}
-
-/* Caches the quarantine holds, destroyed by their drivers (family.c). */
-atomic_t kmg_caches_held = ATOMIC_INIT(0);
-
-/*
- * family.c: a held cache's record leaves the quarantine; it is destroyed
- * for real. Objects allocated from it after its driver destroyed it (a
- * driver bug) and still live: kmem_cache_destroy() would WARN and leak it
- * anyway, so it stays. Context: may sleep (no kmemguard lock held).
- */
-void kmg_cache_destroy_held(struct kmem_cache *s)
-{
-	if (!kmg_table_collect_cache(s, NULL, 0, NULL))
-		kmg_cache_destroy_now(s);
-}
-
-static bool kmg_match_held_cache(const struct kmg_record *rec, const void *arg)
-{
-	return rec->family == KMG_FAM_CACHE_STRUCT && (rec->flags & KMG_REC_HELD);
-}
-
-/*
- * A cache is about to be created: the held ones are destroyed first. A
- * held cache keeps its name (its directory in /sys/kernel/slab), and a
- * tracked cache cannot be merged with another (kmg_cache_flags()): a new
- * cache of that name (a driver's next probe, its next round) would fail.
- * Evictions racing the flush release theirs from the work item, which
- * kmg_family_sync() waits for. Context: may sleep.
- */
-static void kmg_caches_held_flush(void)
-{
-	if (!atomic_read(&kmg_caches_held))
-		return;
-	kmg_quarantine_flush(kmg_match_held_cache, NULL);
+	kmg_quarantine_flush(kmg_match_cache, w->s);
 	synchronize_rcu();
-	kmg_family_sync();
+	/* First: a new cache may get the same address at once. */
+	kmg_rz_cache_destroyed(w->s);	/* redzone.c */
+	kmem_cache_destroy(w->s);
+	kfree(w);
 }
 
 static void kmg_nmi_refuse_destroy(struct kmemguard_site *desc,

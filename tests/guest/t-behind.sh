@@ -47,6 +47,32 @@ test_reused_address_is_the_kernels() {
 	[ "$n" -ge 1 ] || [ "$KMG_KERNEL" = rt6.12 ] || kmg_fail "no address was reused in $try loads: the test proved nothing"
 }
 
+# A destroyed cache's record stays, a tombstone (a second destroy is a
+# double free); a cache kmemguard could not record, made at its address
+# (on one CPU the kernel hands the struct back at once), is not it.
+test_cache_at_a_destroyed_ones_address() {
+	local try=0 a1= a2= d
+	busybox taskset -p 1 $$ > /dev/null
+	kmg_insmod kmg_reuse
+	while [ $try -lt 3 ] && { [ -z "$a1" ] || [ "$a1" != "$a2" ]; }; do
+		try=$((try + 1))
+		kmg_dmesg_reset
+		echo 1 > /sys/module/kmg_reuse/parameters/cache_round
+		echo fail_records=1 > $KMG_DBG/control
+		echo 1 > /sys/module/kmg_reuse/parameters/cache_round
+		echo fail_records=0 > $KMG_DBG/control
+		kmg_expect_no_reports
+		d=$(kmg_dmesg)
+		a1=$(echo "$d" | sed -n 's/^kmg_reuse: cache at //p' | sed -n 1p)
+		a2=$(echo "$d" | sed -n 's/^kmg_reuse: cache at //p' | sed -n 2p)
+	done
+	rmmod kmg_reuse
+	busybox taskset -p ffffffff $$ > /dev/null 2>&1 || true
+	kmg_expect_no_reports
+	[ -n "$a1" ] && [ "$a1" = "$a2" ] ||
+		kmg_fail "the second cache never got the first one's address ($a1, $a2): the test proved nothing"
+}
+
 test_kfree_const_of_kernel_rodata() {
 	kmg_insmod kmg_rodata
 	rmmod kmg_rodata
