@@ -2,7 +2,8 @@
 /*
  * Buggy on purpose: frees an object twice. kmemguard reports double-free at
  * the second free and does not pass it to the allocator.
- * bug=kfree|vfree|pages|cache|rcu selects the allocator family.
+ * bug=kfree|vfree|pages|cache|rcu selects the allocator family; bug=destroy
+ * destroys a slab cache twice (6.5+: see the README's known limits).
  */
 #include <linux/gfp.h>
 #include <linux/module.h>
@@ -13,7 +14,7 @@
 
 static char *bug = "kfree";
 module_param(bug, charp, 0444);
-MODULE_PARM_DESC(bug, "kfree, vfree, pages, cache or rcu");
+MODULE_PARM_DESC(bug, "kfree, vfree, pages, cache, destroy or rcu");
 static unsigned int repeat = 1;
 module_param(repeat, uint, 0444);
 MODULE_PARM_DESC(repeat, "bug=kfree: make the bug this many times (default 1)");

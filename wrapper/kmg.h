@@ -556,7 +556,8 @@ enum kmg_lookup __kmg_record_mark_freed(const void *p,
 					struct kmg_record **rec,
 					struct kmg_record *copy);
 void __kmg_record_put(struct kmg_record *rec);
-bool kmg_table_find_freed(unsigned long p, struct kmg_record *copy);
+bool kmg_table_find_freed(unsigned long p, enum kmg_free_api api,
+			  struct kmg_record *copy);
 void kmg_record_evict(struct kmg_record *rec);
 void __kmg_record_evict(struct kmg_record *rec);
 void kmg_record_unlink_freed(struct kmg_record *rec);

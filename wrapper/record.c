@@ -161,30 +161,25 @@ static struct kmg_record *kmg_chain_find(unsigned long *b, unsigned long addr)
 
 /*
  * Before 6.5 two creations of same-geometry caches may return one merged
- * cache: two records of one address (record.c: kmg_record_track()). A
- * destroy takes the destroying module's live record if there is one; else
- * its destroyed one (its own second destroy is a double free, not the end
- * of the other module's cache); else the first live one. @first: the first
- * record of the address.
+ * cache: two live records of one address (record.c: kmg_record_track()).
+ * A destroy takes the record of the destroying module if there is one,
+ * else the first live one. @first: the first record of the address.
  */
 static struct kmg_record *kmg_chain_find_cache(struct kmg_record *first,
 					       const struct kmg_site *free_site)
 {
-	struct kmg_record *rec, *own_freed = NULL, *any = NULL;
+	struct kmg_record *rec, *any = NULL;
 
 	for (rec = first; rec; rec = rec->next) {
-		if (rec->addr != first->addr || rec->family != KMG_FAM_CACHE_STRUCT)
+		if (rec->addr != first->addr || rec->family != KMG_FAM_CACHE_STRUCT ||
+		    (rec->flags & KMG_REC_FREED))
 			continue;
-		if (rec->site->mod == free_site->mod) {
-			if (!(rec->flags & KMG_REC_FREED))
-				return rec;
-			if (!own_freed)
-				own_freed = rec;
-		} else if (!any && !(rec->flags & KMG_REC_FREED)) {
+		if (rec->site->mod == free_site->mod)
+			return rec;
+		if (!any)
 			any = rec;
-		}
 	}
-	return own_freed ?: any ?: first;
+	return any ?: first;
 }
 
 /* Unlink @rec from its chain, if it is there; bucket lock held. */
@@ -590,15 +585,19 @@ static bool kmg_keeps_unheld(const struct kmg_record *rec, enum kmg_free_api api
 	 * A destroyed cache: its struct goes back to the kernel at once, and
 	 * the kernel would run a second kmem_cache_destroy() on it, freed, as
 	 * if nothing were wrong. Its record stays, a tombstone: see
-	 * kmg_freed_record_current() for how far it is believed.
+	 * kmg_freed_record_current() for how far it is believed. Only where a
+	 * tracked cache is never merged (6.5+: SLAB_NO_MERGE), so that the
+	 * destroy freed the struct: before, another creation's reference may
+	 * keep it, and its own destroy would meet the tombstone.
 	 */
 	if (rec->family == KMG_FAM_CACHE_STRUCT)
-		return true;
+		return KMG_SLAB_NO_MERGE != 0;
 	return IS_ENABLED(CONFIG_KASAN_GENERIC) &&
 	       (rec->family == KMG_FAM_KMALLOC || rec->family == KMG_FAM_CACHE);
 }
 
-static bool kmg_freed_record_current(const struct kmg_record *rec)
+static bool kmg_freed_record_current(const struct kmg_record *rec,
+				     enum kmg_free_api api)
 {
 	if (rec->flags & KMG_REC_LOST)
 		return false;
@@ -607,16 +606,21 @@ static bool kmg_freed_record_current(const struct kmg_record *rec)
 	if (rec->family == KMG_FAM_VMALLOC)
 		return !vmalloc_to_page((void *)rec->addr);
 	/*
-	 * A destroyed cache's tombstone: KASAN's shadow says whether the
-	 * struct is still free. Without KASAN nothing a module can read does;
-	 * it is believed for as long as the quarantine keeps it (at most
-	 * `quarantine` frees on its CPU, or a few idle seconds). A cache the
-	 * kernel makes there meanwhile through kmemguard removes it
-	 * (kmg_table_forget_freed()); one made by code kmemguard does not
-	 * see, destroyed by the driver in that window, would be reported.
+	 * A destroyed cache's tombstone answers a destroy only: any other
+	 * free at its address is of memory the kernel made of it since (a
+	 * slab page given back and handed out again). KASAN's shadow says
+	 * whether the struct is still free. Without KASAN nothing a module
+	 * can read does; it is believed for as long as the quarantine keeps
+	 * it. A cache made there meanwhile through kmemguard removes it
+	 * (kmg_table_forget_freed()); one made by code that does not include
+	 * kmemguard's header, destroyed by the driver, would be reported.
 	 */
-	if (rec->family == KMG_FAM_CACHE_STRUCT && !IS_ENABLED(CONFIG_KASAN_GENERIC))
-		return true;
+	if (rec->family == KMG_FAM_CACHE_STRUCT) {
+		if (api != KMG_FREE_CACHE_DESTROY)
+			return false;
+		if (!IS_ENABLED(CONFIG_KASAN_GENERIC))
+			return true;
+	}
 	return kmg_kasan_still_freed((void *)rec->addr);
 }
 
@@ -648,6 +652,7 @@ again:
 	kmg_bucket_unlock(b);
 	local_irq_restore(flags);
 }
+EXPORT_SYMBOL_IF_KUNIT(kmg_table_forget_freed);
 
 /**
  * kmg_record_mark_freed() - a checked free of @p
@@ -687,7 +692,7 @@ enum kmg_lookup __kmg_record_mark_freed(const void *p,
 	r = kmg_chain_find(b, (unsigned long)p);
 	if (unlikely(r && api == KMG_FREE_CACHE_DESTROY))
 		r = kmg_chain_find_cache(r, free_site);
-	if (r && (r->flags & KMG_REC_FREED) && !kmg_freed_record_current(r)) {
+	if (r && (r->flags & KMG_REC_FREED) && !kmg_freed_record_current(r, api)) {
 		/* Given back and handed out again: it is not ours any more. */
 		kmg_chain_unlink(b, r);
 		r->flags |= KMG_REC_DETACHED | KMG_REC_LOST;
@@ -734,8 +739,9 @@ enum kmg_lookup kmg_record_mark_freed(const void *p, struct kmg_site *free_site,
 }
 EXPORT_SYMBOL_IF_KUNIT(kmg_record_mark_freed);
 
-/* A freed record of @p still claims it: copied to @copy. */
-bool kmg_table_find_freed(unsigned long p, struct kmg_record *copy)
+/* A freed record of @p still claims it (for a free through @api): copied to @copy. */
+bool kmg_table_find_freed(unsigned long p, enum kmg_free_api api,
+			  struct kmg_record *copy)
 {
 	unsigned long *b = kmg_bucket(p), flags;
 	struct kmg_record *rec;
@@ -746,7 +752,7 @@ bool kmg_table_find_freed(unsigned long p, struct kmg_record *copy)
 	local_irq_save(flags);
 	kmg_bucket_lock(b);
 	rec = kmg_chain_find(b, p);
-	if (rec && (rec->flags & KMG_REC_FREED) && kmg_freed_record_current(rec)) {
+	if (rec && (rec->flags & KMG_REC_FREED) && kmg_freed_record_current(rec, api)) {
 		*copy = *rec;
 		found = true;
 	}

@@ -219,7 +219,7 @@ static enum kmg_bug kmg_realloc_take(struct kmg_site *site, const void *p,
 			kmg_record_restore(*old);
 			*old = NULL;
 		}
-	} else if (kmg_table_find_freed((unsigned long)p, copy)) {
+	} else if (kmg_table_find_freed((unsigned long)p, call->api, copy)) {
 		bug = KMG_BUG_DOUBLE_FREE;
 	} else {
 		bug = kmg_check_untracked_free(p, call, copy, &found);
@@ -573,7 +573,8 @@ void *kmemguard_kvrealloc(struct kmemguard_site *desc, const void *p,
 	    !(copy.flags & KMG_REC_FREED)) {
 		live = true;
 		bug = kmg_free_verdict(&copy, &kmg_call_kvrealloc);
-	} else if (kmg_table_find_freed((unsigned long)p, &copy)) {
+	} else if (kmg_table_find_freed((unsigned long)p, KMG_FREE_KVREALLOC,
+					&copy)) {
 		bug = KMG_BUG_DOUBLE_FREE;
 	} else {
 		bug = kmg_check_untracked_free(p, &kmg_call_kvrealloc, &copy,
@@ -2001,7 +2002,7 @@ static bool kmg_free_live(struct kmg_site *site, const void *p,
 	if (rec->flags & KMG_REC_DETACHED)
 		kmg_record_put(rec);
 	else
-		kmg_quarantine_add(rec);	/* KASAN's shadow keeps it exact */
+		kmg_quarantine_add(rec);	/* still in the table: kmg_keeps_unheld() */
 	return bug;
 }
 

@@ -2,7 +2,11 @@
 # line; the guest keeps running and nothing leaks afterwards.
 
 test_double_free() {
-	for b in destroy kfree vfree pages cache rcu; do
+	local b bugs="kfree vfree pages cache rcu"
+	# A second kmem_cache_destroy(): 6.5+ (tracked caches never merged);
+	# on 6.1 it would reach the kernel (README: known limits).
+	[ "$KMG_KERNEL" = deb6.1 ] || bugs="destroy $bugs"
+	for b in $bugs; do
 		kmg_expect_bug double-free kmg_double_free double-free-$b bug=$b
 		grep -q '^first freed at kmg_double_free.c:' /tmp/kmg-last-report ||
 			kmg_fail "$b: first free not shown"

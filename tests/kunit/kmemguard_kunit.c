@@ -225,11 +225,11 @@ static void kmg_test_gone_free_site_not_kept(struct kunit *test)
 	WRITE_ONCE(fs->gone, true);
 	kmemguard_free_pages(&free, p, 0);
 	WRITE_ONCE(fs->gone, false);
-	KUNIT_ASSERT_TRUE(test, kmg_table_find_freed(p, &copy));
+	KUNIT_ASSERT_TRUE(test, kmg_table_find_freed(p, KMG_FREE_PAGES, &copy));
 	KUNIT_EXPECT_PTR_EQ(test, copy.site, alloc.shadow);
 	KUNIT_EXPECT_PTR_EQ(test, copy.free_site, &kmg_site_unknown);
 	kmg_test_unload(&mod_a);
-	KUNIT_EXPECT_FALSE(test, kmg_table_find_freed(p, &copy));
+	KUNIT_EXPECT_FALSE(test, kmg_table_find_freed(p, KMG_FREE_PAGES, &copy));
 	kmg_test_unload(&mod_b);
 }
 
@@ -434,13 +434,13 @@ static void kmg_test_double_free_seen_in_quarantine(struct kunit *test)
 	KUNIT_ASSERT_NE(test, p, 0);
 	kmemguard_free_pages(&free, p, 0);
 	/* The first free's record, with both sites, held with its memory. */
-	KUNIT_ASSERT_TRUE(test, kmg_table_find_freed(p, &copy));
+	KUNIT_ASSERT_TRUE(test, kmg_table_find_freed(p, KMG_FREE_PAGES, &copy));
 	KUNIT_EXPECT_PTR_EQ(test, copy.site, alloc.shadow);
 	KUNIT_EXPECT_PTR_EQ(test, copy.free_site, free.shadow);
 	KUNIT_EXPECT_TRUE(test, copy.flags & KMG_REC_HELD);
 	/* The freeing module unloads first: its quarantined record goes. */
 	kmg_test_unload(&mod_b);
-	KUNIT_EXPECT_FALSE(test, kmg_table_find_freed(p, &copy));
+	KUNIT_EXPECT_FALSE(test, kmg_table_find_freed(p, KMG_FREE_PAGES, &copy));
 	kmg_test_unload(&mod_a);
 }
 
@@ -472,7 +472,7 @@ static void kmg_test_quarantine_limits(struct kunit *test)
 	migrate_enable();
 	/* The most recent frees are still recognised. */
 	for (i = 0; i < ARRAY_SIZE(pages); i++)
-		held += kmg_table_find_freed(pages[i], &copy);
+		held += kmg_table_find_freed(pages[i], KMG_FREE_PAGES, &copy);
 	KUNIT_EXPECT_EQ(test, held, ARRAY_SIZE(pages));
 	/* 256 KiB per CPU at most: 64 pages each. */
 	KUNIT_EXPECT_LE(test, kmg_quarantine_held_bytes(),
@@ -484,11 +484,11 @@ static void kmg_test_quarantine_limits(struct kunit *test)
 	kmg_quarantine_trim();
 	KUNIT_EXPECT_EQ(test, kmg_quarantine_held_bytes(), 0);
 	for (i = 0; i < ARRAY_SIZE(pages); i++)
-		KUNIT_EXPECT_FALSE(test, kmg_table_find_freed(pages[i], &copy));
+		KUNIT_EXPECT_FALSE(test, kmg_table_find_freed(pages[i], KMG_FREE_PAGES, &copy));
 	/* At 0 a free holds nothing. */
 	p = kmemguard_get_free_pages(&alloc, GFP_KERNEL, 0);
 	kmemguard_free_pages(&free, p, 0);
-	KUNIT_EXPECT_FALSE(test, kmg_table_find_freed(p, &copy));
+	KUNIT_EXPECT_FALSE(test, kmg_table_find_freed(p, KMG_FREE_PAGES, &copy));
 	WRITE_ONCE(kmg_quarantine_slots, saved);
 	kmg_test_unload(&mod_a);
 	KUNIT_EXPECT_EQ(test, kmg_quarantine_held_bytes(), 0);
@@ -594,6 +594,32 @@ static void kmg_test_interior_of_handles(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, rec);
 	kmg_record_put(rec);
 	kfree(a);
+	kmg_test_unload(&mod_a);
+}
+
+/*
+ * A destroyed cache's record stays, a tombstone (record.c:
+ * kmg_keeps_unheld()): it answers a second destroy, never another free at
+ * its address (memory the kernel made of the struct since), and a cache
+ * made there removes it (kmg_table_forget_freed()).
+ */
+static void kmg_test_cache_tombstone(struct kunit *test)
+{
+	static struct kmemguard_site desc = KMG_TEST_SITE("k.c", 2, &mod_a);
+	struct kmg_record copy;
+	struct kmem_cache *s;
+	unsigned long a;
+
+	s = kmemguard_kmem_cache_create(&desc, "kmg_kunit_tomb", 40, 0, 0, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	a = (unsigned long)s;
+	kmemguard_kmem_cache_destroy(&desc, s);
+	KUNIT_EXPECT_TRUE(test, kmg_table_find_freed(a, KMG_FREE_CACHE_DESTROY, &copy));
+	KUNIT_EXPECT_EQ(test, copy.family, KMG_FAM_CACHE_STRUCT);
+	KUNIT_EXPECT_FALSE(test, kmg_table_find_freed(a, KMG_FREE_KFREE, &copy));
+	KUNIT_EXPECT_FALSE(test, kmg_table_find_freed(a, KMG_FREE_PAGES, &copy));
+	kmg_table_forget_freed(s);
+	KUNIT_EXPECT_FALSE(test, kmg_table_find_freed(a, KMG_FREE_CACHE_DESTROY, &copy));
 	kmg_test_unload(&mod_a);
 }
 
@@ -802,6 +828,7 @@ static struct kunit_case kmemguard_test_cases[] = {
 	KUNIT_CASE(kmg_test_quarantine_limits),
 	KUNIT_CASE(kmg_test_free_verdicts),
 	KUNIT_CASE(kmg_test_interior_of_handles),
+	KUNIT_CASE(kmg_test_cache_tombstone),
 	KUNIT_CASE(kmg_test_pages_stale),
 	KUNIT_CASE(kmg_test_fault_parse_valid),
 	KUNIT_CASE(kmg_test_fault_parse_invalid),
