@@ -1298,9 +1298,20 @@ void kmg_table_exit(void)
 	kmg_table_flush();
 	for_each_possible_cpu(cpu) {
 		struct kmg_mag *m = per_cpu_ptr(&kmg_mags, cpu);
+		struct kmg_record *rec, *next;
 
 		kmg_records_free(m->r, m->n);
 		m->n = 0;
+		/*
+		 * PREEMPT_RT: records put on a full magazine with interrupts
+		 * off wait there until their CPU drains them, which an
+		 * eviction's put does not; the cache must be empty now.
+		 */
+		for (rec = m->overflow; rec; rec = next) {
+			next = rec->next;
+			kmem_cache_free(kmg_record_cache, rec);
+		}
+		m->overflow = NULL;
 	}
 	kvfree(kmg_buckets);
 	kmem_cache_destroy(kmg_record_cache);
