@@ -54,11 +54,17 @@ static int __init kmg_double_free_init(void)
 		kmem_cache_free(c, p); /* KMG: double-free-cache */
 		kmem_cache_destroy(c);
 	} else if (!strcmp(bug, "destroy")) {
+#ifdef SLAB_NO_MERGE
 		c = KMEM_CACHE(kmg_df_obj, 0);
 		if (!c)
 			return -ENOMEM;
 		kmem_cache_destroy(c);
 		kmem_cache_destroy(c); /* KMG: double-free-destroy */
+#else
+		/* Before 6.5 kmemguard lets it reach the kernel: not run. */
+		pr_info("kmg_double_free: bug=destroy needs 6.5 or later\n");
+		return -EOPNOTSUPP;
+#endif
 	} else if (!strcmp(bug, "rcu")) {
 		o = kzalloc(sizeof(*o), GFP_KERNEL);
 		kfree(o);

@@ -61,7 +61,10 @@ static bool kmg_reuse_kernel(const void *old)
 	return same;
 }
 
-/* One cache made and destroyed; its (hashed) address printed. */
+/* The last round's cache (compared only, never used). */
+static void *kmg_reuse_last_cache;
+
+/* One cache made and destroyed: at the last one's address or not. */
 static int kmg_reuse_cache_round(const char *val, const struct kernel_param *kp)
 {
 	struct kmem_cache *c;
@@ -69,7 +72,9 @@ static int kmg_reuse_cache_round(const char *val, const struct kernel_param *kp)
 	c = kmem_cache_create("kmg_reuse_cache", 40, 0, 0, NULL);
 	if (!c)
 		return -ENOMEM;
-	pr_info("kmg_reuse: cache at %p\n", c);
+	pr_info("kmg_reuse: cache at the %s address\n",
+		(void *)c == kmg_reuse_last_cache ? "same" : "other");
+	kmg_reuse_last_cache = c;
 	kmem_cache_destroy(c);
 	return 0;
 }

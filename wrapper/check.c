@@ -452,8 +452,9 @@ EXPORT_SYMBOL_IF_KUNIT(kmg_pages_stale);
 /*
  * Under generic KASAN: is the memory at @p still free, as KASAN's shadow
  * says (its first byte poisoned)? Once the allocator handed it out again it
- * is not. Without KASAN freed records always hold their memory, so this is
- * never asked.
+ * is not. Without KASAN it is never asked: a freed record there holds its
+ * memory, or is a vmalloc area's or a destroyed cache's (record.c:
+ * kmg_freed_record_current()).
  */
 #ifdef CONFIG_KASAN_GENERIC
 static __no_sanitize_address s8 kmg_kasan_shadow(const void *p)

@@ -558,6 +558,7 @@ enum kmg_lookup __kmg_record_mark_freed(const void *p,
 void __kmg_record_put(struct kmg_record *rec);
 bool kmg_table_find_freed(unsigned long p, enum kmg_free_api api,
 			  struct kmg_record *copy);
+void kmg_table_forget_freed(const void *p);
 void kmg_record_evict(struct kmg_record *rec);
 void __kmg_record_evict(struct kmg_record *rec);
 void kmg_record_unlink_freed(struct kmg_record *rec);
@@ -871,7 +872,6 @@ enum kmg_bug kmg_check_untracked_free(const void *p,
 				      const struct kmg_free_call *call,
 				      struct kmg_record *inside, bool *found);
 bool kmg_kasan_still_freed(const void *p);
-void kmg_table_forget_freed(const void *p);
 bool kmg_pages_split(unsigned long addr, unsigned int order);
 bool kmg_pages_stale(const struct kmg_record *rec, unsigned int order);
 

@@ -441,12 +441,12 @@ void kmg_record_track(struct kmg_site *site, const void *p, size_t size,
 	kmg_bucket_lock(b);
 	/*
 	 * A record for this address already. A freed one: the quarantine
-	 * still owns it, but its memory was given back (KASAN) and handed
-	 * out again; it leaves the table. A live one: the object was freed
-	 * behind kmemguard's back (by code that does not include
-	 * kmemguard.h) and handed out again; that record is stale. (Two
-	 * live caches at one address are a merged cache, before 6.5: two
-	 * creations, two records.)
+	 * still owns it, but its memory was given back (KASAN, a destroyed
+	 * cache's tombstone) and handed out again; it leaves the table. A
+	 * live one: the object was freed behind kmemguard's back (by code
+	 * that does not include kmemguard.h) and handed out again; that
+	 * record is stale. (Two live caches at one address are a merged
+	 * cache, before 6.5: two creations, two records.)
 	 */
 	stale = kmg_chain_find(b, rec->addr);
 	if (unlikely(stale)) {
@@ -846,6 +846,9 @@ void kmg_record_evict(struct kmg_record *rec)
 	__kmg_record_unlink(rec, true);
 	__kmg_record_put(rec);
 	local_irq_restore(flags);
+	/* PREEMPT_RT: what a full magazine could not take goes back now. */
+	if (!irqs_disabled())
+		kmg_mag_drain_overflow();
 }
 
 /*

@@ -51,13 +51,14 @@ test_reused_address_is_the_kernels() {
 # double free); a cache kmemguard could not record, made at its address
 # (on one CPU the kernel hands the struct back at once), is not it.
 test_cache_at_a_destroyed_ones_address() {
-	local try=0 a1= a2= d deg
+	local try=0 same= deg
 	# (Under KASAN its quarantine keeps the struct: never the same
-	# address; the shadow decides there, KUnit's kmg_test_cache_tombstone.)
-	[ "$KMG_KERNEL" != debug ] || return 0
+	# address; the shadow decides there, KUnit's kmg_test_cache_tombstone.
+	# 6.1 keeps no tombstones.)
+	[ "$KMG_KERNEL" != debug ] && [ "$KMG_KERNEL" != deb6.1 ] || return 0
 	busybox taskset -p 1 $$ > /dev/null
 	kmg_insmod kmg_reuse
-	while [ $try -lt 3 ] && { [ -z "$a1" ] || [ "$a1" != "$a2" ]; }; do
+	while [ $try -lt 3 ] && [ -z "$same" ]; do
 		try=$((try + 1))
 		kmg_dmesg_reset
 		echo 1 > /sys/module/kmg_reuse/parameters/cache_round
@@ -69,15 +70,14 @@ test_cache_at_a_destroyed_ones_address() {
 		# The second cache went unrecorded, as meant.
 		[ "$(kmg_stat 'degraded (untracked: no record memory)')" = $((deg + 1)) ] ||
 			kmg_fail "the second cache was recorded: the test proved nothing"
-		d=$(kmg_dmesg)
-		a1=$(echo "$d" | sed -n 's/^kmg_reuse: cache at //p' | sed -n 1p)
-		a2=$(echo "$d" | sed -n 's/^kmg_reuse: cache at //p' | sed -n 2p)
+		# (The second round's line: the unrecorded cache's.)
+		same=$(kmg_dmesg | grep '^kmg_reuse: cache at the ' | tail -n 1 | grep same || true)
 	done
 	rmmod kmg_reuse
 	busybox taskset -p ffffffff $$ > /dev/null 2>&1 || true
 	kmg_expect_no_reports
-	[ -n "$a1" ] && [ "$a1" = "$a2" ] ||
-		kmg_fail "the second cache never got the first one's address ($a1, $a2): the test proved nothing"
+	[ -n "$same" ] ||
+		kmg_fail "the second cache never got the first one's address in $try tries: the test proved nothing"
 }
 
 test_kfree_const_of_kernel_rodata() {
