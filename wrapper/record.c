@@ -847,7 +847,7 @@ void kmg_record_evict(struct kmg_record *rec)
 	__kmg_record_put(rec);
 	local_irq_restore(flags);
 	/* PREEMPT_RT: what a full magazine could not take goes back now. */
-	if (!irqs_disabled())
+	if (IS_ENABLED(CONFIG_PREEMPT_RT) && !irqs_disabled())
 		kmg_mag_drain_overflow();
 }
 
