@@ -247,15 +247,20 @@ echo "drain tracked 1" > $R
 out "memory objects=$mem record_cache_bytes=$((b1 - b0)) table_buckets=$(sed -n 's/^table buckets: //p' /sys/kernel/debug/kmemguard/stats)"
 
 # A big table: $big live tracked objects, the pair cost again, and the
-# time to read every line of "allocations".
+# time to read every line of "allocations". Raw pairs in turn with the
+# tracked ones, each round: the report compares the tracked pair's ratio to
+# raw here with its ratio in the first phase (the empty table), which a
+# drift of the host's speed between the two phases does not move.
 if echo "fill tracked $big" > $R; then
 	r=0
 	while [ $r -lt $rounds ]; do
-		if echo "kmalloc:64 tracked $n" > $R 2>/dev/null; then
-			out "sample kmalloc:64@big tracked $(cut -d' ' -f4 $R)"
-		else
-			out "error kmalloc:64@big tracked"
-		fi
+		for m in raw tracked; do
+			if echo "kmalloc:64 $m $n" > $R 2>/dev/null; then
+				out "sample kmalloc:64@big $m $(cut -d' ' -f4 $R)"
+			else
+				out "error kmalloc:64@big $m"
+			fi
+		done
 		r=$((r + 1))
 	done
 	t0=$(now_cs)

@@ -25,6 +25,11 @@ test_bench_smoke() {
 		echo "$d" | grep -q "KMG-BENCH sample $c rawoff [0-9]*\.[0-9]$" ||
 			kmg_fail "no sample of $c rawoff"
 	done
+	# The big table's pairs, and the raw ones taken in turn with them.
+	for m in raw tracked; do
+		echo "$d" | grep -q "KMG-BENCH sample kmalloc:64@big $m [0-9]*\.[0-9]$" ||
+			kmg_fail "no sample of kmalloc:64@big $m"
+	done
 	echo "$d" | grep -q "KMG-BENCH sample firstsite tracked [0-9]*\.[0-9]$" ||
 		kmg_fail "no firstsite sample"
 	# Redzones and guarded objects (#18).

@@ -48,3 +48,22 @@ real_units() {
 		if [ $# = 0 ] || [[ " $* " == *" $u "* ]]; then echo "$u $rest"; fi
 	done
 }
+
+# real_build_key KMEMGUARD_WRAPPER_DIR: what a build of tests/real depends
+# on (the kernel's headers, kmemguard's symbols and header, the drivers'
+# list and the build script), hashed: tests/real/build writes it to its
+# output's .kmg-build-key; ci/hunt reuses a build while it matches.
+real_build_key() {
+	(kernel_info deb6.12
+	echo "$KDIR"
+	cat "$CI_DIR/kernels.conf" "$KDIR/include/config/kernel.release" \
+		"$REAL_DIR/build" "$REAL_DIR/lib.sh" "$REAL_DIR/drivers.conf" \
+		"$1/Module.symvers" "$1/kmemguard.mk"
+	cd "$1/include" && find . -type f -exec sha256sum {} + | sort) | sha256sum | cut -c1-16
+}
+
+# real_list_units LIST: the units a hunt list (tests/hunt/real.list) takes
+# from tests/real/build ("real = UNIT" lines), one per line.
+real_list_units() {
+	sed -n 's/^[[:space:]]*real[[:space:]]*=[[:space:]]*\([^[:space:]]*\).*/\1/p' "$1" | sort -u
+}
