@@ -32,7 +32,7 @@ out() { echo "KMG-BENCH $*" > /dev/kmsg; }
 
 one() {		# one CASE MODE N
 	calls=tracked
-	case $2 in raw | rzraw) calls=raw ;; esac
+	case $2 in raw | rzraw | rzgraw) calls=raw ;; esac
 	case $2 in
 	paused) echo N > $P/enabled ;;
 	allstacks) ss=$(cat $P/stack_sample); echo 1 > $P/stack_sample ;;
@@ -60,7 +60,8 @@ one() {		# one CASE MODE N
 # Redzones and guarded objects, last. rzbase (tracked) and rzoff each run
 # on kmemguard loaded afresh, in turns first, so that rzbase has the
 # redzone static key off, as shipped; rzoff, redzone and guarded switch it
-# on. rzraw: raw calls in the same round.
+# on. rzraw: raw calls in the same round; rzgraw: those in turn with the
+# guarded calls.
 RZPAIRS="kmalloc:64 kmalloc:256 kmalloc:4096 cache pages:0 vmalloc:4096"
 redzones() {	# redzones ROUNDS
 	local r=0 c m n1
@@ -76,7 +77,10 @@ redzones() {	# redzones ROUNDS
 				one $c $m $n1
 			done
 		done
-		for m in rzraw guarded; do
+		# (rzgraw: the raw calls in turn with the guarded ones, apart
+		# from the round's rzraw, so that each mode's samples pair up
+		# round by round with their own raw ones)
+		for m in rzgraw guarded; do
 			for c in kmalloc:64 kmalloc:4096; do one $c $m $n; done
 		done
 		r=$((r + 1))

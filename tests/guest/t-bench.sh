@@ -40,8 +40,10 @@ test_bench_smoke() {
 		done
 	done
 	for c in kmalloc:64 kmalloc:4096; do
-		echo "$d" | grep -q "KMG-BENCH sample $c guarded [0-9]*\.[0-9]$" ||
-			kmg_fail "no sample of $c guarded"
+		for m in rzgraw guarded; do
+			echo "$d" | grep -q "KMG-BENCH sample $c $m [0-9]*\.[0-9]$" ||
+				kmg_fail "no sample of $c $m"
+		done
 	done
 	echo "$d" | grep -q 'KMG-BENCH guard missed 0 guarded [1-9]' ||
 		kmg_fail "guarded objects: $(echo "$d" | grep 'KMG-BENCH guard')"
