@@ -30,6 +30,16 @@ profile=${1:-smoke}
 
 out() { echo "KMG-BENCH $*" > /dev/kmsg; }
 
+# measure CASE CALLS N LABEL: N operations of CASE through the raw or the
+# tracked calls, logged as "LABEL NS" (ns per operation), or "error LABEL".
+measure() {
+	if echo "$1 $2 $3" > $R 2>/dev/null; then
+		out "$4 $(cut -d' ' -f4 $R)"
+	else
+		out "error $4"
+	fi
+}
+
 one() {		# one CASE MODE N
 	calls=tracked
 	case $2 in raw | rzraw | rzgraw) calls=raw ;; esac
@@ -42,11 +52,7 @@ one() {		# one CASE MODE N
 	rznostk) echo 0 > $P/stack_depth; echo redzone=kmg_bench > $C ;;
 	guarded) echo 128 > $P/quarantine; echo guard=kmg_bench > $C ;;
 	esac
-	if echo "$1 $calls $3" > $R 2>/dev/null; then
-		out "sample $1 $2 $(cut -d' ' -f4 $R)"
-	else
-		out "error $1 $2"
-	fi
+	measure "$1" $calls "$3" "sample $1 $2"
 	case $2 in
 	paused) echo Y > $P/enabled ;;
 	allstacks) echo "$ss" > $P/stack_sample ;;
@@ -117,11 +123,7 @@ breakdown() {	# breakdown ROUNDS
 			load kmemguard_skip_$v.ko
 			for c in $BREAKDOWN_CASES; do
 				for m in raw tracked; do
-					if echo "$c $m $n" > $R 2>/dev/null; then
-						out "breakdown $v $c $m $(cut -d' ' -f4 $R)"
-					else
-						out "error breakdown $v $c $m"
-					fi
+					measure $c $m $n "breakdown $v $c $m"
 				done
 			done
 		done
@@ -189,11 +191,7 @@ if [ "$profile" = quick ]; then
 					[ $l = off ] && [ $c = ufree ] && continue
 					m1=$m
 					[ $l = off ] && [ $m = tracked ] && m1=disabled
-					if echo "$c $m $n1" > $R 2>/dev/null; then
-						out "sample $c $m1 $(cut -d' ' -f4 $R)"
-					else
-						out "error $c $m1"
-					fi
+					measure $c $m $n1 "sample $c $m1"
 				done
 			done
 		done
@@ -259,11 +257,7 @@ if echo "fill tracked $big" > $R; then
 	r=0
 	while [ $r -lt $rounds ]; do
 		for m in raw tracked; do
-			if echo "kmalloc:64 $m $n" > $R 2>/dev/null; then
-				out "sample kmalloc:64@big $m $(cut -d' ' -f4 $R)"
-			else
-				out "error kmalloc:64@big $m"
-			fi
+			measure kmalloc:64 $m $n "sample kmalloc:64@big $m"
 		done
 		r=$((r + 1))
 	done
@@ -289,13 +283,8 @@ while [ $r -lt $rounds ]; do
 		# with the raw ones taken in turn with them, in this phase,
 		# not with the first phase's: vmalloc's own cost drifts
 		# between the two, after the big table.)
-		for m in rawoff disabled; do
-			if echo "$c $( [ $m = rawoff ] && echo raw || echo tracked) $n1" > $R 2>/dev/null; then
-				out "sample $c $m $(cut -d' ' -f4 $R)"
-			else
-				out "error $c $m"
-			fi
-		done
+		measure $c raw $n1 "sample $c rawoff"
+		measure $c tracked $n1 "sample $c disabled"
 	done
 	r=$((r + 1))
 done
