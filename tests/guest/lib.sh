@@ -56,6 +56,7 @@ kmg_run_file() {
 			done
 			echo 0 > /sys/module/kmemguard/parameters/hints
 			echo fail_records=0 > $KMG_DBG/control 2> /dev/null || true
+			echo redzone=none > $KMG_DBG/control 2> /dev/null || true
 			echo 1 > /proc/sys/kernel/panic_on_warn
 			kmg_dmesg > /dev/null
 			cat /tmp/kmg-cur-dmesg >> /tmp/kmg-dmesg.all
