@@ -249,11 +249,14 @@ static void kmg_dma_later_fn(struct work_struct *work)
 
 static DECLARE_WORK(kmg_dma_later_work, kmg_dma_later_fn);
 
-/* Can a free on @dev be deferred from here? */
+/*
+ * Can a free on @dev be deferred from here? (Its node is a GFP_ATOMIC
+ * kmalloc(): on PREEMPT_RT not where preemption is truly off.)
+ */
 static bool kmg_dma_can_defer(struct device *dev)
 {
 	return kmg_dma_plain(dev) &&
-	       !(IS_ENABLED(CONFIG_PREEMPT_RT) && irqs_disabled());
+	       !(IS_ENABLED(CONFIG_PREEMPT_RT) && !preemptible());
 }
 
 /* Free later, from the work item. No memory for the node: a leak. */

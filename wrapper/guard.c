@@ -44,11 +44,12 @@
  *   with copy_from_kernel_nofault() only (redzone.c).
  * - TLB: an unmapped page is flushed from this CPU's TLB at once, and the
  *   other CPUs are sent an IPI that flushes theirs, without waiting for it
- *   (a free must stay cheap), where the free may send one: preemptible,
- *   so that it holds no spinlock another CPU may spin for with interrupts
- *   off (kmg_guard_flush()). A CPU that used the object in its last
- *   moments may keep a stale entry until that IPI lands, or, after a free
- *   with interrupts off, for a while; an access from there does not fault.
+ *   (a free must stay cheap), where the free may send one: preemptible
+ *   task context, so that it holds no spinlock another CPU may spin for
+ *   with interrupts off (kmg_guard_flush()). A CPU that used the object
+ *   in its last moments may keep a stale entry until that IPI lands, or,
+ *   after a free with interrupts off, for a while; an access from there
+ *   does not fault.
  *   (KFENCE only ever flushes the local TLB.)
  */
 
@@ -183,11 +184,13 @@ static void kmg_guard_flush_cpu(void *info)
  * waiting, smp_call_function() waits for a target to have handled the
  * previous request, and a target spinning, interrupts off, for a lock
  * the freeing driver holds never would: a deadlock. Elsewhere only
- * this CPU's TLB is flushed.
+ * this CPU's TLB is flushed. in_task() too: on PREEMPT_RT a softirq (an
+ * hrtimer's callback freeing a driver's object) runs preemptible in its
+ * thread, and smp_call_function() WARNs outside task context.
  */
 static void kmg_guard_flush(unsigned long addr)
 {
-	bool ipi = preemptible();
+	bool ipi = preemptible() && in_task();
 
 	preempt_disable();
 	kmg_guard_flush_cpu((void *)addr);

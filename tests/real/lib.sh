@@ -2,7 +2,15 @@
 # shellcheck shell=bash
 
 REAL_DIR=$TOP_DIR/tests/real
-REAL_OUT=$OUT_DIR/real
+# The kernel the drivers are built for (its headers, its image's stock
+# modules) and run on: Debian 6.12 (its guest, the hunts), or its PREEMPT_RT
+# build (the same source and release; its guest).
+REAL_KERNEL=${REAL_KERNEL:-deb6.12}
+case $REAL_KERNEL in
+deb6.12) REAL_OUT=$OUT_DIR/real REAL_ABI=$DEB612_ABI REAL_VERSION=$DEB612_VERSION ;;
+rt6.12) REAL_OUT=$OUT_DIR/real-rt6.12 REAL_ABI=$RT612_ABI REAL_VERSION=$RT612_VERSION ;;
+*) die "tests/real: no drivers for kernel $REAL_KERNEL (deb6.12, rt6.12)" ;;
+esac
 
 # real_source: Debian's linux-source-6.12, unpacked into the cache (the same
 # tree ci/build-kernel builds the debug kernel from); prints its path.
@@ -18,26 +26,26 @@ real_source() {
 	echo "$src"
 }
 
-# real_stock_modules: the stock 6.12 image's own modules (lib/modules of
-# linux-image-<abi>-unsigned, exactly the build the headers match), unpacked
-# into the image's cache directory; prints their directory.
+# real_stock_modules: REAL_KERNEL's stock image's own modules (lib/modules
+# of linux-image-<abi>-unsigned, exactly the build the headers match),
+# unpacked into the image's cache directory; prints their directory.
 real_stock_modules() {
-	local dir=$CACHE_DIR/images/$DEB612_ABI tmp
+	local dir=$CACHE_DIR/images/$REAL_ABI tmp
 	if [ ! -f "$dir/.kmg-modules" ]; then
-		msg "fetching the modules of linux-image-$DEB612_ABI-unsigned $DEB612_VERSION"
+		msg "fetching the modules of linux-image-$REAL_ABI-unsigned $REAL_VERSION"
 		tmp=$(mktemp -d)
 		chmod 755 "$tmp"
 		chown _apt "$tmp" 2>/dev/null || true
-		(cd "$tmp" && apt-get download -qq "linux-image-$DEB612_ABI-unsigned=$DEB612_VERSION") ||
-			{ apt-get update -qq; (cd "$tmp" && apt-get download -qq "linux-image-$DEB612_ABI-unsigned=$DEB612_VERSION"); } ||
-			die "cannot download linux-image-$DEB612_ABI-unsigned=$DEB612_VERSION"
+		(cd "$tmp" && apt-get download -qq "linux-image-$REAL_ABI-unsigned=$REAL_VERSION") ||
+			{ apt-get update -qq; (cd "$tmp" && apt-get download -qq "linux-image-$REAL_ABI-unsigned=$REAL_VERSION"); } ||
+			die "cannot download linux-image-$REAL_ABI-unsigned=$REAL_VERSION"
 		mkdir -p "$dir"
 		rm -rf "$dir/lib/modules"
 		dpkg-deb --fsys-tarfile "$tmp"/*.deb | tar -x -C "$dir" ./lib/modules ./boot
 		rm -rf "$tmp"
 		touch "$dir/.kmg-modules"
 	fi
-	echo "$dir/lib/modules/$DEB612_ABI"
+	echo "$dir/lib/modules/$REAL_ABI"
 }
 
 # real_units [UNIT...]: "UNIT SOURCES OBJS" lines of drivers.conf, all or
@@ -54,7 +62,7 @@ real_units() {
 # list and the build script), hashed: tests/real/build writes it to its
 # output's .kmg-build-key; ci/hunt reuses a build while it matches.
 real_build_key() {
-	(kernel_info deb6.12
+	(kernel_info "$REAL_KERNEL"
 	echo "$KDIR"
 	cat "$CI_DIR/kernels.conf" "$KDIR/include/config/kernel.release" \
 		"$REAL_DIR/build" "$REAL_DIR/lib.sh" "$REAL_DIR/drivers.conf" \

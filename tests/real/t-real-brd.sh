@@ -1,4 +1,4 @@
-# kernels: deb6.12
+# kernels: deb6.12 rt6.12
 # Real driver, brd: I/O through a RAM disk, discard, a FAT filesystem on it.
 . /kmg/tests/real-lib.sh
 

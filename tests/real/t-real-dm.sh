@@ -1,4 +1,4 @@
-# kernels: deb6.12
+# kernels: deb6.12 rt6.12
 # Real driver, device-mapper targets dm-zero, dm-delay (over brd, with a FAT filesystem),
 # dm-flakey (I/O while it fails), made with kmg-dm (no dmsetup in busybox).
 . /kmg/tests/real-lib.sh

@@ -1,4 +1,4 @@
-# kernels: deb6.12
+# kernels: deb6.12 rt6.12
 # Real driver, dummy: a link made with ip, addressed, traffic sent through it.
 . /kmg/tests/real-lib.sh
 

@@ -1,4 +1,4 @@
-# kernels: deb6.12
+# kernels: deb6.12 rt6.12
 # Real driver, e1000: QEMU's Intel 82540EM (ci/qemu-run), a PCI device on
 # the direct DMA mapping. Bringing the interface up allocates its transmit
 # and receive descriptor rings with dma_alloc_coherent(), down frees them;

@@ -1,4 +1,4 @@
-# kernels: deb6.12
+# kernels: deb6.12 rt6.12
 # Real driver, ehci: the USB 2.0 host controller driver, ehci-hcd with its
 # PCI glue ehci-pci, on QEMU's EHCI controller (82801DB, ci/qemu-run) with
 # a high-speed tablet on its root hub. ehci_mem_init() makes four DMA pools

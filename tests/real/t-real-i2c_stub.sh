@@ -1,4 +1,4 @@
-# kernels: deb6.12
+# kernels: deb6.12 rt6.12
 # Real driver, i2c-stub: two chips on an SMBus stub, registers written and read through
 # i2c-dev with busybox's i2cset/i2cget/i2cdump.
 . /kmg/tests/real-lib.sh

@@ -1,4 +1,4 @@
-# kernels: deb6.12
+# kernels: deb6.12 rt6.12
 # Real driver, loop: a file on tmpfs as a block device: I/O, a FAT filesystem on it.
 . /kmg/tests/real-lib.sh
 

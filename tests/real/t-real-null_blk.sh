@@ -1,4 +1,4 @@
-# kernels: deb6.12
+# kernels: deb6.12 rt6.12
 # Real driver, null_blk: I/O through /dev/nullb0 (memory-backed), a FAT filesystem on it, a second device made through configfs.
 . /kmg/tests/real-lib.sh
 

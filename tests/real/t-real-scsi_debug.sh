@@ -1,4 +1,4 @@
-# kernels: deb6.12
+# kernels: deb6.12 rt6.12
 # Real driver, scsi_debug: a SCSI disk (sd): I/O, a FAT filesystem, hosts added and removed;
 # its MODE SENSE handler frees through __free(kfree).
 . /kmg/tests/real-lib.sh

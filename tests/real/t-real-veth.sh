@@ -1,4 +1,4 @@
-# kernels: deb6.12
+# kernels: deb6.12 rt6.12
 # Real driver, veth: a pair across two network namespaces, pinged both ways.
 . /kmg/tests/real-lib.sh
 

@@ -1,4 +1,4 @@
-# kernels: deb6.12
+# kernels: deb6.12 rt6.12
 # Real driver, vivid: a V4L2 capture device, streamed with mmap buffers (kmg-v4l2).
 . /kmg/tests/real-lib.sh
 

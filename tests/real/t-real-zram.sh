@@ -1,4 +1,4 @@
-# kernels: deb6.12
+# kernels: deb6.12 rt6.12
 # Real driver, zram: a compressed RAM disk: I/O, a FAT filesystem, then swap on it.
 . /kmg/tests/real-lib.sh
 

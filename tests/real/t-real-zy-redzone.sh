@@ -1,4 +1,4 @@
-# kernels: deb6.12
+# kernels: deb6.12 rt6.12
 # Real drivers with redzones and guarded objects: the allocating drivers'
 # own tests (t-real-UNIT.sh, those this guest has; they ran before this
 # file, whose name sorts after theirs) run again with redzone=all and every

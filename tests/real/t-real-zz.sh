@@ -1,4 +1,4 @@
-# kernels: deb6.12
+# kernels: deb6.12 rt6.12
 # Real drivers, last: the filesystem modules (fat, vfat) the block tests
 # mounted with, then nothing of ours may be left loaded (a failed test may
 # have left its module).
