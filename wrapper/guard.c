@@ -48,8 +48,8 @@
  *   task context, so that it holds no spinlock another CPU may spin for
  *   with interrupts off (kmg_guard_flush()). A CPU that used the object
  *   in its last moments may keep a stale entry until that IPI lands, or,
- *   after a free with interrupts off, for a while; an access from there
- *   does not fault.
+ *   after a free where none may be sent (interrupts off, a softirq), for
+ *   a while; an access from there does not fault.
  *   (KFENCE only ever flushes the local TLB.)
  */
 
