@@ -6,7 +6,7 @@
 #   make test         every test on every kernel; ends with "N passed, N failed"
 #                     (KERNELS="debug deb6.12 deb6.1", TESTS="leak clean")
 #   make test-real    every real driver of tests/real (built with kmemguard from
-#                     linux-source-6.12, exercised in a Debian 6.12 guest) and the
+#                     linux-source-6.12, exercised in Debian 6.12 and 6.12 RT guests) and the
 #                     whole compile sweep (~2 min of drivers, ~70 of sweep)
 #   make test-fresh   make demo and a small make test in a clean Debian 12 root
 #                     (debootstrap minbase + git + make), as a new user would (ci/fresh)
@@ -55,7 +55,7 @@ test:
 	bash ci/test
 
 test-real:
-	TESTS=real KERNELS=deb6.12 REAL_UNITS=all REAL_SWEEP=all bash ci/test
+	TESTS=real KERNELS="deb6.12 rt6.12" REAL_UNITS=all REAL_SWEEP=all bash ci/test
 
 test-fresh:
 	TESTS=fresh bash ci/test
