@@ -3,8 +3,9 @@
 # own tests (t-real-UNIT.sh, those this guest has; they ran before this
 # file, whose name sorts after theirs) run again with redzone=all and every
 # one of their modules guarded, while a loop asks for an on-demand check of
-# every object with redzones each second. A report here is a false one
-# (these drivers pass KASAN), so each driver's own checks (no report, no
+# every object with redzones each second. These are the kernel's own
+# drivers exercised normally: a report here is a false one until shown to
+# be the driver's bug, so each driver's own checks (no report, no
 # stale record, no kernel warning) must still hold; and the rules must have
 # applied: each driver's run gave objects redzones, objects were guarded
 # and checked, and the on-demand checks found objects to check.
