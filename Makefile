@@ -6,8 +6,9 @@
 #   make test         every test on every kernel; ends with "N passed, N failed"
 #                     (KERNELS="debug deb6.12 deb6.1", TESTS="leak clean")
 #   make test-real    every real driver of tests/real (built with kmemguard from
-#                     linux-source-6.12, exercised in Debian 6.12 and 6.12 RT guests) and the
-#                     whole compile sweep (~2 min of drivers, ~70 of sweep)
+#                     linux-source-6.12, exercised in Debian 6.12 and 6.12 RT
+#                     guests) and the whole compile sweep (~2 min of drivers on
+#                     each kernel, ~70 of sweep)
 #   make test-fresh   make demo and a small make test in a clean Debian 12 root
 #                     (debootstrap minbase + git + make), as a new user would (ci/fresh)
 #   make check        sparse (C=2) and checkpatch --strict
