@@ -2,7 +2,7 @@
 /*
  * Buggy on purpose: frees what is not the start of an allocation. kmemguard
  * reports invalid-free and does not pass it to the allocator.
- * bug=interior|global|stack|vinterior|cinterior
+ * bug=interior|global|stack|vinterior|cinterior|binterior
  */
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -12,7 +12,7 @@
 
 static char *bug = "interior";
 module_param(bug, charp, 0444);
-MODULE_PARM_DESC(bug, "interior, global, stack, vinterior or cinterior");
+MODULE_PARM_DESC(bug, "interior, global, stack, vinterior, cinterior or binterior");
 
 static char kmg_invalid_global[64];
 
@@ -75,6 +75,13 @@ static int __init kmg_invalid_free_init(void)
 		vfree(p);
 	} else if (!strcmp(bug, "cinterior")) {
 		return kmg_invalid_cache_interior();
+	} else if (!strcmp(bug, "binterior")) {
+		/* In the object's second 4 KiB: it starts in the block before. */
+		p = kmalloc(8192, GFP_KERNEL);
+		if (!p)
+			return -ENOMEM;
+		kfree(p + 4096 + 64); /* KMG: invalid-free-binterior */
+		kfree(p);
 	} else {
 		return -EINVAL;
 	}

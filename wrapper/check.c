@@ -123,7 +123,7 @@ static enum kmg_bug kmg_check_untracked_percpu(const void *p,
 		return KMG_BUG_INVALID_FREE;
 	if (virt_addr_valid(p) && folio_test_slab(virt_to_folio(p))) {
 		*found = IS_ENABLED(CONFIG_KASAN) ?
-			 kmg_table_find_containing((unsigned long)p, 8192,
+			 kmg_table_find_containing((unsigned long)p, KMG_INTERIOR_MAX,
 						   ARCH_KMALLOC_MINALIGN, inside) :
 			 kmg_table_inside_slab_object(p, inside);
 		return KMG_BUG_INVALID_FREE;
@@ -147,7 +147,7 @@ static enum kmg_bug kmg_check_untracked_dma_pool(const void *p,
 	if (!is_vmalloc_addr(p) && virt_addr_valid(p) &&
 	    folio_test_slab(virt_to_folio(p))) {
 		*found = IS_ENABLED(CONFIG_KASAN) ?
-			 kmg_table_find_containing((unsigned long)p, 8192,
+			 kmg_table_find_containing((unsigned long)p, KMG_INTERIOR_MAX,
 						   ARCH_KMALLOC_MINALIGN, inside) :
 			 kmg_table_inside_slab_object(p, inside);
 		return KMG_BUG_INVALID_FREE;
@@ -223,13 +223,13 @@ static enum kmg_untracked_kind kmg_untracked_kind_of(enum kmg_free_api api)
  * kmem_cache_free() of @p inside a tracked object of the cache? A cache's
  * objects need not sit at a kmalloc size class's places (a 200-byte cache's
  * are 200 bytes apart, not 256): one holding @p starts less than the named
- * cache's object size below it (up to 8 KiB, as under KASAN: that bounds an
- * untracked free's probes), at the slab's alignment (ARCH_SLAB_MINALIGN at
+ * cache's object size below it (up to KMG_INTERIOR_MAX, as under KASAN:
+ * that bounds an untracked free's probes), at the slab's alignment (ARCH_SLAB_MINALIGN at
  * least), and in @p's own slab (a record below it is another's). Only
  * kmem_cache objects count: a kmalloc() object's interior is the size
  * classes' to find, and a record of another family there is not what the
- * slab holds now. With @inside NULL: peeks only, true if a chain where such
- * an object could start is not empty.
+ * slab holds now. With @inside NULL: peeks only, true if a count and a
+ * chain where such an object could start are not zero.
  */
 static bool kmg_cache_interior(const void *p, const struct kmg_free_call *call,
 			       struct kmg_record *inside)
@@ -238,7 +238,7 @@ static bool kmg_cache_interior(const void *p, const struct kmg_free_call *call,
 
 	if (call->api != KMG_FREE_CACHE || !call->cache)
 		return false;
-	first = addr + 1 - min_t(unsigned long, 8192,
+	first = addr + 1 - min_t(unsigned long, KMG_INTERIOR_MAX,
 				 kmem_cache_size(call->cache));
 	first = max_t(unsigned long, first,
 		      (unsigned long)folio_address(virt_to_folio(p)));
@@ -259,16 +259,21 @@ static bool kmg_cache_interior(const void *p, const struct kmg_free_call *call,
 
 /*
  * The common untracked free, told by peeks at the table with no lock. Its
- * caller saw @p's own chain empty: nothing starts at @p. A free call judged
- * by the memory (kfree(), kmem_cache_free() ...) of a slab object where, at
- * each place a kmalloc() object (or one of the cache kmem_cache_free()
- * names) holding @p could start, the chain is empty too: memory the kernel
- * allocated, inside no tracked object. True: that is all
+ * caller (kmg_free()) saw @p's own count or chain empty: nothing starts at
+ * @p. A free call judged by the memory (kfree(), kmem_cache_free() ...) of
+ * a slab object where, at each place a kmalloc() object (or one of the
+ * cache kmem_cache_free() names) holding @p could start, the count or the
+ * chain is empty too: memory the kernel allocated, inside no tracked
+ * object. Most such frees need only the occupancy counts of the blocks
+ * below @p (record.c), one or two. True: that is all
  * kmg_check_untracked_free() would find (it decides when this is false).
  * Under KASAN objects are padded: false.
  */
 bool kmg_untracked_free_is_plain(const void *p, const struct kmg_free_call *call)
 {
+	unsigned long addr = (unsigned long)p;
+	struct folio *folio;
+
 	if (IS_ENABLED(CONFIG_KASAN) ||
 	    kmg_untracked_kind_of(call->api) != KMG_UNTRACKED_HEAP ||
 	    unlikely(kmg_guard_addr(p)) || is_vmalloc_addr(p))
@@ -277,8 +282,19 @@ bool kmg_untracked_free_is_plain(const void *p, const struct kmg_free_call *call
 		return true;
 	if (!virt_addr_valid(p))
 		return false;
-	return folio_test_slab(virt_to_folio(p)) &&
-	       !kmg_table_inside_slab_object(p, NULL) &&
+	folio = virt_to_folio(p);
+	if (!folio_test_slab(folio))
+		return false;
+	/*
+	 * An object holding @p starts below it (nothing starts at @p: see
+	 * above), at most KMG_INTERIOR_MAX below, in its slab: with no record
+	 * in those blocks there is nothing to probe.
+	 */
+	if (kmg_table_range_quiet(max(addr - (KMG_INTERIOR_MAX - 1),
+				      (unsigned long)folio_address(folio)),
+				  addr - 1))
+		return true;
+	return !kmg_table_inside_slab_object(p, NULL) &&
 	       !kmg_cache_interior(p, call, NULL);
 }
 
@@ -384,7 +400,7 @@ enum kmg_bug kmg_check_untracked_free(const void *p,
 			heap = true;
 			/* KASAN pads objects: their layout is not SLUB's plain one. */
 			*found = IS_ENABLED(CONFIG_KASAN) ?
-				 kmg_table_find_containing(addr, 8192,
+				 kmg_table_find_containing(addr, KMG_INTERIOR_MAX,
 							   ARCH_KMALLOC_MINALIGN,
 							   inside) :
 				 (kmg_table_inside_slab_object(p, inside) ||

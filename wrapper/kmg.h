@@ -563,9 +563,21 @@ void kmg_record_evict(struct kmg_record *rec);
 void __kmg_record_evict(struct kmg_record *rec);
 void kmg_record_unlink_freed(struct kmg_record *rec);
 void kmg_record_released(struct kmg_record *rec);
+/*
+ * The largest slab object whose interior pointers an untracked free looks
+ * for (kmalloc's largest slab size class with 4 KiB pages; a kmem_cache's
+ * objects are looked for up to this size): one holding @p starts at most this far
+ * below it, which bounds the probes and the occupancy counts they read.
+ */
+#define KMG_INTERIOR_MAX	8192
 bool kmg_table_find_containing(unsigned long p, unsigned long span,
 			       unsigned long step, struct kmg_record *copy);
 bool kmg_table_may_hold(const void *p);
+bool kmg_table_range_quiet(unsigned long lo, unsigned long hi);
+#if IS_ENABLED(CONFIG_KUNIT)
+int kmg_table_occupancy(unsigned long addr);
+unsigned long kmg_table_occupancy_wrong(void);
+#endif
 bool kmg_table_find_exact(unsigned long p, struct kmg_record *copy);
 bool kmg_table_find_exact_try(unsigned long p, struct kmg_record *copy);
 bool kmg_table_inside_slab_object(const void *p, struct kmg_record *copy);

@@ -20,9 +20,10 @@
  *   pushes in any context (frees happen in hardirq too), the drain, the
  *   shrinker, flushes and trims take it from other CPUs. A record leaves a
  *   ring exactly once, under that lock; whoever took it out evicts it
- *   (record.c: kmg_record_evict()), with the ring lock dropped and inside
- *   rcu_read_lock(), so that synchronize_rcu() waits for evictions in
- *   flight.
+ *   (record.c: kmg_record_evict()), with the ring lock dropped, inside an
+ *   RCU read-side section that began before the record left the ring (the
+ *   free path's, or the flush's own), so that synchronize_rcu() waits for
+ *   evictions in flight.
  * - Lock order: ring lock, then (in the eviction, after the ring lock is
  *   dropped) a bucket lock. Never the other way.
  */
@@ -195,6 +196,12 @@ static unsigned long kmg_qring_flush(int cpu, kmg_match_fn match,
 
 	do {
 		n = 0;
+		/*
+		 * Inside RCU, as every eviction (see kmg_quarantine_flush()),
+		 * from before the batch leaves the ring: a flush preempted
+		 * between the two would be waited for by no synchronize_rcu().
+		 */
+		rcu_read_lock();
 		raw_spin_lock_irq(&q->lock);
 		/* Compact the ring in place, taking out a batch. */
 		for (i = 0, kept = 0; i < q->count; i++) {
@@ -209,8 +216,6 @@ static unsigned long kmg_qring_flush(int cpu, kmg_match_fn match,
 		}
 		q->count = kept;
 		raw_spin_unlock_irq(&q->lock);
-		/* (Inside RCU, as every eviction: see kmg_quarantine_flush().) */
-		rcu_read_lock();
 		for (i = 0; i < n; i++)
 			kmg_record_evict(batch[i]);
 		rcu_read_unlock();

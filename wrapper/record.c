@@ -17,9 +17,10 @@
  *   chain of records whose head word doubles as a bit spinlock (bit 0),
  *   taken with interrupts off: allocations are tracked in every context the
  *   allocators allow, hardirq included, so the lock must be irq-safe, and it
- *   must spin on PREEMPT_RT too. There is no global lock or shared counter
- *   on the alloc/free path: two operations contend only when their
- *   addresses hash to the same bucket. Nothing is allocated, printed or
+ *   must spin on PREEMPT_RT too. There is no global lock on the alloc/free
+ *   path: two operations contend only when their addresses hash to the
+ *   same bucket (or, for the occupancy counts below, to counts that share
+ *   a cache line). Nothing is allocated, printed or
  *   waited for while a bucket lock is held. Without PREEMPT_RT the
  *   quarantine releases held memory under it (kfree(), free_pages(),
  *   kmem_cache_free(): none of them calls back into kmemguard), so that no
@@ -34,11 +35,25 @@
  *   (rcu_read_lock(), or interrupts off, which synchronize_rcu() waits for
  *   as well) and re-checks kmg_enabled there: disabling (core.c) and module
  *   unload wait with synchronize_rcu() for operations in flight before
- *   they flush. Lockless peeks at a chain's head (kmg_table_may_hold(), an
- *   untracked free's probes) are no operation: they change nothing, and
- *   the table outlives every caller.
+ *   they flush. Lockless peeks at an occupancy count and a chain's head
+ *   (kmg_table_may_hold(), an untracked free's probes) are no operation:
+ *   they change nothing, and the table outlives every caller.
  * - Lock order: a bucket lock is taken alone, or inside a quarantine ring's
  *   lock (eviction); never two bucket locks at once.
+ * - kmg_occupancy[] counts the records in the table by the 4 KiB block
+ *   their address is in (hashed: several blocks share a count), so that a
+ *   peek finds most empty places in a small, hot array instead of the
+ *   table's megabytes (an untracked free's probes: check.c). Atomic, so
+ *   that no update is lost (records of several buckets share a count); a
+ *   record's increment (when it is linked) and its decrement (when it is
+ *   unlinked) are made under its bucket lock, so they are ordered: a count
+ *   never falls below the records it covers. A record
+ *   inserted before its allocation call returned is therefore counted for
+ *   every later free of that pointer: the guarantee the chain peek gives
+ *   (kmg_table_may_hold()). A count above its records only costs the peek
+ *   it would have saved; kmg_table_flush() checks that all are zero again.
+ *   With many live objects most counts are non-zero and the peeks go on to
+ *   the chains, as before.
  */
 
 #define pr_fmt(fmt) "kmemguard: " fmt
@@ -58,6 +73,9 @@
 #define KMG_BYTES_PER_BUCKET	(2 * PAGE_SIZE)
 #define KMG_MIN_BUCKET_BITS	14
 #define KMG_MAX_BUCKET_BITS	23
+/* kmg_occupancy[]: one count per 2^n buckets (1 KiB to 512 KiB of counts). */
+#define KMG_OCCUPANCY_SHIFT	6
+static_assert(KMG_MIN_BUCKET_BITS > KMG_OCCUPANCY_SHIFT);
 /* Records a CPU keeps at hand, and how many move to or from the cache at once. */
 #define KMG_MAG_SIZE		32
 #define KMG_MAG_BATCH		16
@@ -65,6 +83,9 @@
 static struct kmem_cache *kmg_record_cache;	/* set at init, then read-only */
 static unsigned long *kmg_buckets;		/* set at init; see locking */
 static unsigned int kmg_bucket_bits;		/* set at init, then read-only */
+static atomic_t *kmg_occupancy;			/* set at init; see locking */
+static unsigned int kmg_occupancy_bits;		/* set at init, then read-only */
+static unsigned long kmg_occupancy_wrong;	/* kmg_table_flush()'s (serialised) */
 
 atomic_t kmg_fail_records;	/* record allocations still to fail, testing aid */
 
@@ -142,8 +163,53 @@ static void kmg_link_set(struct kmg_record **link, unsigned long *b,
 		*link = rec;
 }
 
+/*
+ * The count of the records in @addr's 4 KiB block (and the blocks that
+ * share its count), whatever the page size: see the locking notes.
+ */
+static atomic_t *kmg_occupancy_of(unsigned long addr)
+{
+	return &kmg_occupancy[hash_long(addr >> KMG_BUCKET_BLOCK_SHIFT,
+					kmg_occupancy_bits)];
+}
+
+/*
+ * No record in the table starts in a 4 KiB block that holds a byte of
+ * [@lo, @hi] (none if @lo > @hi)? A racy read, as the chain peeks are:
+ * exact for memory its caller holds (see the locking notes).
+ */
+bool kmg_table_range_quiet(unsigned long lo, unsigned long hi)
+{
+	unsigned long blk;
+
+	if (lo > hi)
+		return true;
+	for (blk = lo >> KMG_BUCKET_BLOCK_SHIFT;
+	     blk <= hi >> KMG_BUCKET_BLOCK_SHIFT; blk++)
+		if (atomic_read(kmg_occupancy_of(blk << KMG_BUCKET_BLOCK_SHIFT)))
+			return false;
+	return true;
+}
+EXPORT_SYMBOL_IF_KUNIT(kmg_table_range_quiet);
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/* The count itself, and how many flushes found wrong, for the KUnit suite. */
+int kmg_table_occupancy(unsigned long addr)
+{
+	return atomic_read(kmg_occupancy_of(addr));
+}
+EXPORT_SYMBOL_IF_KUNIT(kmg_table_occupancy);
+
+unsigned long kmg_table_occupancy_wrong(void)
+{
+	return READ_ONCE(kmg_occupancy_wrong);
+}
+EXPORT_SYMBOL_IF_KUNIT(kmg_table_occupancy_wrong);
+#endif
+
 static void kmg_chain_insert(unsigned long *b, struct kmg_record *rec)
 {
+	atomic_inc(kmg_occupancy_of(rec->addr));
 	rec->next = kmg_first(b);
 	kmg_link_set((struct kmg_record **)b, b, rec);
 }
@@ -192,6 +258,7 @@ static bool kmg_chain_unlink(unsigned long *b, struct kmg_record *rec)
 		if (cur == rec) {
 			kmg_link_set(link, b, rec->next);
 			rec->next = NULL;
+			atomic_dec(kmg_occupancy_of(rec->addr));
 			return true;
 		}
 		link = &cur->next;
@@ -896,6 +963,7 @@ struct kmg_record *kmg_table_extract_module(struct module *mod,
 			next = rec->next;
 			if (rec->site->mod == mod && !(rec->flags & KMG_REC_FREED)) {
 				kmg_link_set(link, b, next);
+				atomic_dec(kmg_occupancy_of(rec->addr));
 				kmg_site_live_sub(rec->site, rec->size, false);
 				rec->next = out;
 				out = rec;
@@ -913,7 +981,8 @@ EXPORT_SYMBOL_IF_KUNIT(kmg_table_extract_module);
 
 /*
  * Forget every live record (kmemguard was disabled; the quarantine was
- * flushed first, so no freed record is left). Context: may sleep.
+ * flushed first, so no freed record is left; nothing inserts any more).
+ * Context: may sleep.
  */
 void kmg_table_flush(void)
 {
@@ -934,6 +1003,7 @@ void kmg_table_flush(void)
 		WRITE_ONCE(*b, 1UL);	/* empty chain, still locked */
 		for (; rec; rec = next) {
 			next = rec->next;
+			atomic_dec(kmg_occupancy_of(rec->addr));
 			if (WARN_ON_ONCE(rec->flags & KMG_REC_FREED)) {
 				/* Its quarantine slot owns it. */
 				rec->flags |= KMG_REC_DETACHED;
@@ -949,6 +1019,17 @@ void kmg_table_flush(void)
 		for (rec = dead; rec; rec = next) {
 			next = rec->next;
 			kmg_record_put(rec);
+		}
+	}
+	/*
+	 * The table is empty: so must every occupancy count be. One that is
+	 * not missed a record's increment or decrement (kmemguard's bug: too
+	 * low hides records from the peeks). Reset, to go on exactly.
+	 */
+	for (i = 0; i < (1U << kmg_occupancy_bits); i++) {
+		if (WARN_ON_ONCE(atomic_read(&kmg_occupancy[i]))) {
+			atomic_set(&kmg_occupancy[i], 0);
+			kmg_occupancy_wrong++;
 		}
 	}
 }
@@ -1055,8 +1136,10 @@ void kmg_record_unpoison(struct kmg_record *rec)
 }
 
 /*
- * May the table hold a record of @p? A racy peek at its chain, without the
- * lock and without turning interrupts off: an empty chain holds nothing.
+ * May the table hold a record of @p? A racy peek at its block's occupancy
+ * count and at its chain, without the lock and without turning interrupts
+ * off: a zero count or an empty chain holds nothing (the count is in
+ * cache; the chain, in the table's megabytes, often is not).
  * It is the peek __kmg_record_mark_freed() has always begun with, made
  * earlier. For a pointer being freed it is as exact as the locked lookup:
  * the insert of its record ended before its allocation call returned it,
@@ -1068,8 +1151,11 @@ void kmg_record_unpoison(struct kmg_record *rec)
  */
 bool kmg_table_may_hold(const void *p)
 {
-	return kmg_first(kmg_bucket((unsigned long)p));
+	unsigned long a = (unsigned long)p;
+
+	return atomic_read(kmg_occupancy_of(a)) && kmg_first(kmg_bucket(a));
 }
+EXPORT_SYMBOL_IF_KUNIT(kmg_table_may_hold);
 
 /*
  * The record that starts at @p, copied to @copy: a live one, or one whose
@@ -1082,7 +1168,7 @@ bool kmg_table_find_exact(unsigned long p, struct kmg_record *copy)
 	struct kmg_record *rec;
 	bool found = false;
 
-	if (!kmg_first(b))
+	if (!atomic_read(kmg_occupancy_of(p)) || !kmg_first(b))
 		return false;
 	local_irq_save(flags);
 	kmg_bucket_lock(b);
@@ -1156,11 +1242,12 @@ static __always_inline bool kmg_slab_probe(unsigned long a, unsigned long base,
 {
 	unsigned long start;
 
-	if (s >= fsize)
-		return false;
+	if (s > fsize)
+		return false;	/* (a one-object slab's object starts at its start) */
 	start = is_power_of_2(s) ? a & ~(unsigned long)(s - 1) :
 				   base + (a - base) / s * s;
-	if (start == a || !kmg_first(kmg_bucket(start)))
+	if (start == a || !atomic_read(kmg_occupancy_of(start)) ||
+	    !kmg_first(kmg_bucket(start)))
 		return false;
 	if (!copy)
 		return true;	/* a record may start there */
@@ -1174,8 +1261,9 @@ static __always_inline bool kmg_slab_probe(unsigned long a, unsigned long base,
  * at multiples of their size from the start of the slab, and kmalloc's
  * power-of-two caches align each object to its size: so for each kmalloc
  * size class there is one place such an object could start. That is a few
- * table probes instead of a scan. With @copy NULL: may @p be inside one?
- * (Peeks only, no lock: true if a chain there is not empty.) A record at a
+ * table probes instead of a scan (up to KMG_INTERIOR_MAX below @p). With
+ * @copy NULL: may @p be inside one? (Peeks only, no lock: true if a count
+ * and a chain there are not zero.) A record at a
  * cache's or pool's struct counts for the struct only (kmg_record_extent()).
  */
 bool kmg_table_inside_slab_object(const void *p, struct kmg_record *copy)
@@ -1199,6 +1287,9 @@ bool kmg_table_inside_slab_object(const void *p, struct kmg_record *copy)
 	       kmg_slab_probe(a, base, fsize, 4096, copy) ||
 	       kmg_slab_probe(a, base, fsize, 8192, copy);
 }
+
+/* The largest class probed: callers skip the probes by that bound. */
+static_assert(KMG_INTERIOR_MAX == 8192);
 
 /*
  * Copy up to @max live records of @family owned by @owner into @copies;
@@ -1284,12 +1375,18 @@ int kmg_table_init(void)
 		return -ENOMEM;
 	kmg_buckets = kvcalloc(1UL << kmg_bucket_bits, sizeof(*kmg_buckets),
 			       GFP_KERNEL);
-	if (!kmg_buckets) {
+	kmg_occupancy_bits = kmg_bucket_bits - KMG_OCCUPANCY_SHIFT;
+	kmg_occupancy = kvcalloc(1UL << kmg_occupancy_bits,
+				 sizeof(*kmg_occupancy), GFP_KERNEL);
+	if (!kmg_buckets || !kmg_occupancy) {
+		kvfree(kmg_occupancy);
+		kvfree(kmg_buckets);
 		kmem_cache_destroy(kmg_record_cache);
 		return -ENOMEM;
 	}
 	/* Holds pointers to records only, which kmemleak does not track. */
 	kmemleak_no_scan(kmg_buckets);
+	kmemleak_no_scan(kmg_occupancy);	/* counts, no pointers */
 	return 0;
 }
 
@@ -1316,6 +1413,7 @@ void kmg_table_exit(void)
 		}
 		m->overflow = NULL;
 	}
+	kvfree(kmg_occupancy);
 	kvfree(kmg_buckets);
 	kmem_cache_destroy(kmg_record_cache);
 }

@@ -29,6 +29,11 @@ test_invalid_free() {
 	done
 	kmg_expect_bug invalid-free kmg_invalid_free invalid-free-interior bug=interior
 	grep -q '24 bytes into an object; refused' /tmp/kmg-last-report
+	# Inside an object that starts in the 4 KiB block before the pointer's:
+	# the untracked free's occupancy counts must cover that block too.
+	kmg_expect_bug invalid-free kmg_invalid_free invalid-free-binterior bug=binterior
+	grep -q '4160 bytes into an object; refused' /tmp/kmg-last-report ||
+		kmg_fail "not 4160 bytes into the object: $(grep -i 'into\|inside' /tmp/kmg-last-report)"
 }
 
 # A kmem_cache's objects are not at kmalloc's places (200 bytes apart).

@@ -423,6 +423,60 @@ static void kmg_test_disable_drops_records(struct kunit *test)
 	kmg_test_unload(&mod_a);
 }
 
+/*
+ * The occupancy counts let an untracked free skip the table (check.c): a
+ * count left above the records it counts only slows the skip, one left
+ * below them hides a record from the peeks (a double free passed to the
+ * allocator). Every way into and out of the table keeps it exact: track,
+ * a stale record replaced, untrack, a module's extraction, a disable
+ * (which empties the table: every count is zero then, or its flush warns).
+ * (The exact counts assume no other record of a block sharing this one's
+ * count comes or goes meanwhile: the suite runs with nothing else tracked.)
+ */
+static void kmg_test_occupancy_counts(struct kunit *test)
+{
+	static struct kmemguard_site desc = KMG_TEST_SITE("o.c", 12, &mod_a);
+	struct kmg_site *site = kmg_test_shadow(test, &desc);
+	unsigned long a = (unsigned long)FAKE(64 * 300);	/* its own block */
+	unsigned long wrong = kmg_table_occupancy_wrong();
+	int c0 = kmg_table_occupancy(a);
+	struct kmg_record *out, *next;
+	unsigned long count;
+
+	kmg_record_track(site, (void *)a, 8, GFP_KERNEL, KMG_FAM_KMALLOC, 0,
+			 NULL, 0);
+	KUNIT_EXPECT_EQ(test, kmg_table_occupancy(a), c0 + 1);
+	KUNIT_EXPECT_FALSE(test, kmg_table_range_quiet(a + 64, a + 64));
+	KUNIT_EXPECT_TRUE(test, kmg_table_may_hold((void *)a));
+	kmg_record_track(site, (void *)(a + 64), 8, GFP_KERNEL,
+			 KMG_FAM_KMALLOC, 0, NULL, 0);
+	/* a stale record replaced: one record for the address still */
+	kmg_record_track(site, (void *)a, 16, GFP_KERNEL, KMG_FAM_KMALLOC, 0,
+			 NULL, 0);
+	KUNIT_EXPECT_EQ(test, kmg_table_occupancy(a), c0 + 2);
+	kmg_record_put(kmg_record_untrack((void *)a));
+	KUNIT_EXPECT_EQ(test, kmg_table_occupancy(a), c0 + 1);
+	out = kmg_table_extract_module(&mod_a, &count);
+	KUNIT_EXPECT_EQ(test, count, 1);
+	for (; out; out = next) {
+		next = out->next;
+		kmg_record_put(out);
+	}
+	KUNIT_EXPECT_EQ(test, kmg_table_occupancy(a), c0);
+	kmg_record_track(site, (void *)(a + 128), 8, GFP_KERNEL,
+			 KMG_FAM_KMALLOC, 0, NULL, 0);
+	KUNIT_EXPECT_EQ(test, kmg_table_occupancy(a), c0 + 1);
+	kmg_set_enabled(false);
+	/* The flush found every count right (it resets and warns if not). */
+	KUNIT_EXPECT_EQ(test, kmg_table_occupancy_wrong(), wrong);
+	KUNIT_EXPECT_EQ(test, kmg_table_occupancy(a), 0);
+	KUNIT_EXPECT_TRUE(test, kmg_table_range_quiet(a, a + 4095));
+	KUNIT_EXPECT_TRUE(test, kmg_table_range_quiet(a + 8192, a));	/* empty */
+	KUNIT_EXPECT_FALSE(test, kmg_table_may_hold((void *)(a + 128)));
+	kmg_set_enabled(true);
+	kmg_test_unload(&mod_a);
+}
+
 /* Pages: held by the quarantine on every kernel, KASAN or not. */
 static void kmg_test_double_free_seen_in_quarantine(struct kunit *test)
 {
@@ -826,6 +880,7 @@ static struct kunit_case kmemguard_test_cases[] = {
 	KUNIT_CASE(kmg_test_leak_grouping),
 	KUNIT_CASE(kmg_test_hardirq_tracked),
 	KUNIT_CASE(kmg_test_disable_drops_records),
+	KUNIT_CASE(kmg_test_occupancy_counts),
 	KUNIT_CASE(kmg_test_double_free_seen_in_quarantine),
 	KUNIT_CASE(kmg_test_quarantine_limits),
 	KUNIT_CASE(kmg_test_free_verdicts),
