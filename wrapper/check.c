@@ -224,8 +224,9 @@ static enum kmg_untracked_kind kmg_untracked_kind_of(enum kmg_free_api api)
  * objects need not sit at a kmalloc size class's places (a 200-byte cache's
  * are 200 bytes apart, not 256): one holding @p starts less than the named
  * cache's object size below it (up to KMG_INTERIOR_MAX, as under KASAN:
- * that bounds an untracked free's probes), at the slab's alignment (ARCH_SLAB_MINALIGN at
- * least), and in @p's own slab (a record below it is another's). Only
+ * that bounds an untracked free's probes), at the slab's alignment
+ * (ARCH_SLAB_MINALIGN at least), and in @p's own slab (a record below it is
+ * another's). Only
  * kmem_cache objects count: a kmalloc() object's interior is the size
  * classes' to find, and a record of another family there is not what the
  * slab holds now. With @inside NULL: peeks only, true if a count and a
@@ -265,7 +266,8 @@ static bool kmg_cache_interior(const void *p, const struct kmg_free_call *call,
  * cache kmem_cache_free() names) holding @p could start, the count or the
  * chain is empty too: memory the kernel allocated, inside no tracked
  * object. Most such frees need only the occupancy counts of the blocks
- * below @p (record.c), one or two. True: that is all
+ * below @p (record.c): one in an order-0 slab, up to three in larger ones.
+ * True: that is all
  * kmg_check_untracked_free() would find (it decides when this is false).
  * Under KASAN objects are padded: false.
  */

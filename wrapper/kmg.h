@@ -566,8 +566,9 @@ void kmg_record_released(struct kmg_record *rec);
 /*
  * The largest slab object whose interior pointers an untracked free looks
  * for (kmalloc's largest slab size class with 4 KiB pages; a kmem_cache's
- * objects are looked for up to this size): one holding @p starts at most this far
- * below it, which bounds the probes and the occupancy counts they read.
+ * objects are looked for up to this size): one holding @p starts at most
+ * this far below it, which bounds the probes and the occupancy counts they
+ * read.
  */
 #define KMG_INTERIOR_MAX	8192
 bool kmg_table_find_containing(unsigned long p, unsigned long span,

@@ -20,13 +20,13 @@
  *   must spin on PREEMPT_RT too. There is no global lock on the alloc/free
  *   path: two operations contend only when their addresses hash to the
  *   same bucket (or, for the occupancy counts below, to counts that share
- *   a cache line). Nothing is allocated, printed or
- *   waited for while a bucket lock is held. Without PREEMPT_RT the
- *   quarantine releases held memory under it (kfree(), free_pages(),
- *   kmem_cache_free(): none of them calls back into kmemguard), so that no
- *   free of the address can slip in between; on PREEMPT_RT, where the
- *   allocators' locks sleep, and for vfree(), the memory goes back first,
- *   outside the lock, and the record leaves after.
+ *   a cache line). Nothing is allocated, printed or waited for while a
+ *   bucket lock is held. Without PREEMPT_RT the quarantine releases held
+ *   memory under it (kfree(), free_pages(), kmem_cache_free(): none of
+ *   them calls back into kmemguard), so that no free of the address can
+ *   slip in between; on PREEMPT_RT, where the allocators' locks sleep, and
+ *   for vfree(), the memory goes back first, outside the lock, and the
+ *   record leaves after.
  * - Records come from per-CPU magazines (struct kmg_mag), touched only with
  *   interrupts off on their own CPU, refilled from and drained to the
  *   record cache in batches (never with interrupts off on PREEMPT_RT: what
@@ -47,13 +47,13 @@
  *   that no update is lost (records of several buckets share a count); a
  *   record's increment (when it is linked) and its decrement (when it is
  *   unlinked) are made under its bucket lock, so they are ordered: a count
- *   never falls below the records it covers. A record
- *   inserted before its allocation call returned is therefore counted for
- *   every later free of that pointer: the guarantee the chain peek gives
- *   (kmg_table_may_hold()). A count above its records only costs the peek
- *   it would have saved; kmg_table_flush() checks that all are zero again.
- *   With many live objects most counts are non-zero and the peeks go on to
- *   the chains, as before.
+ *   never falls below the records it covers. A record inserted before its
+ *   allocation call returned is therefore counted for every later free of
+ *   that pointer: the guarantee the chain peek gives (kmg_table_may_hold()).
+ *   A count above its records only costs the peek it would have saved;
+ *   kmg_table_flush() checks that all are zero again. With many live
+ *   objects most counts are non-zero and the peeks go on to the chains, as
+ *   before.
  */
 
 #define pr_fmt(fmt) "kmemguard: " fmt
@@ -73,7 +73,7 @@
 #define KMG_BYTES_PER_BUCKET	(2 * PAGE_SIZE)
 #define KMG_MIN_BUCKET_BITS	14
 #define KMG_MAX_BUCKET_BITS	23
-/* kmg_occupancy[]: one count per 2^n buckets (1 KiB to 512 KiB of counts). */
+/* kmg_occupancy[]: one count per 2^n buckets (1 KiB to 512 KiB in all). */
 #define KMG_OCCUPANCY_SHIFT	6
 static_assert(KMG_MIN_BUCKET_BITS > KMG_OCCUPANCY_SHIFT);
 /* Records a CPU keeps at hand, and how many move to or from the cache at once. */
