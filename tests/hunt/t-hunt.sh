@@ -9,6 +9,9 @@
 #            with no failure injected, and the findings of
 #            tests/hunt/real.expect, no more, no fewer
 #   errors   bad input: exit 2 and a reason
+#   noboot   a guest that never reaches the hunt (killed 2 s into its boot)
+#            is booted once more, then the hunt fails (exit 2), each boot's
+#            log kept under its own name
 #   parser   kmemguard-hunt --parse on real console logs (tests/hunt/logs/)
 #
 #   tests/hunt/t-hunt.sh RESULTS [PART...]     (default: every part)
@@ -17,7 +20,7 @@ set -uo pipefail
 
 results=$1
 shift
-parts=${*:-"errors parser samples real"}
+parts=${*:-"errors noboot parser samples real"}
 HUNT_MAX=${HUNT_MAX:-8}
 H=$TOP_DIR/tests/hunt
 record() { echo "$1 deb6.12:hunt.$2" >> "$results"; [ "$1" = ok ] || msg "FAILED: deb6.12:hunt.$2"; }
@@ -59,6 +62,22 @@ sh $TOP_DIR/wrapper/kmemguard-hunt --summary /nonexistent.rec
 sh $TOP_DIR/wrapper/kmemguard-hunt --parse /nonexistent.log
 EOF
 	[ $bad = 0 ]
+}
+
+# === A boot that never reaches the hunt: once more, then a failure.
+noboot() {
+	local out rc
+	rm -f "$hdir"/boot-*-kmg_hunt_pin.log
+	out=$(KMG_HUNT_BOOT_TIMEOUT=2 bash "$TOP_DIR/ci/hunt" --list "$H/samples.list" kmg_hunt_pin 2>&1)
+	rc=$?
+	[ $rc = 2 ] &&
+		[ "$(echo "$out" | grep -c 'never started the hunt (log: .*): booting again$')" = 1 ] &&
+		[ "$(echo "$out" | grep -c 'never started the hunt, twice')" = 1 ] &&
+		[ -f "$hdir/boot-1-kmg_hunt_pin.log" ] && [ -f "$hdir/boot-2-kmg_hunt_pin.log" ] &&
+		rm -f "$hdir"/boot-*-kmg_hunt_pin.log && return 0
+	msg "hunt.noboot: exit $rc:"
+	echo "$out" | sed 's/^/    /' >&2
+	return 1
 }
 
 # === The parser, on console logs of real runs: each log's findings are the
@@ -113,6 +132,7 @@ real() {
 for p in $parts; do
 	case $p in
 	errors) check bad-input errors ;;
+	noboot) check noboot noboot ;;
 	parser) check parser parser ;;
 	samples) samples ;;
 	real) real ;;
