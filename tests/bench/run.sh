@@ -12,7 +12,8 @@
 # paused (disabled at run time: enabled=N, the wrappers pass through),
 # disabled (kmemguard loaded with enabled=0: its static key off). Then
 # (full) the cost breakdown: kmemguard built with parts switched off
-# (KMG_BENCH_SKIP, kmemguard_skip_MASK.ko), each loaded in turn. Last,
+# (KMG_BENCH_SKIP, kmemguard_skip_MASK.ko: one more part in each, then the
+# design's core alone), each loaded in turn. Last,
 # redzones: rzbase (tracked, as shipped: the redzone static key off), rzoff
 # (the key on for another module, the site's own byte off), redzone
 # (redzone=kmg_bench), rznostk (the same with stack_depth=0: the redzones
@@ -111,19 +112,25 @@ slab_bytes() {	# bytes held in kmemguard's record cache
 	awk '$1 == "kmemguard_record" { print $2 * $4 }' /proc/slabinfo
 }
 
-# The cost breakdown: each variant switches off one more part; the
-# variants take turns within each round, so that a busy host shifts them
-# all alike.
+# The cost breakdown: each variant switches off one more part, and the
+# last (27) only the parts the design's guarantees do not need (its core:
+# ci/bench-report's floors); the variants take turns within each round, so
+# that a busy host shifts them all alike. Pages and vmalloc take fewer
+# pairs, as in the main table (a run of vmalloc stays under the 8,192 lazily
+# freed areas that start a purge).
 BREAKDOWN_CASES="kmalloc:64 cache pages:0 vmalloc:4096 ufree"
 breakdown() {	# breakdown ROUNDS
-	local r=0 v c m
+	local r=0 v c m n1
 	while [ $r -lt $1 ]; do
-		for v in 0 1 3 7 15 31 95 127; do
+		for v in 0 1 3 7 15 31 95 127 27; do
 			[ -f $M/kmemguard_skip_$v.ko ] || { out "error breakdown $v missing"; continue; }
 			load kmemguard_skip_$v.ko
 			for c in $BREAKDOWN_CASES; do
+				n1=$n
+				[ $c = pages:0 ] && n1=$((n / 2))
+				[ $c = vmalloc:4096 ] && n1=$((n / 10))
 				for m in raw tracked; do
-					measure $c $m $n "breakdown $v $c $m"
+					measure $c $m $n1 "breakdown $v $c $m"
 				done
 			done
 		done
@@ -289,7 +296,7 @@ while [ $r -lt $rounds ]; do
 	r=$((r + 1))
 done
 
-[ "$profile" = full ] && breakdown 3
+[ "$profile" = full ] && breakdown 5
 load kmemguard.ko
 redzones $rounds
 out end
