@@ -1287,6 +1287,7 @@ bool kmg_table_inside_slab_object(const void *p, struct kmg_record *copy)
 	       kmg_slab_probe(a, base, fsize, 4096, copy) ||
 	       kmg_slab_probe(a, base, fsize, 8192, copy);
 }
+EXPORT_SYMBOL_IF_KUNIT(kmg_table_inside_slab_object);
 
 /* The largest class probed: callers skip the probes by that bound. */
 static_assert(KMG_INTERIOR_MAX == 8192);

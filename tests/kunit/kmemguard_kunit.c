@@ -477,6 +477,32 @@ static void kmg_test_occupancy_counts(struct kunit *test)
 	kmg_test_unload(&mod_a);
 }
 
+/*
+ * A slab of one object of its class (kmalloc-4k or -8k under
+ * slub_max_order=0, a KFENCE object): that object's one place is the
+ * slab's start, and a pointer inside it must be found there. An order-0
+ * folio stands in for the slab: the probes read its size and start only.
+ * 2148 bytes in: past the start of every smaller class's place (2048).
+ */
+static void kmg_test_one_object_slab(struct kunit *test)
+{
+	static struct kmemguard_site desc = KMG_TEST_SITE("s.c", 14, &mod_a);
+	struct kmg_site *site = kmg_test_shadow(test, &desc);
+	unsigned long p = __get_free_pages(GFP_KERNEL, 0);
+	struct kmg_record copy = {};
+
+	KUNIT_ASSERT_NE(test, p, 0);
+	kmg_record_track(site, (void *)p, PAGE_SIZE, GFP_KERNEL,
+			 KMG_FAM_KMALLOC, 0, NULL, 0);
+	KUNIT_EXPECT_TRUE(test, kmg_table_inside_slab_object((void *)(p + 2148), NULL));
+	KUNIT_EXPECT_TRUE(test, kmg_table_inside_slab_object((void *)(p + 2148), &copy));
+	KUNIT_EXPECT_EQ(test, copy.addr, p);
+	kmg_record_put(kmg_record_untrack((void *)p));
+	KUNIT_EXPECT_FALSE(test, kmg_table_inside_slab_object((void *)(p + 2148), &copy));
+	free_pages(p, 0);
+	kmg_test_unload(&mod_a);
+}
+
 /* Pages: held by the quarantine on every kernel, KASAN or not. */
 static void kmg_test_double_free_seen_in_quarantine(struct kunit *test)
 {
@@ -881,6 +907,7 @@ static struct kunit_case kmemguard_test_cases[] = {
 	KUNIT_CASE(kmg_test_hardirq_tracked),
 	KUNIT_CASE(kmg_test_disable_drops_records),
 	KUNIT_CASE(kmg_test_occupancy_counts),
+	KUNIT_CASE(kmg_test_one_object_slab),
 	KUNIT_CASE(kmg_test_double_free_seen_in_quarantine),
 	KUNIT_CASE(kmg_test_quarantine_limits),
 	KUNIT_CASE(kmg_test_free_verdicts),
