@@ -825,6 +825,19 @@ static __always_inline enum kmg_context kmg_current_context(void)
 }
 
 /*
+ * Does context @ctx run in a task of its own, which current then is? Task
+ * context, and on PREEMPT_RT softirqs too (they run in a thread, ksoftirqd/N
+ * or ktimers/N, or in the task that enabled bottom halves, which then runs
+ * them). Not a hard interrupt or NMI, nor a softirq elsewhere: current is
+ * whoever was interrupted.
+ */
+static __always_inline bool kmg_context_has_task(enum kmg_context ctx)
+{
+	return ctx == KMG_CTX_TASK ||
+	       (IS_ENABLED(CONFIG_PREEMPT_RT) && ctx == KMG_CTX_SOFTIRQ);
+}
+
+/*
  * May the current context sleep? The same rule as the kernel's own
  * might_sleep() check: no preemption count (spinlock, rwlock,
  * preempt_disable(), bottom halves off, any interrupt context), interrupts

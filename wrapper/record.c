@@ -473,7 +473,7 @@ void kmg_record_track(struct kmg_site *site, const void *p, size_t size,
 	rec->when = when;
 	rec->stack = stack;
 	rec->gfp = gfp;
-	rec->pid = ctx == KMG_CTX_TASK ? task_pid_nr(current) : 0;
+	rec->pid = kmg_context_has_task(ctx) ? task_pid_nr(current) : 0;
 	rec->family = family;
 	rec->order = order;
 	rec->ctx = ctx;

@@ -442,12 +442,19 @@ static void kmg_report_ctx_get(struct kmg_report_ctx *c)
 	c->irqs_disabled = irqs_disabled();
 }
 
+/* The task the current context runs in, if it has one of its own. */
+static struct task_struct *kmg_report_task_of_context(void)
+{
+	return kmg_context_has_task(kmg_current_context()) ? current : NULL;
+}
+
 static void kmg_report_task(struct kmg_sink *sink,
 			    const struct kmg_report_ctx *c)
 {
+	struct task_struct *t = kmg_report_task_of_context();
+
 	kmg_printf(sink, "task %d (%s), %s context, preempt_count %#x, irqs %s\n",
-		   in_task() ? task_pid_nr(current) : 0,
-		   in_task() ? current->comm : "-",
+		   t ? task_pid_nr(t) : 0, t ? t->comm : "-",
 		   kmg_context_name(kmg_current_context()), c->preempt_count,
 		   c->irqs_disabled ? "disabled" : "enabled");
 }
@@ -882,6 +889,7 @@ void kmg_report_guard_fault(enum kmg_bug bug, const struct kmg_record *rec,
 	struct kmg_sink sink = {};
 	char func[KSYM_SYMBOL_LEN + MODULE_NAME_LEN + 4], ptr[24], where[64];
 	char freed[96] = "", what[160];
+	struct task_struct *task;
 	unsigned long flags;
 	bool locked;
 
@@ -919,9 +927,9 @@ void kmg_report_guard_fault(enum kmg_bug bug, const struct kmg_record *rec,
 	if (rec)
 		kmg_print_object(&sink, rec);
 	/* The access's context: this runs in the fault, inside a kprobe. */
+	task = kmg_report_task_of_context();
 	kmg_printf(&sink, "task %d (%s), %s context, irqs %s at the access\n",
-		   in_task() ? task_pid_nr(current) : 0,
-		   in_task() ? current->comm : "-",
+		   task ? task_pid_nr(task) : 0, task ? task->comm : "-",
 		   kmg_context_name(kmg_current_context()),
 		   regs_irqs_disabled(regs) ? "disabled" : "enabled");
 	kmg_printf(&sink, "==================================================================\n");

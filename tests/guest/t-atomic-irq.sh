@@ -11,6 +11,9 @@ test_interrupt_context_variants() {
 		grep -q "$reason" /tmp/kmg-last-report || kmg_fail "$ctx: reason not given"
 		grep -q 'kmemguard: run without its blocking flags' /tmp/kmg-last-report ||
 			kmg_fail "$ctx: not repaired"
+		# current is whoever was interrupted: no task is named.
+		grep -Eq "^task 0 \(-\), ${reason#in } context," /tmp/kmg-last-report ||
+			kmg_fail "$ctx: $(grep ' context, ' /tmp/kmg-last-report)"
 	done
 }
 
@@ -32,6 +35,8 @@ test_repaired_allocation_listed_so() {
 	kmg_expect_warn kmg_insmod kmg_atomic ctx=timer keep=1
 	grep "site=kmg_atomic.c:$l " $KMG_DBG/allocations > /tmp/repaired || kmg_fail "allocation not listed"
 	grep -q 'gfp=[^ ]*(repaired) ' /tmp/repaired || kmg_fail "not flagged (repaired): $(cat /tmp/repaired)"
+	# A softirq here runs in whatever task it interrupted: no task kept.
+	grep -q ' ctx=softirq pid=0 ' /tmp/repaired || kmg_fail "listed as: $(cat /tmp/repaired)"
 	grep -q 'gfp=GFP_KERNEL(repaired)' /tmp/repaired && kmg_fail "listed with its blocking flags"
 	rmmod kmg_atomic
 	[ "$(kmg_count_reports)" = 1 ] || kmg_fail "expected one report"

@@ -26,3 +26,23 @@ test_sleeping_allocation_under_any_lock() {
 	done
 	kmg_expect_bug sleep-in-atomic kmg_atomic sleep-in-atomic-vmalloc ctx=vmalloc_lock
 }
+
+# On PREEMPT_RT a softirq runs in a thread (ktimers/N, ksoftirqd/N, or the
+# task that enabled bottom halves), which the report names: not "task 0 (-)"
+# as for an interrupt, where current is whoever was interrupted.
+test_softirq_report_names_its_thread() {
+	kmg_expect_bug sleep-in-atomic kmg_atomic sleep-in-atomic ctx=timer
+	grep -Eq '^task [1-9][0-9]* \([^)-][^)]*\), softirq context,' /tmp/kmg-last-report ||
+		kmg_fail "softirq thread not named: $(grep ' context, ' /tmp/kmg-last-report)"
+	kmg_expect_bug sleep-in-atomic kmg_atomic needless-atomic ctx=hardirq ok=1
+	grep -Eq '^task 0 \(-\), hardirq context,' /tmp/kmg-last-report ||
+		kmg_fail "hardirq: $(grep ' context, ' /tmp/kmg-last-report)"
+	# The record keeps the thread too (the listings, a leak report).
+	l=$(kmg_lines kmg_atomic.c needless-atomic)
+	kmg_dmesg_reset
+	kmg_insmod kmg_atomic ctx=timer ok=1 keep=1
+	grep "site=kmg_atomic.c:$l " $KMG_DBG/allocations > /tmp/listed || kmg_fail "not listed"
+	rmmod kmg_atomic
+	grep -Eq ' ctx=softirq pid=[1-9][0-9]* ' /tmp/listed || kmg_fail "listed as: $(cat /tmp/listed)"
+	kmg_expect_no_reports
+}
