@@ -9,6 +9,8 @@
  * bug=handle:	    dma_free_coherent() with another DMA handle
  * bug=device:	    dma_free_coherent() on another device
  * bug=kfree:	    kfree() of dma_alloc_coherent() memory
+ * bug=kfree_atomic: the same with preemption disabled: completed from a
+ *		    work item, nothing allocated for it
  * bug=free_kmalloc: dma_free_coherent() of kmalloc() memory
  * bug=irqsoff:	    dma_free_coherent() with interrupts disabled
  * bug=atomic:	    dma_alloc_coherent(GFP_KERNEL) under a spinlock
@@ -106,6 +108,10 @@ static int kmg_dma_bug_run(struct device *dev, struct device *dev2)
 		dma_free_coherent(dev2, SZ_8K, p, h); /* KMG: mismatched-free-device */
 	} else if (!strcmp(bug, "kfree")) {
 		kfree(p); /* KMG: mismatched-free-kfree_dma */
+	} else if (!strcmp(bug, "kfree_atomic")) {
+		preempt_disable();
+		kfree(p); /* KMG: mismatched-free-kfree_dma_atomic */
+		preempt_enable();
 	} else if (!strcmp(bug, "irqsoff")) {
 		local_irq_save(flags);
 		dma_free_coherent(dev, SZ_8K, p, h); /* KMG: dma-free-irqs-off */

@@ -3,10 +3,14 @@
  * Buggy on purpose: frees memory with the wrong family's call. kmemguard
  * reports mismatched-free and frees it with the right call instead.
  * bug=kfree_vmalloc|vfree_kmalloc|pages_kmalloc|kfree_pages|cache_kmalloc|
- *     kfree_cache (legal since 6.4, a mismatch before)
+ *     kfree_cache (legal since 6.4, a mismatch before)|
+ *     kfree_vmalloc_atomic (4 MiB, preemption disabled: vfree() may not
+ *     run there; completed from a work item)|
+ *     kfree_vmalloc_twice (then vfree() of it: a double free, refused)
  */
 #include <linux/gfp.h>
 #include <linux/module.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
@@ -29,6 +33,15 @@ static int __init kmg_mismatch_init(void)
 	if (!strcmp(bug, "kfree_vmalloc")) {
 		p = vmalloc(2 * PAGE_SIZE);
 		kfree(p); /* KMG: mismatched-free-kfree_vmalloc */
+	} else if (!strcmp(bug, "kfree_vmalloc_atomic")) {
+		p = vmalloc(SZ_4M);
+		preempt_disable();
+		kfree(p); /* KMG: mismatched-free-kfree_vmalloc_atomic */
+		preempt_enable();
+	} else if (!strcmp(bug, "kfree_vmalloc_twice")) {
+		p = vmalloc(2 * PAGE_SIZE);
+		kfree(p); /* KMG: mismatched-free-kfree_vmalloc_twice */
+		vfree(p); /* KMG: double-free-vfree_after_kfree */
 	} else if (!strcmp(bug, "vfree_kmalloc")) {
 		p = kmalloc(200, GFP_KERNEL);
 		vfree(p); /* KMG: mismatched-free-vfree_kmalloc */

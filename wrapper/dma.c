@@ -16,7 +16,10 @@
  * - a free with another device, size or handle than the allocation's
  *   (mismatched-free): the memory is freed with the allocation's own;
  * - a free by another family's call, or of DMA memory by kfree() & co
- *   (mismatched-free): freed the right way;
+ *   (mismatched-free): freed the right way, from the work item where the
+ *   free's context cannot (the record carries it there: wrappers.c's
+ *   kmg_repair_later()), managed memory left to devres where it cannot be
+ *   taken off the device;
  * - a second free (double-free): refused;
  * - dma_free_coherent() with interrupts disabled (dma-free-irqs-off), which
  *   the DMA API forbids (the kernel WARNs): the free runs from a work item;
@@ -37,8 +40,9 @@
  *
  * Notes on locking:
  * - struct kmg_dma_info is written once before its record is published,
- *   except @ref, set by kmg_dma_hold() under the record's bucket lock and
- *   read only by whoever owns the record afterwards.
+ *   except @ref, set by kmg_dma_defer() (under the record's bucket lock
+ *   from kmg_dma_hold(), or by the owner of a freed record no longer in
+ *   the table) and read only by whoever owns the record afterwards.
  * - kmg_dma_later (llist) takes deferred frees from any context but NMI;
  *   kmg_dma_later_work empties it in process context.
  * - kmg_dma_tomb_lock (raw, irq-safe) protects kmg_dma_tombs and
@@ -129,8 +133,22 @@ bool kmg_dma_hold(struct kmg_record *rec, const struct kmg_free_call *call)
 	struct kmg_dma_info *info = rec->owner;
 
 	if (call->dev != info->dev ||
-	    !(kmg_fam(rec->family)->frees & BIT(call->api)) ||
-	    !kmg_dma_plain(info->dev))
+	    !(kmg_fam(rec->family)->frees & BIT(call->api)))
+		return false;
+	return kmg_dma_defer(rec);
+}
+
+/*
+ * family.c: this record's memory will be given back later, from the work
+ * item (held, or a bad free completed where it cannot be now): only on a
+ * device of the direct mapping, whose struct device a reference keeps
+ * (dropped when the record dies). Any context but NMI.
+ */
+bool kmg_dma_defer(struct kmg_record *rec)
+{
+	struct kmg_dma_info *info = rec->owner;
+
+	if (!kmg_dma_plain(info->dev))
 		return false;
 	/* (Not a device already on its way out: freed from its release()) */
 	if (!kobject_get_unless_zero(&info->dev->kobj))
@@ -310,7 +328,11 @@ void kmg_dma_release(const struct kmg_record *rec)
 				   info->args.attrs);
 }
 
-/* family.c: held DMA memory evicted in atomic context. */
+/*
+ * family.c: DMA memory given back from the work item: held memory evicted
+ * in atomic context, or a bad free completed where it cannot be now (after
+ * kmg_dma_defer()).
+ */
 void kmg_dma_release_later(struct kmg_record *rec)
 {
 	struct kmg_dma_info *info = rec->owner;
@@ -750,7 +772,14 @@ void kmg_dmam_release_memory(const struct kmg_record *rec)
 				      .handle = info->args.handle,
 				      .attrs = info->args.attrs };
 
-	/* Off the device first (in any context), then freed. */
+	/*
+	 * Where it cannot be freed from here (nor deferred: PREEMPT_RT with
+	 * preemption off, whose devres lock sleeps too; a device that is not
+	 * of the direct mapping) it stays on the device: devres frees it.
+	 */
+	if (!kmg_context_may_sleep() && !kmg_dma_can_defer(info->dev))
+		return;
+	/* Off the device first, then freed. */
 	if (kmg_devm_forget(info->dev, (void *)rec->addr))
 		kmg_dma_free_sync_or_later(KMG_FAM_DMAM, call.dev,
 					   (void *)rec->addr, call.len,

@@ -153,9 +153,16 @@ struct kmg_free_call {
  * @release:	free the memory of @rec the right way, in any context but NMI
  * @release_sleeps: @release may sleep where the caller may (vfree()): a
  *		held object then leaves the quarantine through @release_later
- *		when it is evicted in atomic context
- * @release_later: give a held record's memory back from a work item, then
- *		let the record go (kmg_record_released()); @release_sleeps
+ *		when it is evicted in atomic context, and a bad free is
+ *		completed through it where the free's context cannot sleep
+ * @release_later: give a freed record's memory back from a work item, then
+ *		let the record go (kmg_record_released()); @release_sleeps.
+ *		The record's own memory carries it there: nothing allocated
+ * @defer:	a bad free's record, out of the table, is about to go to
+ *		@release_later instead of @release: take what that needs (DMA:
+ *		a device reference); false if it cannot (then @release runs,
+ *		which defers what it must itself, or leaves the memory). NULL:
+ *		@release always
  * @no_kmemleak: kmemleak does not know the memory (pages, DMA memory)
  * @hold:	may the quarantine hold this object, freed through @call?
  *		Called under its bucket lock (interrupts off) when it would;
@@ -193,6 +200,7 @@ struct kmg_family_ops {
 	void (*release)(const struct kmg_record *rec);
 	bool release_sleeps;
 	void (*release_later)(struct kmg_record *rec);
+	bool (*defer)(struct kmg_record *rec);
 	bool no_kmemleak;
 	bool (*hold)(struct kmg_record *rec, const struct kmg_free_call *call);
 	int (*check_free)(const struct kmg_record *rec,
@@ -474,7 +482,8 @@ static __always_inline depot_stack_handle_t kmg_stack_sample(struct kmg_site *si
  * @stack:	allocation stack in the stack depot, 0 if none (immutable)
  * @gfp:	GFP flags of the allocation (live records; immutable)
  * @free_stack:	stack of the first free, 0 if none (freed; bucket lock)
- * @pid:	pid of the allocating task, 0 in interrupt context (immutable)
+ * @pid:	pid of the allocating task, 0 where the context has none of
+ *		its own (kmg_context_has_task()) (immutable)
  * @family:	enum kmg_family (immutable)
  * @order:	page order for KMG_FAM_PAGES (immutable)
  * @rz:		KMG_RZ_* for the other families, with KMG_REC_POISON
@@ -828,8 +837,10 @@ static __always_inline enum kmg_context kmg_current_context(void)
  * Does context @ctx run in a task of its own, which current then is? Task
  * context, and on PREEMPT_RT softirqs too (they run in a thread, ksoftirqd/N
  * or ktimers/N, or in the task that enabled bottom halves, which then runs
- * them). Not a hard interrupt or NMI, nor a softirq elsewhere: current is
- * whoever was interrupted.
+ * them). Not a hard interrupt or NMI (current is whoever was interrupted),
+ * nor a softirq elsewhere: run on an interrupt's exit, current is the
+ * interrupted task; from ksoftirqd or local_bh_enable() it is the one
+ * running it, and the two cannot be told apart cheaply, so none is named.
  */
 static __always_inline bool kmg_context_has_task(enum kmg_context ctx)
 {
@@ -1058,6 +1069,7 @@ bool kmg_dma_plain(struct device *dev);
 void kmg_dma_release(const struct kmg_record *rec);
 void kmg_dma_release_later(struct kmg_record *rec);
 bool kmg_dma_hold(struct kmg_record *rec, const struct kmg_free_call *call);
+bool kmg_dma_defer(struct kmg_record *rec);
 int kmg_dma_check_free(const struct kmg_record *rec,
 		       const struct kmg_free_call *call, char *why, size_t len);
 void kmg_dma_info_put(void *owner);

@@ -135,6 +135,7 @@ void __kmg_quarantine_add(struct kmg_record *rec)
 	bool pushed;
 
 	__this_cpu_inc(kmg_counters.c[KMG_COUNT_QUARANTINED]);
+	/* (What kmg_can_hold() held: never more than KMG_QUARANTINE_OBJECT.) */
 	if (unlikely(!READ_ONCE(kmg_quarantine_slots))) {
 		kmg_record_evict(rec);
 		return;
@@ -163,7 +164,13 @@ void kmg_quarantine_add(struct kmg_record *rec)
 	bool pushed;
 
 	this_cpu_inc(kmg_counters.c[KMG_COUNT_QUARANTINED]);
-	if (unlikely(!READ_ONCE(kmg_quarantine_slots))) {
+	/*
+	 * Memory too big to keep (a repaired vmalloc area, held only until
+	 * it is given back: record.c) leaves at once instead of pushing
+	 * everything else out of the ring.
+	 */
+	if (unlikely(!READ_ONCE(kmg_quarantine_slots) ||
+		     kmg_held_size(rec) > KMG_QUARANTINE_OBJECT)) {
 		kmg_record_evict(rec);
 		return;
 	}

@@ -663,6 +663,24 @@ static bool kmg_keeps_unheld(const struct kmg_record *rec, enum kmg_free_api api
 	       (rec->family == KMG_FAM_KMALLOC || rec->family == KMG_FAM_CACHE);
 }
 
+/*
+ * A bad free of vmalloc memory (kfree() of it, say), which kmemguard will
+ * complete with vfree(): the quarantine holds the area until then, even
+ * one too big to keep (it leaves at once, given back from the work item),
+ * so that a second free meanwhile is refused. Decided with the free, under
+ * the bucket lock: an area merely believed freed while still mapped would
+ * let a second free reach the kernel while kmemguard's own vfree() is on
+ * its way. (Not one with redzones: held memory is poisoned and checked when
+ * it leaves, and vmalloc areas are not poisoned; those complete the free
+ * as before.)
+ */
+static bool kmg_holds_repair(const struct kmg_record *rec, enum kmg_free_api api)
+{
+	return rec->family == KMG_FAM_VMALLOC &&
+	       !(kmg_fam(rec->family)->frees & BIT(api)) &&
+	       !(rec->flags & KMG_REC_POISON);
+}
+
 static bool kmg_freed_record_current(const struct kmg_record *rec,
 				     enum kmg_free_api api)
 {
@@ -774,7 +792,7 @@ enum kmg_lookup __kmg_record_mark_freed(const void *p,
 			r->free_site = kmg_site_kept(free_site);
 			r->free_stack = 0;
 			r->flags |= KMG_REC_FREED;
-			if (kmg_can_hold(r, call)) {
+			if (kmg_can_hold(r, call) || kmg_holds_repair(r, api)) {
 				r->flags |= KMG_REC_HELD;
 			} else if (!kmg_keeps_unheld(r, api)) {
 				kmg_chain_unlink(b, r);
@@ -874,11 +892,15 @@ void kmg_record_unlink_freed(struct kmg_record *rec)
 	kmg_record_unlink(rec, false);
 }
 
-/* A held record whose memory already went back leaves the table. */
+/*
+ * A freed record whose memory a work item just gave back (held, or a bad
+ * free completed later: wrappers.c) leaves the table, if it is still there.
+ */
 void kmg_record_released(struct kmg_record *rec)
 {
 	kmg_record_unlink(rec, false);
-	this_cpu_inc(kmg_counters.c[KMG_COUNT_HELD_RELEASED]);
+	if (rec->flags & KMG_REC_HELD)
+		this_cpu_inc(kmg_counters.c[KMG_COUNT_HELD_RELEASED]);
 	kmg_record_put(rec);
 }
 

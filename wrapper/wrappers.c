@@ -1925,6 +1925,28 @@ EXPORT_SYMBOL_GPL(kmemguard_devm_kasprintf);
 /* === Frees =============================================================== */
 
 /*
+ * A bad free of DMA memory (@rec: its record, out of the table: not held),
+ * completed the right way where that way may sleep and this context may
+ * not (inside kmg_free()'s RCU section it never may with PREEMPT_RCU): the
+ * record itself takes the memory to the family's work item
+ * (@release_later), as a held record's eviction does, with what it needs
+ * there (@defer: a device reference), instead of a node allocated here.
+ * Nothing is allocated: PREEMPT_RT allows no allocation with preemption
+ * truly off, where the memory was left allocated while the report said it
+ * was freed. False: @release runs here, as before. (A bad free of vmalloc
+ * memory is held by the quarantine instead: record.c, kmg_holds_repair().)
+ */
+static bool kmg_repair_later(struct kmg_record *rec)
+{
+	const struct kmg_family_ops *fam = kmg_fam(rec->family);
+
+	if (!fam->defer || kmg_context_may_sleep() || !fam->defer(rec))
+		return false;
+	fam->release_later(rec);
+	return true;
+}
+
+/*
  * A live object was freed through @call; @rec is its record, now freed,
  * @copy the record as it was. Decides what happens to the memory. Returns
  * true if kmemguard took care of it (held, or completed a bad free itself);
@@ -1997,6 +2019,8 @@ static bool kmg_free_live(struct kmg_site *site, const void *p,
 			kmg_release_after_gp(copy);
 		/* (DMA memory: its device may be gone by then; left allocated.) */
 	} else if (unlikely(bug)) {
+		if (kmg_repair_later(rec))
+			return true;
 		kmg_fam(copy->family)->release(copy);
 	}
 	if (rec->flags & KMG_REC_DETACHED)

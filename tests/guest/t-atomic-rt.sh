@@ -29,7 +29,7 @@ test_sleeping_allocation_under_any_lock() {
 
 # On PREEMPT_RT a softirq runs in a thread (ktimers/N, ksoftirqd/N, or the
 # task that enabled bottom halves), which the report names: not "task 0 (-)"
-# as for an interrupt, where current is whoever was interrupted.
+# as for an interrupt, where current may be whoever was interrupted.
 test_softirq_report_names_its_thread() {
 	kmg_expect_bug sleep-in-atomic kmg_atomic sleep-in-atomic ctx=timer
 	grep -Eq '^task [1-9][0-9]* \([^)-][^)]*\), softirq context,' /tmp/kmg-last-report ||

@@ -99,6 +99,19 @@ test_mismatched_family() {
 		kmg_fail "nc: not completed with dma_free_noncoherent()"
 }
 
+# A bad free completed where the right free may not run (preemption off;
+# on PREEMPT_RT nothing may be allocated there either): the record itself
+# takes the memory to the work item, so the report's "freed with ...
+# instead" holds and nothing is left allocated (counted as degraded).
+test_repair_with_preemption_off() {
+	deg=$(kmg_stat 'degraded (untracked: no record memory)')
+	kmg_expect_bug mismatched-free kmg_dma_bug mismatched-free-kfree_dma_atomic bug=kfree_atomic
+	grep -q 'kfree() of dma memory at kmg_dma_bug.c:[0-9]*; freed with dma_free_attrs() instead' /tmp/kmg-last-report ||
+		kmg_fail "not completed with dma_free_attrs()"
+	[ "$(kmg_stat 'degraded (untracked: no record memory)')" = "$deg" ] ||
+		kmg_fail "left allocated: degraded $deg -> $(kmg_stat 'degraded (untracked: no record memory)')"
+}
+
 # The DMA API forbids dma_free_coherent() with interrupts off (the kernel
 # WARNs): reported, and done from a work item, so the kernel does not WARN.
 # On PREEMPT_RT nothing may be allocated with interrupts truly off: the
