@@ -6,8 +6,11 @@
  *     kfree_cache (legal since 6.4, a mismatch before)|
  *     kfree_vmalloc_atomic (4 MiB, preemption disabled: vfree() may not
  *     run there; completed from a work item)|
- *     kfree_vmalloc_twice (then vfree() of it: a double free, refused)
+ *     kfree_vmalloc_twice (then vfree() of it: a double free, refused)|
+ *     kfree_vmalloc_big_twice (4 MiB, given back at once: the vfree() after
+ *     a pause, when the area is gone, is a double free all the same)
  */
+#include <linux/delay.h>
 #include <linux/gfp.h>
 #include <linux/module.h>
 #include <linux/sizes.h>
@@ -42,6 +45,11 @@ static int __init kmg_mismatch_init(void)
 		p = vmalloc(2 * PAGE_SIZE);
 		kfree(p); /* KMG: mismatched-free-kfree_vmalloc_twice */
 		vfree(p); /* KMG: double-free-vfree_after_kfree */
+	} else if (!strcmp(bug, "kfree_vmalloc_big_twice")) {
+		p = vmalloc(SZ_4M);
+		kfree(p); /* KMG: mismatched-free-kfree_vmalloc_big_twice */
+		msleep(200);	/* kmemguard's work item vfree()s it meanwhile */
+		vfree(p); /* KMG: double-free-vfree_after_kfree_big */
 	} else if (!strcmp(bug, "vfree_kmalloc")) {
 		p = kmalloc(200, GFP_KERNEL);
 		vfree(p); /* KMG: mismatched-free-vfree_kmalloc */

@@ -667,18 +667,16 @@ static bool kmg_keeps_unheld(const struct kmg_record *rec, enum kmg_free_api api
  * A bad free of vmalloc memory (kfree() of it, say), which kmemguard will
  * complete with vfree(): the quarantine holds the area until then, even
  * one too big to keep (it leaves at once, given back from the work item),
- * so that a second free meanwhile is refused. Decided with the free, under
- * the bucket lock: an area merely believed freed while still mapped would
- * let a second free reach the kernel while kmemguard's own vfree() is on
- * its way. (Not one with redzones: held memory is poisoned and checked when
- * it leaves, and vmalloc areas are not poisoned; those complete the free
- * as before.)
+ * so that a second free meanwhile is refused, and its record stays on as
+ * a tombstone after (kmg_record_released_tomb()). Decided with the free,
+ * under the bucket lock: an area merely believed freed while still mapped
+ * would let a second free reach the kernel while kmemguard's own vfree()
+ * is on its way. (With redzones, redzone.c poisons it as any held object.)
  */
 static bool kmg_holds_repair(const struct kmg_record *rec, enum kmg_free_api api)
 {
 	return rec->family == KMG_FAM_VMALLOC &&
-	       !(kmg_fam(rec->family)->frees & BIT(api)) &&
-	       !(rec->flags & KMG_REC_POISON);
+	       !(kmg_fam(rec->family)->frees & BIT(api));
 }
 
 static bool kmg_freed_record_current(const struct kmg_record *rec,
@@ -893,14 +891,54 @@ void kmg_record_unlink_freed(struct kmg_record *rec)
 }
 
 /*
+ * The memory of a held vmalloc area (a bad free, completed: kmg_holds_repair())
+ * was just vfree()d. Its record stays on as a driver's own vfree() leaves
+ * one: a tombstone in the table (freed, no longer held: believed while the
+ * area stays unmapped, kmg_freed_record_current()), back in the quarantine,
+ * so that a later free of the address is still a double free and never the
+ * kernel's. Not once its module is going or kmemguard is being disabled:
+ * both set their flag, wait for a grace period and then flush the
+ * quarantine, so this section either re-adds before that flush or sees the
+ * flag. (Every eviction runs inside an RCU section, where a vmalloc area
+ * goes to the work item: the re-add evicts without coming back here.)
+ */
+static void kmg_record_released_tomb(struct kmg_record *rec)
+{
+	unsigned long *b = kmg_bucket(rec->addr), flags;
+	bool keep;
+
+	local_irq_save(flags);
+	kmg_bucket_lock(b);
+	/* (Lost: a new area at the address found it stale and unlinked it.) */
+	keep = !(rec->flags & (KMG_REC_DETACHED | KMG_REC_LOST));
+	rec->flags &= ~KMG_REC_HELD;
+	kmg_bucket_unlock(b);
+	local_irq_restore(flags);
+	rcu_read_lock();
+	if (keep && READ_ONCE(kmg_enabled) && !READ_ONCE(rec->site->gone)) {
+		kmg_quarantine_add(rec);
+		rcu_read_unlock();
+		return;
+	}
+	rcu_read_unlock();
+	kmg_record_unlink(rec, false);
+	kmg_record_put(rec);
+}
+
+/*
  * A freed record whose memory a work item just gave back (held, or a bad
- * free completed later: wrappers.c) leaves the table, if it is still there.
+ * DMA free completed later: wrappers.c) leaves the table, if it is still
+ * there; a held vmalloc area's stays, a tombstone. Context: any but NMI.
  */
 void kmg_record_released(struct kmg_record *rec)
 {
-	kmg_record_unlink(rec, false);
 	if (rec->flags & KMG_REC_HELD)
 		this_cpu_inc(kmg_counters.c[KMG_COUNT_HELD_RELEASED]);
+	if (rec->family == KMG_FAM_VMALLOC && (rec->flags & KMG_REC_HELD)) {
+		kmg_record_released_tomb(rec);
+		return;
+	}
+	kmg_record_unlink(rec, false);
 	kmg_record_put(rec);
 }
 
