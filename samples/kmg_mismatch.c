@@ -7,8 +7,8 @@
  *     kfree_vmalloc_atomic (4 MiB, preemption disabled: vfree() may not
  *     run there; completed from a work item)|
  *     kfree_vmalloc_twice (then vfree() of it: a double free, refused)|
- *     kfree_vmalloc_big_twice (4 MiB, given back at once: the vfree() after
- *     a pause, when the area is gone, is a double free all the same)
+ *     kfree_vmalloc_big_twice (4 MiB, given back at once: the vfree() once
+ *     the area is unmapped is a double free all the same)
  */
 #include <linux/delay.h>
 #include <linux/gfp.h>
@@ -31,6 +31,7 @@ static int __init kmg_mismatch_init(void)
 {
 	struct kmem_cache *c;
 	unsigned long a;
+	int i;
 	void *p;
 
 	if (!strcmp(bug, "kfree_vmalloc")) {
@@ -48,7 +49,11 @@ static int __init kmg_mismatch_init(void)
 	} else if (!strcmp(bug, "kfree_vmalloc_big_twice")) {
 		p = vmalloc(SZ_4M);
 		kfree(p); /* KMG: mismatched-free-kfree_vmalloc_big_twice */
-		msleep(200);	/* kmemguard's work item vfree()s it meanwhile */
+		/* kmemguard's work item vfree()s it meanwhile. */
+		for (i = 0; i < 500 && vmalloc_to_page(p); i++)
+			msleep(20);
+		if (vmalloc_to_page(p))
+			pr_info("kmg_mismatch: the area is still mapped\n");
 		vfree(p); /* KMG: double-free-vfree_after_kfree_big */
 	} else if (!strcmp(bug, "vfree_kmalloc")) {
 		p = kmalloc(200, GFP_KERNEL);

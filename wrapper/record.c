@@ -896,11 +896,13 @@ void kmg_record_unlink_freed(struct kmg_record *rec)
  * one: a tombstone in the table (freed, no longer held: believed while the
  * area stays unmapped, kmg_freed_record_current()), back in the quarantine,
  * so that a later free of the address is still a double free and never the
- * kernel's. Not once its module is going or kmemguard is being disabled:
- * both set their flag, wait for a grace period and then flush the
- * quarantine, so this section either re-adds before that flush or sees the
- * flag. (Every eviction runs inside an RCU section, where a vmalloc area
- * goes to the work item: the re-add evicts without coming back here.)
+ * kernel's. Not once the module of its allocation or of its free is going
+ * (the record names both) or kmemguard is being disabled: each sets its
+ * flag, waits for a grace period and then flushes the quarantine, so this
+ * section either re-adds before that flush or sees the flag. (Every
+ * eviction runs inside an RCU section, where a vmalloc area cannot be
+ * vfree()d and goes to the work item: the re-add's evictions never come
+ * back here, with CONFIG_PREEMPT_RCU or without: there preemption is off.)
  */
 static void kmg_record_released_tomb(struct kmg_record *rec)
 {
@@ -915,7 +917,8 @@ static void kmg_record_released_tomb(struct kmg_record *rec)
 	kmg_bucket_unlock(b);
 	local_irq_restore(flags);
 	rcu_read_lock();
-	if (keep && READ_ONCE(kmg_enabled) && !READ_ONCE(rec->site->gone)) {
+	if (keep && READ_ONCE(kmg_enabled) && !READ_ONCE(rec->site->gone) &&
+	    !READ_ONCE(rec->free_site->gone)) {
 		kmg_quarantine_add(rec);
 		rcu_read_unlock();
 		return;

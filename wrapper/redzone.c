@@ -978,6 +978,10 @@ bool kmg_rz_free(struct kmg_site *site, const void *p,
 	}
 	if (held && guarded) {
 		kmg_guard_hold(p);
+	} else if (held && rec->size > KMG_QUARANTINE_OBJECT) {
+		/* (A repaired vmalloc area too big to keep: out at once.) */
+		kmg_record_unpoison(rec);
+		kmemleak_ignore(p);
 	} else if (held) {
 		kmg_rz_poison(p, rec, copy, call->api);
 		/* Held memory is nobody's: kmemleak must not call it a leak. */

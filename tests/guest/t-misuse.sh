@@ -70,46 +70,46 @@ test_vmalloc_repair_with_preemption_off() {
 # its record stays on after as a tombstone, so a vfree() of it after the
 # kfree() is a double free, refused: the kernel never sees a second vfree()
 # of the area (nor of one handed out since). 8 KiB: still held at the
-# vfree(); 4 MiB: too big to keep, vfree()d by kmemguard's work item during
-# the sample's pause, a tombstone at the vfree().
-kmg_repaired_twice() {	# kmg_repaired_twice BUG MISMATCH_MARKER DOUBLE_MARKER
+# vfree(); 4 MiB: too big to keep, vfree()d by kmemguard's work item before
+# the sample's own vfree() (which waits until the area is unmapped).
+# RZ=1: with redzones on the module (the held area poisoned and checked
+# when it leaves, never read once unmapped; nothing else reported).
+kmg_repaired_twice() {	# kmg_repaired_twice RZ BUG MISMATCH_MARKER DOUBLE_MARKER
 	local q=/sys/module/kmemguard/parameters/quarantine qold l1 l2 d
-	l1=$(kmg_lines kmg_mismatch.c "$2")
-	l2=$(kmg_lines kmg_mismatch.c "$3")
+	l1=$(kmg_lines kmg_mismatch.c "$3")
+	l2=$(kmg_lines kmg_mismatch.c "$4")
 	qold=$(cat $q)
 	echo 256 > $q
+	[ "$1" = 1 ] && echo redzone=kmg_mismatch > $KMG_DBG/control
 	kmg_dmesg_reset
-	kmg_expect_warn kmg_insmod kmg_mismatch bug=$1
+	kmg_expect_warn kmg_insmod kmg_mismatch bug=$2
 	rmmod kmg_mismatch
+	echo redzone=none > $KMG_DBG/control
 	echo "$qold" > $q
 	d=$(kmg_dmesg)
 	[ "$(echo "$d" | grep -c '^BUG: kmemguard: ')" = 2 ] ||
-		kmg_fail "$1: expected 2 reports: $(echo "$d" | grep '^BUG: kmemguard: ')"
+		kmg_fail "$2: expected 2 reports: $(echo "$d" | grep '^BUG: kmemguard: ')"
 	echo "$d" | grep -q "kmemguard: mismatched-free in .* at kmg_mismatch.c:$l1" ||
-		kmg_fail "$1: no mismatched-free at line $l1"
+		kmg_fail "$2: no mismatched-free at line $l1"
 	echo "$d" | grep -q "kmemguard: double-free in .* at kmg_mismatch.c:$l2" ||
-		kmg_fail "$1: no double-free at line $l2"
-	if echo "$d" | grep -q 'nonexistent vm area'; then kmg_fail "$1: the kernel saw a second vfree()"; fi
+		kmg_fail "$2: no double-free at line $l2"
+	if echo "$d" | grep -q 'nonexistent vm area'; then kmg_fail "$2: the kernel saw a second vfree()"; fi
+	if echo "$d" | grep -q 'the area is still mapped'; then kmg_fail "$2: not given back in time"; fi
 	return 0
 }
 
 test_double_free_after_repaired_vmalloc_free() {
-	kmg_repaired_twice kfree_vmalloc_twice mismatched-free-kfree_vmalloc_twice \
+	kmg_repaired_twice 0 kfree_vmalloc_twice mismatched-free-kfree_vmalloc_twice \
 		double-free-vfree_after_kfree
-	kmg_repaired_twice kfree_vmalloc_big_twice mismatched-free-kfree_vmalloc_big_twice \
+	kmg_repaired_twice 0 kfree_vmalloc_big_twice mismatched-free-kfree_vmalloc_big_twice \
 		double-free-vfree_after_kfree_big
 }
 
-# The same with redzones on the module: the held area is poisoned and
-# checked when it leaves the quarantine (never once it is unmapped), and
-# nothing else is reported.
 test_double_free_after_repaired_vmalloc_free_redzones() {
-	echo redzone=kmg_mismatch > $KMG_DBG/control
-	kmg_repaired_twice kfree_vmalloc_twice mismatched-free-kfree_vmalloc_twice \
+	kmg_repaired_twice 1 kfree_vmalloc_twice mismatched-free-kfree_vmalloc_twice \
 		double-free-vfree_after_kfree
-	kmg_repaired_twice kfree_vmalloc_big_twice mismatched-free-kfree_vmalloc_big_twice \
+	kmg_repaired_twice 1 kfree_vmalloc_big_twice mismatched-free-kfree_vmalloc_big_twice \
 		double-free-vfree_after_kfree_big
-	echo redzone=none > $KMG_DBG/control
 }
 
 test_kfree_of_cache_object_follows_kernel_rule() {
