@@ -16,6 +16,8 @@
  * bug=atomic:	    dma_alloc_coherent(GFP_KERNEL) under a spinlock
  * bug=nc:	    dma_alloc_noncoherent() memory freed with dma_free_coherent()
  * bug=dmam_size:   dmam_free_coherent() with another size
+ * bug=kfree_dmam_atomic: kfree() of dmam_alloc_coherent() memory with
+ *		    preemption disabled (on PREEMPT_RT left to devres)
  * bug=dmam_irqsoff: dmam_free_coherent() with interrupts disabled, the
  *		    device unregistered right after (no second free at unbind)
  */
@@ -83,6 +85,15 @@ static int kmg_dma_bug_run(struct device *dev, struct device *dev2)
 		local_irq_save(flags);
 		dmam_free_coherent(dev, SZ_4K, p, h); /* KMG: dma-free-irqs-off-dmam */
 		local_irq_restore(flags);
+		return 0;
+	}
+	if (!strcmp(bug, "kfree_dmam_atomic")) {
+		p = dmam_alloc_coherent(dev, SZ_8K, &h, GFP_KERNEL);
+		if (!p)
+			return -ENOMEM;
+		preempt_disable();
+		kfree(p); /* KMG: mismatched-free-kfree_dmam_atomic */
+		preempt_enable();
 		return 0;
 	}
 	if (!strcmp(bug, "dmam_size")) {

@@ -112,6 +112,19 @@ test_repair_with_preemption_off() {
 		kmg_fail "left allocated: degraded $deg -> $(kmg_stat 'degraded (untracked: no record memory)')"
 }
 
+# Managed memory, the same: taken off the device and freed from the work
+# item; on PREEMPT_RT with preemption off (the devres lock sleeps there,
+# and nothing may be allocated) left on the device, which frees it at
+# unbind (the module's exit): never freed twice, nothing counted degraded.
+test_managed_repair_with_preemption_off() {
+	deg=$(kmg_stat 'degraded (untracked: no record memory)')
+	kmg_expect_bug mismatched-free kmg_dma_bug mismatched-free-kfree_dmam_atomic bug=kfree_dmam_atomic
+	grep -q 'kfree() of dmam memory at kmg_dma_bug.c:[0-9]*; freed with dmam_free_coherent() instead' /tmp/kmg-last-report ||
+		kmg_fail "not completed: $(grep 'kfree() of' /tmp/kmg-last-report)"
+	[ "$(kmg_stat 'degraded (untracked: no record memory)')" = "$deg" ] ||
+		kmg_fail "left allocated: degraded $deg -> $(kmg_stat 'degraded (untracked: no record memory)')"
+}
+
 # The DMA API forbids dma_free_coherent() with interrupts off (the kernel
 # WARNs): reported, and done from a work item, so the kernel does not WARN.
 # On PREEMPT_RT nothing may be allocated with interrupts truly off: the
