@@ -8,13 +8,17 @@
  *     run there; completed from a work item)|
  *     kfree_vmalloc_twice (then vfree() of it: a double free, refused)|
  *     kfree_vmalloc_big_twice (4 MiB, given back at once: the vfree() once
- *     the area is unmapped is a double free all the same)
+ *     the area is unmapped is a double free all the same)|
+ *     kfree_sensitive_vmalloc, kfree_sensitive_pages (then read back, as
+ *     far as it can be read: kmemguard completes the free and must wipe
+ *     the memory first, as kfree_sensitive() promises)
  */
 #include <linux/delay.h>
 #include <linux/gfp.h>
 #include <linux/module.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
+#include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 
 #include <kmemguard.h>
@@ -26,6 +30,28 @@ MODULE_PARM_DESC(bug, "which mismatch");
 struct kmg_mm_obj {
 	long a[4];
 };
+
+/*
+ * After a kfree_sensitive() of @p (@len bytes, filled with 0x5a): were they
+ * wiped? kmemguard holds the memory or has given it back, so it is read
+ * without faulting (a vmalloc area may be unmapped by now).
+ */
+static void kmg_mm_wiped(const void *p, size_t len)
+{
+	static u8 buf[2 * PAGE_SIZE];
+	size_t i, left = 0;
+
+	if (copy_from_kernel_nofault(buf, p, len)) {
+		pr_info("kmg_mismatch: sensitive: unreadable\n");
+		return;
+	}
+	for (i = 0; i < len; i++)
+		left += buf[i] == 0x5a;
+	if (left)
+		pr_info("kmg_mismatch: sensitive: %zu of %zu bytes not wiped\n", left, len);
+	else
+		pr_info("kmg_mismatch: sensitive: wiped\n");
+}
 
 static int __init kmg_mismatch_init(void)
 {
@@ -55,6 +81,20 @@ static int __init kmg_mismatch_init(void)
 		if (vmalloc_to_page(p))
 			pr_info("kmg_mismatch: the area is still mapped\n");
 		vfree(p); /* KMG: double-free-vfree_after_kfree_big */
+	} else if (!strcmp(bug, "kfree_sensitive_vmalloc")) {
+		p = vmalloc(2 * PAGE_SIZE);
+		if (!p)
+			return -ENOMEM;
+		memset(p, 0x5a, 2 * PAGE_SIZE);
+		kfree_sensitive(p); /* KMG: mismatched-free-kfree_sensitive_vmalloc */
+		kmg_mm_wiped(p, 2 * PAGE_SIZE);
+	} else if (!strcmp(bug, "kfree_sensitive_pages")) {
+		a = __get_free_page(GFP_KERNEL);
+		if (!a)
+			return -ENOMEM;
+		memset((void *)a, 0x5a, PAGE_SIZE);
+		kfree_sensitive((void *)a); /* KMG: mismatched-free-kfree_sensitive_pages */
+		kmg_mm_wiped((void *)a, PAGE_SIZE);
 	} else if (!strcmp(bug, "vfree_kmalloc")) {
 		p = kmalloc(200, GFP_KERNEL);
 		vfree(p); /* KMG: mismatched-free-vfree_kmalloc */

@@ -266,6 +266,7 @@ struct kmg_family_ops kmg_families[KMG_FAM_NR] = {
 				  F(KREALLOC) | F(KVREALLOC),
 		.fault_class	= KMG_FAM_KMALLOC,
 		.release	= kmg_release_kmalloc,
+		.mapped		= true,
 	},
 	[KMG_FAM_VMALLOC] = {
 		.name		= "vmalloc",
@@ -277,6 +278,7 @@ struct kmg_family_ops kmg_families[KMG_FAM_NR] = {
 		.release	= kmg_release_vmalloc,
 		.release_sleeps	= true,
 		.release_later	= kmg_vfree_later,
+		.mapped		= true,
 	},
 	[KMG_FAM_PAGES] = {
 		.name		= "pages",
@@ -286,6 +288,7 @@ struct kmg_family_ops kmg_families[KMG_FAM_NR] = {
 		.fault_class	= KMG_FAM_PAGES,
 		.release	= kmg_release_pages,
 		.no_kmemleak	= true,
+		.mapped		= true,
 	},
 	[KMG_FAM_CACHE] = {
 		.name		= "kmem_cache",
@@ -294,6 +297,7 @@ struct kmg_family_ops kmg_families[KMG_FAM_NR] = {
 		.frees		= F(CACHE) | KMG_KFREE_OF_CACHE,
 		.fault_class	= KMG_FAM_CACHE,
 		.release	= kmg_release_cache,
+		.mapped		= true,
 	},
 	[KMG_FAM_CACHE_STRUCT] = {
 		.name		= "kmem_cache_create",
@@ -310,6 +314,7 @@ struct kmg_family_ops kmg_families[KMG_FAM_NR] = {
 		.fault_class	= KMG_FAM_KMALLOC,
 		.release	= kmg_devm_release_memory,
 		.managed	= true,
+		.mapped		= true,
 	},
 	[KMG_FAM_PAGES_EXACT] = {
 		.name		= "pages_exact",
@@ -318,6 +323,7 @@ struct kmg_family_ops kmg_families[KMG_FAM_NR] = {
 		.fault_class	= KMG_FAM_PAGES,
 		.release	= kmg_release_pages_exact,
 		.no_kmemleak	= true,
+		.mapped		= true,
 	},
 	/*
 	 * DMA memory (dma.c): the record owns a copy of the allocation's

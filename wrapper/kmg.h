@@ -164,6 +164,11 @@ struct kmg_free_call {
  *		which defers what it must itself, or leaves the memory). NULL:
  *		@release always
  * @no_kmemleak: kmemleak does not know the memory (pages, DMA memory)
+ * @mapped:	the memory is the kernel's own mapping at the record's address,
+ *		the record's size (slab memory: ksize()): kfree_sensitive() of
+ *		it, held or completed by kmemguard, is wiped that much
+ *		(kmg_wipe_sensitive()). Not DMA memory, which may have no kernel
+ *		mapping (DMA_ATTR_NO_KERNEL_MAPPING), nor per-CPU memory
  * @hold:	may the quarantine hold this object, freed through @call?
  *		Called under its bucket lock (interrupts off) when it would;
  *		takes what holding needs.
@@ -202,6 +207,7 @@ struct kmg_family_ops {
 	void (*release_later)(struct kmg_record *rec);
 	bool (*defer)(struct kmg_record *rec);
 	bool no_kmemleak;
+	bool mapped;
 	bool (*hold)(struct kmg_record *rec, const struct kmg_free_call *call);
 	int (*check_free)(const struct kmg_record *rec,
 			  const struct kmg_free_call *call, char *why,
@@ -1023,6 +1029,8 @@ void kmg_devm_forget_records(void);
 void kmg_devm_release_memory(const struct kmg_record *rec);
 void kmg_devm_release_percpu(const struct kmg_record *rec);
 void kmg_devm_release_pages(const struct kmg_record *rec);
+void kmg_wipe_sensitive(const void *p, const struct kmg_free_call *call,
+			const struct kmg_record *copy);
 
 /* === Frees through function pointers and __free() (indirect.c) ========= */
 

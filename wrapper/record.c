@@ -919,6 +919,8 @@ static void kmg_record_released_tomb(struct kmg_record *rec)
 	rcu_read_lock();
 	if (keep && READ_ONCE(kmg_enabled) && !READ_ONCE(rec->site->gone) &&
 	    !READ_ONCE(rec->free_site->gone)) {
+		/* (One free, counted as quarantined when it was held.) */
+		kmg_count_add(KMG_COUNT_QUARANTINED, -1);
 		kmg_quarantine_add(rec);
 		rcu_read_unlock();
 		return;

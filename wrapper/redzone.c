@@ -981,6 +981,7 @@ bool kmg_rz_free(struct kmg_site *site, const void *p,
 	} else if (held && rec->size > KMG_QUARANTINE_OBJECT) {
 		/* (A repaired vmalloc area too big to keep: out at once.) */
 		kmg_record_unpoison(rec);
+		kmg_wipe_sensitive(p, call, copy);
 		kmemleak_ignore(p);
 	} else if (held) {
 		kmg_rz_poison(p, rec, copy, call->api);

@@ -1925,6 +1925,31 @@ EXPORT_SYMBOL_GPL(kmemguard_devm_kasprintf);
 /* === Frees =============================================================== */
 
 /*
+ * kfree_sensitive() and kvfree_sensitive() promise that the memory is wiped
+ * before anyone else may have it. Where kmemguard does not pass the call
+ * on — memory the quarantine holds, a bad free it completes the right way
+ * (vfree() of a vmalloc area, free_pages() of pages) — it wipes it itself:
+ * as the kernel does, a slab object's whole ksize(); the record's size
+ * otherwise, where the family's memory is mapped at its address
+ * (@mapped). Not pages someone else still has a reference to: they do not
+ * go back, and their holder's data is not the driver's to wipe. After the
+ * redzone check, which reads the bytes past the object's size.
+ */
+void kmg_wipe_sensitive(const void *p, const struct kmg_free_call *call,
+			const struct kmg_record *copy)
+{
+	if (likely(call->api != KMG_FREE_KFREE_SENSITIVE &&
+		   call->api != KMG_FREE_KVFREE_SENSITIVE) ||
+	    !kmg_fam(copy->family)->mapped)
+		return;
+	if (copy->family == KMG_FAM_KMALLOC || copy->family == KMG_FAM_CACHE)
+		memzero_explicit((void *)p, ksize(p));
+	else if (copy->family != KMG_FAM_PAGES ||
+		 page_ref_count(virt_to_page(p)) == 1)
+		memzero_explicit((void *)p, copy->size);
+}
+
+/*
  * A bad free of DMA memory (@rec: its record, out of the table: not held),
  * completed the right way where that way may sleep and this context may
  * not (inside kmg_free()'s RCU section it never may with PREEMPT_RCU): the
@@ -1995,10 +2020,7 @@ static bool kmg_free_live(struct kmg_site *site, const void *p,
 		return true;
 	if (rec->flags & KMG_REC_HELD) {
 		/* kfree_sensitive(): wiped now, whenever the memory goes back. */
-		if ((call->api == KMG_FREE_KFREE_SENSITIVE ||
-		     call->api == KMG_FREE_KVFREE_SENSITIVE) &&
-		    (copy->family == KMG_FAM_KMALLOC || copy->family == KMG_FAM_CACHE))
-			memzero_explicit((void *)p, ksize(p));
+		kmg_wipe_sensitive(p, call, copy);
 		/* Held memory is nobody's: kmemleak must not call it a leak. */
 		if (!kmg_fam(copy->family)->no_kmemleak)
 			kmemleak_ignore(p);
@@ -2019,6 +2041,7 @@ static bool kmg_free_live(struct kmg_site *site, const void *p,
 			kmg_release_after_gp(copy);
 		/* (DMA memory: its device may be gone by then; left allocated.) */
 	} else if (unlikely(bug)) {
+		kmg_wipe_sensitive(p, call, copy);
 		if (kmg_repair_later(rec))
 			return true;
 		kmg_fam(copy->family)->release(copy);

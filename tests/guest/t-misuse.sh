@@ -66,6 +66,30 @@ test_vmalloc_repair_with_preemption_off() {
 	[ "$(kmg_stat 'degraded (untracked: no record memory)')" = "$deg" ] || kmg_fail "degraded"
 }
 
+# kfree_sensitive() of another family's memory: reported, completed with
+# the right call, and wiped first, as kfree_sensitive() promises (the
+# sample fills it with 0x5a and reads it back after the free): held by the
+# quarantine (a vmalloc area; a page), or with quarantine=0 given back at
+# once (the page: wiped before free_pages()).
+kmg_sensitive_wiped() {	# kmg_sensitive_wiped BUG MARKER
+	kmg_expect_bug mismatched-free kmg_mismatch "$2" bug=$1
+	grep -q 'kmg_mismatch: sensitive: wiped' /tmp/kmg-last-report ||
+		kmg_fail "$1: $(grep 'kmg_mismatch: sensitive' /tmp/kmg-last-report || echo 'no read-back')"
+}
+
+test_sensitive_free_of_other_memory_is_wiped() {
+	# (Not local: the trap restores the setting when this test's shell
+	# exits, whether it passed or not.)
+	sq=/sys/module/kmemguard/parameters/quarantine
+	sqold=$(cat $sq)
+	trap 'echo "$sqold" > $sq' EXIT
+	echo 256 > $sq
+	kmg_sensitive_wiped kfree_sensitive_vmalloc mismatched-free-kfree_sensitive_vmalloc
+	kmg_sensitive_wiped kfree_sensitive_pages mismatched-free-kfree_sensitive_pages
+	echo 0 > $sq
+	kmg_sensitive_wiped kfree_sensitive_pages mismatched-free-kfree_sensitive_pages
+}
+
 # The repaired area stays kmemguard's until it is given back (held), and
 # its record stays on after as a tombstone, so a vfree() of it after the
 # kfree() is a double free, refused: the kernel never sees a second vfree()
@@ -75,18 +99,23 @@ test_vmalloc_repair_with_preemption_off() {
 # RZ=1: with redzones on the module (the held area poisoned and checked
 # when it leaves, never read once unmapped; nothing else reported).
 kmg_repaired_twice() {	# kmg_repaired_twice RZ BUG MISMATCH_MARKER DOUBLE_MARKER
-	local q=/sys/module/kmemguard/parameters/quarantine qold l1 l2 d
+	local q=/sys/module/kmemguard/parameters/quarantine qold l1 l2 d n0 n1
 	l1=$(kmg_lines kmg_mismatch.c "$3")
 	l2=$(kmg_lines kmg_mismatch.c "$4")
 	qold=$(cat $q)
 	echo 256 > $q
 	[ "$1" = 1 ] && echo redzone=kmg_mismatch > $KMG_DBG/control
+	n0=$(kmg_stat 'quarantined frees')
 	kmg_dmesg_reset
 	kmg_expect_warn kmg_insmod kmg_mismatch bug=$2
 	rmmod kmg_mismatch
+	n1=$(kmg_stat 'quarantined frees')
 	echo redzone=none > $KMG_DBG/control
 	echo "$qold" > $q
 	d=$(kmg_dmesg)
+	# One free quarantined (the tombstone's return after kmemguard's
+	# vfree() is the same free).
+	[ $((n1 - n0)) = 1 ] || kmg_fail "$2: quarantined frees $n0 -> $n1"
 	[ "$(echo "$d" | grep -c '^BUG: kmemguard: ')" = 2 ] ||
 		kmg_fail "$2: expected 2 reports: $(echo "$d" | grep '^BUG: kmemguard: ')"
 	echo "$d" | grep -q "kmemguard: mismatched-free in .* at kmg_mismatch.c:$l1" ||
