@@ -9,12 +9,18 @@
  *     kfree_vmalloc_twice (then vfree() of it: a double free, refused)|
  *     kfree_vmalloc_big_twice (4 MiB, given back at once: the vfree() once
  *     the area is unmapped is a double free all the same)|
- *     kfree_sensitive_vmalloc, kfree_sensitive_pages (then read back, as
- *     far as it can be read: kmemguard completes the free and must wipe
- *     the memory first, as kfree_sensitive() promises)
+ *     kfree_sensitive_vmalloc, kfree_sensitive_pages,
+ *     kfree_sensitive_pages_exact (then read back, as far as it can be
+ *     read: kmemguard completes the free and must wipe the memory first,
+ *     as kfree_sensitive() promises)|
+ *     kfree_sensitive_page_shared (a page with a second reference, which
+ *     does not go back: its data is the other holder's, left as it is)|
+ *     kfree_sensitive_exact_shared (alloc_pages_exact() of two pages, the
+ *     first with a second reference: only the second is wiped)
  */
 #include <linux/delay.h>
 #include <linux/gfp.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
@@ -95,6 +101,31 @@ static int __init kmg_mismatch_init(void)
 		memset((void *)a, 0x5a, PAGE_SIZE);
 		kfree_sensitive((void *)a); /* KMG: mismatched-free-kfree_sensitive_pages */
 		kmg_mm_wiped((void *)a, PAGE_SIZE);
+	} else if (!strcmp(bug, "kfree_sensitive_pages_exact")) {
+		p = alloc_pages_exact(2 * PAGE_SIZE, GFP_KERNEL);
+		if (!p)
+			return -ENOMEM;
+		memset(p, 0x5a, 2 * PAGE_SIZE);
+		kfree_sensitive(p); /* KMG: mismatched-free-kfree_sensitive_pages_exact */
+		kmg_mm_wiped(p, 2 * PAGE_SIZE);
+	} else if (!strcmp(bug, "kfree_sensitive_page_shared")) {
+		a = __get_free_page(GFP_KERNEL);
+		if (!a)
+			return -ENOMEM;
+		get_page(virt_to_page((void *)a));
+		memset((void *)a, 0x5a, PAGE_SIZE);
+		kfree_sensitive((void *)a); /* KMG: mismatched-free-kfree_sensitive_page_shared */
+		kmg_mm_wiped((void *)a, PAGE_SIZE);
+		put_page(virt_to_page((void *)a));
+	} else if (!strcmp(bug, "kfree_sensitive_exact_shared")) {
+		p = alloc_pages_exact(2 * PAGE_SIZE, GFP_KERNEL);
+		if (!p)
+			return -ENOMEM;
+		get_page(virt_to_page(p));
+		memset(p, 0x5a, 2 * PAGE_SIZE);
+		kfree_sensitive(p); /* KMG: mismatched-free-kfree_sensitive_exact_shared */
+		kmg_mm_wiped(p, 2 * PAGE_SIZE);
+		put_page(virt_to_page(p));
 	} else if (!strcmp(bug, "vfree_kmalloc")) {
 		p = kmalloc(200, GFP_KERNEL);
 		vfree(p); /* KMG: mismatched-free-vfree_kmalloc */

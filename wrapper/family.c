@@ -437,6 +437,7 @@ struct kmg_family_ops kmg_families[KMG_FAM_NR] = {
 		.release	= kmg_devm_release_pages,
 		.no_kmemleak	= true,
 		.managed	= true,
+		.mapped		= true,
 	},
 	/*
 	 * devm_bitmap_alloc(): devm_kmalloc() memory (the kernel's is a
@@ -452,6 +453,7 @@ struct kmg_family_ops kmg_families[KMG_FAM_NR] = {
 		.fault_class	= KMG_FAM_KMALLOC,
 		.release	= kmg_devm_release_memory,
 		.managed	= true,
+		.mapped		= true,
 	},
 	/*
 	 * DMA pools (dmapool.c): an element's record owns its pool and handle
@@ -474,6 +476,7 @@ struct kmg_family_ops kmg_families[KMG_FAM_NR] = {
 		.put_owner	= kmg_dmapool_info_put,
 		.owner_size	= sizeof(struct kmg_dmapool_info),
 		.describe	= kmg_dmapool_describe,
+		.mapped		= true,
 	},
 	/* A pool goes the way it was made, from a work item (it sleeps). */
 	[KMG_FAM_DMA_POOL_STRUCT] = {

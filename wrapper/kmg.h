@@ -167,8 +167,9 @@ struct kmg_free_call {
  * @mapped:	the memory is the kernel's own mapping at the record's address,
  *		the record's size (slab memory: ksize()): kfree_sensitive() of
  *		it, held or completed by kmemguard, is wiped that much
- *		(kmg_wipe_sensitive()). Not DMA memory, which may have no kernel
- *		mapping (DMA_ATTR_NO_KERNEL_MAPPING), nor per-CPU memory
+ *		(kmg_wipe_sensitive(); pages only where they go back). Not DMA
+ *		coherent memory, which may have no kernel mapping
+ *		(DMA_ATTR_NO_KERNEL_MAPPING), nor per-CPU memory
  * @hold:	may the quarantine hold this object, freed through @call?
  *		Called under its bucket lock (interrupts off) when it would;
  *		takes what holding needs.

@@ -1925,15 +1925,39 @@ EXPORT_SYMBOL_GPL(kmemguard_devm_kasprintf);
 /* === Frees =============================================================== */
 
 /*
+ * Pages go back only where the driver's reference is the last (a page
+ * handed to an skb or mapped to user space is another's too, and its data
+ * theirs): each of alloc_pages_exact()'s pages has a count of its own; of a
+ * plain order-N allocation whose first page is still held elsewhere,
+ * __free_pages() gives back all pages but the first (of a compound one,
+ * none).
+ */
+static void kmg_wipe_pages(void *p, const struct kmg_record *copy)
+{
+	struct page *page = virt_to_page(p);
+	unsigned long i, n = PAGE_ALIGN(copy->size) >> PAGE_SHIFT;
+
+	if (copy->family == KMG_FAM_PAGES_EXACT) {
+		for (i = 0; i < n; i++)
+			if (page_ref_count(page + i) == 1)
+				memzero_explicit(p + i * PAGE_SIZE, PAGE_SIZE);
+	} else if (page_ref_count(page) == 1) {
+		memzero_explicit(p, copy->size);
+	} else if (!PageHead(page) && n > 1) {
+		memzero_explicit(p + PAGE_SIZE, copy->size - PAGE_SIZE);
+	}
+}
+
+/*
  * kfree_sensitive() and kvfree_sensitive() promise that the memory is wiped
  * before anyone else may have it. Where kmemguard does not pass the call
  * on — memory the quarantine holds, a bad free it completes the right way
  * (vfree() of a vmalloc area, free_pages() of pages) — it wipes it itself:
  * as the kernel does, a slab object's whole ksize(); the record's size
  * otherwise, where the family's memory is mapped at its address
- * (@mapped). Not pages someone else still has a reference to: they do not
- * go back, and their holder's data is not the driver's to wipe. After the
- * redzone check, which reads the bytes past the object's size.
+ * (@mapped); pages as far as they go back (kmg_wipe_pages()). After the
+ * redzone check, which reads the bytes past the object's size. In the
+ * free's context, as the kernel's kvfree_sensitive() wipes a vmalloc area.
  */
 void kmg_wipe_sensitive(const void *p, const struct kmg_free_call *call,
 			const struct kmg_record *copy)
@@ -1944,8 +1968,9 @@ void kmg_wipe_sensitive(const void *p, const struct kmg_free_call *call,
 		return;
 	if (copy->family == KMG_FAM_KMALLOC || copy->family == KMG_FAM_CACHE)
 		memzero_explicit((void *)p, ksize(p));
-	else if (copy->family != KMG_FAM_PAGES ||
-		 page_ref_count(virt_to_page(p)) == 1)
+	else if (kmg_fam(copy->family)->fault_class == KMG_FAM_PAGES)
+		kmg_wipe_pages((void *)p, copy);
+	else
 		memzero_explicit((void *)p, copy->size);
 }
 
