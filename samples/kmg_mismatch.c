@@ -16,7 +16,12 @@
  *     kfree_sensitive_page_shared (a page with a second reference, which
  *     does not go back: its data is the other holder's, left as it is)|
  *     kfree_sensitive_exact_shared (alloc_pages_exact() of two pages, the
- *     first with a second reference: only the second is wiped)
+ *     first with a second reference: only the second is wiped)|
+ *     kfree_sensitive_order1_shared (__get_free_pages() of order 1, the
+ *     first page with a second reference: free_pages() gives back the
+ *     second, wiped)|
+ *     kfree_sensitive_comp_shared (the same, compound: nothing goes back,
+ *     nothing is wiped)
  */
 #include <linux/delay.h>
 #include <linux/gfp.h>
@@ -62,6 +67,7 @@ static void kmg_mm_wiped(const void *p, size_t len)
 static int __init kmg_mismatch_init(void)
 {
 	struct kmem_cache *c;
+	struct page *pg;
 	unsigned long a;
 	int i;
 	void *p;
@@ -126,6 +132,25 @@ static int __init kmg_mismatch_init(void)
 		kfree_sensitive(p); /* KMG: mismatched-free-kfree_sensitive_exact_shared */
 		kmg_mm_wiped(p, 2 * PAGE_SIZE);
 		put_page(virt_to_page(p));
+	} else if (!strcmp(bug, "kfree_sensitive_order1_shared")) {
+		a = __get_free_pages(GFP_KERNEL, 1);
+		if (!a)
+			return -ENOMEM;
+		get_page(virt_to_page((void *)a));
+		memset((void *)a, 0x5a, 2 * PAGE_SIZE);
+		kfree_sensitive((void *)a); /* KMG: mismatched-free-kfree_sensitive_order1_shared */
+		kmg_mm_wiped((void *)a, 2 * PAGE_SIZE);
+		put_page(virt_to_page((void *)a));
+	} else if (!strcmp(bug, "kfree_sensitive_comp_shared")) {
+		pg = alloc_pages(GFP_KERNEL | __GFP_COMP, 1);
+		if (!pg)
+			return -ENOMEM;
+		p = page_address(pg);
+		get_page(pg);
+		memset(p, 0x5a, 2 * PAGE_SIZE);
+		kfree_sensitive(p); /* KMG: mismatched-free-kfree_sensitive_comp_shared */
+		kmg_mm_wiped(p, 2 * PAGE_SIZE);
+		put_page(pg);
 	} else if (!strcmp(bug, "vfree_kmalloc")) {
 		p = kmalloc(200, GFP_KERNEL);
 		vfree(p); /* KMG: mismatched-free-vfree_kmalloc */

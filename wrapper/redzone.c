@@ -927,19 +927,23 @@ static bool kmg_rz_check_held(const struct kmg_record *rec,
  * those are not checked when they leave the quarantine either.
  */
 static void kmg_rz_poison(const void *p, struct kmg_record *rec,
-			  const struct kmg_record *copy, enum kmg_free_api api)
+			  const struct kmg_record *copy,
+			  const struct kmg_free_call *call)
 {
 	unsigned long end = kmg_rz_end(copy);
 
 	if (copy->family == KMG_FAM_PAGES) {
-		if (page_ref_count(virt_to_page(p)) == 1)
+		if (page_ref_count(virt_to_page(p)) == 1) {
 			memset((void *)p, KMG_POISON_BYTE, end);
-		else
+		} else {
 			kmg_record_unpoison(rec);
+			/* kfree_sensitive(): what goes back is still wiped. */
+			kmg_wipe_sensitive(p, call, copy);
+		}
 	} else if (!(copy->rz & KMG_RZ_NOPOISON)) {
 		memset((void *)p, KMG_POISON_BYTE, end);
-	} else if (api == KMG_FREE_KFREE_SENSITIVE ||
-		   api == KMG_FREE_KVFREE_SENSITIVE) {
+	} else if (call->api == KMG_FREE_KFREE_SENSITIVE ||
+		   call->api == KMG_FREE_KVFREE_SENSITIVE) {
 		memzero_explicit((void *)p, end);
 	}
 }
@@ -984,7 +988,7 @@ bool kmg_rz_free(struct kmg_site *site, const void *p,
 		kmg_wipe_sensitive(p, call, copy);
 		kmemleak_ignore(p);
 	} else if (held) {
-		kmg_rz_poison(p, rec, copy, call->api);
+		kmg_rz_poison(p, rec, copy, call);
 		/* Held memory is nobody's: kmemleak must not call it a leak. */
 		if (copy->family != KMG_FAM_PAGES)
 			kmemleak_ignore(p);

@@ -1930,20 +1930,27 @@ EXPORT_SYMBOL_GPL(kmemguard_devm_kasprintf);
  * theirs): each of alloc_pages_exact()'s pages has a count of its own; of a
  * plain order-N allocation whose first page is still held elsewhere,
  * __free_pages() gives back all pages but the first (of a compound one,
- * none).
+ * none). One split by split_page() where kmemguard did not see it: its
+ * other pages may be anyone's now, only the first is the driver's. (The
+ * count is read at the free: a holder that lets go while the quarantine
+ * keeps the page leaves it unwiped, as the kernel's own kfree_sensitive()
+ * of a page, which wipes nothing, would.)
  */
 static void kmg_wipe_pages(void *p, const struct kmg_record *copy)
 {
 	struct page *page = virt_to_page(p);
 	unsigned long i, n = PAGE_ALIGN(copy->size) >> PAGE_SHIFT;
 
-	if (copy->family == KMG_FAM_PAGES_EXACT) {
+	if (copy->family != KMG_FAM_PAGES_EXACT &&
+	    kmg_pages_split(copy->addr, copy->order))
+		n = 1;
+	if (copy->family == KMG_FAM_PAGES_EXACT || n == 1) {
 		for (i = 0; i < n; i++)
 			if (page_ref_count(page + i) == 1)
 				memzero_explicit(p + i * PAGE_SIZE, PAGE_SIZE);
 	} else if (page_ref_count(page) == 1) {
 		memzero_explicit(p, copy->size);
-	} else if (!PageHead(page) && n > 1) {
+	} else if (!PageHead(page)) {
 		memzero_explicit(p + PAGE_SIZE, copy->size - PAGE_SIZE);
 	}
 }

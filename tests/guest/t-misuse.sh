@@ -95,13 +95,20 @@ test_sensitive_free_of_other_memory_is_wiped() {
 	# exits, whether it passed or not.)
 	sq=/sys/module/kmemguard/parameters/quarantine
 	sqold=$(cat $sq)
-	trap 'echo "$sqold" > $sq' EXIT
+	trap 'echo "$sqold" > $sq; echo redzone=none > $KMG_DBG/control' EXIT
 	echo 256 > $sq
 	kmg_sensitive_wiped kfree_sensitive_vmalloc mismatched-free-kfree_sensitive_vmalloc held
 	kmg_sensitive_wiped kfree_sensitive_pages mismatched-free-kfree_sensitive_pages held
 	kmg_sensitive_wiped kfree_sensitive_pages_exact mismatched-free-kfree_sensitive_pages_exact held
 	kmg_sensitive_wiped kfree_sensitive_page_shared mismatched-free-kfree_sensitive_page_shared kept=4096/4096
 	kmg_sensitive_wiped kfree_sensitive_exact_shared mismatched-free-kfree_sensitive_exact_shared kept=4096/8192
+	kmg_sensitive_wiped kfree_sensitive_order1_shared mismatched-free-kfree_sensitive_order1_shared kept=4096/8192
+	kmg_sensitive_wiped kfree_sensitive_comp_shared mismatched-free-kfree_sensitive_comp_shared kept=8192/8192
+	# With redzones: held pages are poisoned, but not one still shared.
+	echo redzone=kmg_mismatch > $KMG_DBG/control
+	kmg_sensitive_wiped kfree_sensitive_order1_shared mismatched-free-kfree_sensitive_order1_shared kept=4096/8192
+	kmg_sensitive_wiped kfree_sensitive_pages mismatched-free-kfree_sensitive_pages held
+	echo redzone=none > $KMG_DBG/control
 	echo 0 > $sq
 	kmg_sensitive_wiped kfree_sensitive_pages mismatched-free-kfree_sensitive_pages freed
 }
