@@ -20,6 +20,11 @@
  *		    preemption disabled (on PREEMPT_RT left to devres)
  * bug=dmam_irqsoff: dmam_free_coherent() with interrupts disabled, the
  *		    device unregistered right after (no second free at unbind)
+ * bug=kfree_rcu:   kfree_rcu_mightsleep() of dma_alloc_coherent() memory
+ *		    (left allocated: the device may be gone after the grace
+ *		    period; the report says so)
+ * bug=kfree_rcu_dmam: the same of dmam_alloc_coherent() memory (left to
+ *		    devres)
  */
 #include <linux/dma-mapping.h>
 #include <linux/module.h>
@@ -96,6 +101,12 @@ static int kmg_dma_bug_run(struct device *dev, struct device *dev2)
 		preempt_enable();
 		return 0;
 	}
+	if (!strcmp(bug, "kfree_rcu_dmam")) {
+		p = dmam_alloc_coherent(dev, SZ_8K, &h, GFP_KERNEL);
+		if (p)
+			kfree_rcu_mightsleep(p); /* KMG: mismatched-free-kfree_rcu_dmam */
+		return 0;
+	}
 	if (!strcmp(bug, "dmam_size")) {
 		p = dmam_alloc_coherent(dev, SZ_8K, &h, GFP_KERNEL);
 		if (p)
@@ -123,6 +134,8 @@ static int kmg_dma_bug_run(struct device *dev, struct device *dev2)
 		preempt_disable();
 		kfree(p); /* KMG: mismatched-free-kfree_dma_atomic */
 		preempt_enable();
+	} else if (!strcmp(bug, "kfree_rcu")) {
+		kfree_rcu_mightsleep(p); /* KMG: mismatched-free-kfree_rcu_dma */
 	} else if (!strcmp(bug, "irqsoff")) {
 		local_irq_save(flags);
 		dma_free_coherent(dev, SZ_8K, p, h); /* KMG: dma-free-irqs-off */

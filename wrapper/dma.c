@@ -763,6 +763,28 @@ void kmg_dma_devm_free(struct device *dev, void *p,
 	dma_free_attrs(dev, dma->size, p, dma->handle, dma->attrs);
 }
 
+/*
+ * Can managed DMA memory on @dev be taken off its device and freed from
+ * here? Not where it can neither be freed nor deferred (PREEMPT_RT with
+ * preemption off, whose devres lock sleeps too; a device that is not of the
+ * direct mapping, in atomic context): it stays on the device, devres frees
+ * it at unbind.
+ */
+static bool kmg_dmam_repairable_here(struct device *dev)
+{
+	return kmg_context_may_sleep() || kmg_dma_can_defer(dev);
+}
+
+/* family.c: what a report of a bad free says when it stays on its device. */
+const char *kmg_dmam_unrepaired_here(const struct kmg_record *rec)
+{
+	const struct kmg_dma_info *info = rec->owner;
+
+	if (kmg_dmam_repairable_here(info->dev))
+		return NULL;
+	return "left to devres (freed at unbind)";
+}
+
 /* family.c: managed DMA memory given back the right way (a repair). */
 void kmg_dmam_release_memory(const struct kmg_record *rec)
 {
@@ -772,12 +794,7 @@ void kmg_dmam_release_memory(const struct kmg_record *rec)
 				      .handle = info->args.handle,
 				      .attrs = info->args.attrs };
 
-	/*
-	 * Where it cannot be freed from here (nor deferred: PREEMPT_RT with
-	 * preemption off, whose devres lock sleeps too; a device that is not
-	 * of the direct mapping) it stays on the device: devres frees it.
-	 */
-	if (!kmg_context_may_sleep() && !kmg_dma_can_defer(info->dev))
+	if (!kmg_dmam_repairable_here(info->dev))
 		return;
 	/* Off the device first, then freed. */
 	if (kmg_devm_forget(info->dev, (void *)rec->addr))

@@ -380,6 +380,8 @@ struct kmg_family_ops kmg_families[KMG_FAM_NR] = {
 		.put_owner	= kmg_dma_info_put,
 		.owner_size	= sizeof(struct kmg_dma_info),
 		.describe	= kmg_dma_describe,
+		.unrepaired_here	= kmg_dmam_unrepaired_here,
+		.managed	= true,
 	},
 	/*
 	 * Never held: a freed element goes back to its pool's reserve or its
@@ -501,6 +503,7 @@ struct kmg_family_ops kmg_families[KMG_FAM_NR] = {
 		.owner_size	= sizeof(struct kmg_dmapool_info),
 		.describe	= kmg_dmapool_describe,
 		.covers		= KMG_STRUCT_COVERS,
+		.managed	= true,
 	},
 };
 EXPORT_SYMBOL_IF_KUNIT(kmg_families);

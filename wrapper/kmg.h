@@ -186,6 +186,9 @@ struct kmg_free_call {
  *		(" dev=NAME"), or NULL
  * @unrepaired: what happens instead of @release's repair, for a family
  *		kmemguard cannot free safely itself (reports say it), or NULL
+ * @unrepaired_here: the same where @release cannot free @rec's memory from
+ *		the free's context (and leaves it), NULL where it can; asked
+ *		in that context, before the report takes its lock
  * @waits:	an allocation whose flags allow direct reclaim waits instead
  *		of failing (mempool_alloc()): drivers rely on it and do not
  *		check, so fault rules never fail such a call
@@ -218,6 +221,7 @@ struct kmg_family_ops {
 	int (*describe)(const struct kmg_record *rec, char *buf, size_t len);
 	bool waits;
 	const char *unrepaired;
+	const char *(*unrepaired_here)(const struct kmg_record *rec);
 	bool managed;
 	unsigned long covers;
 };
@@ -544,6 +548,40 @@ static __always_inline void kmg_release(const struct kmg_record *rec)
 {
 	INDIRECT_CALL_3(kmg_fam(rec->family)->release, kmg_release_kmalloc,
 			kmg_release_cache, kmg_release_pages, rec);
+}
+
+/*
+ * A bad kfree_rcu() of @rec's memory (memory kvfree() cannot free): freed
+ * the right way after a grace period (NULL), or not at all: devres frees
+ * managed memory at unbind, and what a record owns (DMA memory's device, a
+ * DMA pool) may be gone by then.
+ */
+static inline const char *kmg_rcu_unrepaired(const struct kmg_record *rec)
+{
+	const struct kmg_family_ops *fam = kmg_fam(rec->family);
+
+	if (fam->managed)
+		return "left to devres (freed at unbind)";
+	if (fam->put_owner)
+		return "left allocated (what it needs may be gone after a grace period)";
+	return NULL;
+}
+
+/*
+ * What happens to a bad free of @rec's memory through @api instead of a
+ * repair, or NULL.
+ */
+static inline const char *kmg_unrepaired(const struct kmg_record *rec,
+					 enum kmg_free_api api)
+{
+	const struct kmg_family_ops *fam = kmg_fam(rec->family);
+	const char *left = NULL;
+
+	if (api == KMG_FREE_RCU)
+		left = kmg_rcu_unrepaired(rec);
+	if (!left && fam->unrepaired_here)
+		left = fam->unrepaired_here(rec);
+	return left ?: fam->unrepaired;
 }
 
 /* Lookup results of kmg_record_mark_freed(). */
@@ -1084,6 +1122,7 @@ int kmg_dma_check_free(const struct kmg_record *rec,
 void kmg_dma_info_put(void *owner);
 int kmg_dma_describe(const struct kmg_record *rec, char *buf, size_t len);
 void kmg_dmam_release_memory(const struct kmg_record *rec);
+const char *kmg_dmam_unrepaired_here(const struct kmg_record *rec);
 enum kmg_bug kmg_dma_untracked_free(const void *p,
 				    const struct kmg_free_call *call,
 				    struct kmg_record *inside, bool *found);

@@ -499,6 +499,7 @@ void kmg_report_free(enum kmg_bug bug, struct kmg_site *site,
 	struct kmg_sink sink = {};
 	unsigned long flags;
 	char ptr[24], why[160] = "";
+	const char *left = NULL;
 	int repeats;
 	bool locked;
 
@@ -506,6 +507,9 @@ void kmg_report_free(enum kmg_bug bug, struct kmg_site *site,
 		return;
 	kmg_report_ctx_get(&ctx);
 	kmg_format_ptr(ptr, sizeof(ptr), (unsigned long)p, false);
+	/* (In the free's context: the report's lock turns interrupts off.) */
+	if (rec && bug != KMG_BUG_DOUBLE_FREE && bug != KMG_BUG_INVALID_FREE)
+		left = kmg_unrepaired(rec, call->api);
 	locked = kmg_report_lock_get(&flags);
 	kmg_report_title(&sink, bug, site, repeats);
 	switch (bug) {
@@ -551,8 +555,9 @@ void kmg_report_free(enum kmg_bug bug, struct kmg_site *site,
 			/* The right call, other arguments (DMA). */
 			kmg_fam(rec->family)->check_free(rec, call, why,
 							 sizeof(why));
-			kmg_printf(&sink, "%s at %s:%u with another%s; freed as allocated\n",
-				   api, site->file, site->line, why);
+			kmg_printf(&sink, "%s at %s:%u with another%s; %s\n",
+				   api, site->file, site->line, why,
+				   left ?: "freed as allocated");
 		} else if (call->api == KMG_FREE_KREALLOC ||
 			   call->api == KMG_FREE_KVREALLOC ||
 			   call->api == KMG_FREE_DEVM_KREALLOC) {
@@ -568,10 +573,10 @@ void kmg_report_free(enum kmg_bug bug, struct kmg_site *site,
 				   site->line, other && call->len <= rec->size ?
 				   "kept in place (it fits)" :
 				   "refused (NULL returned)");
-		} else if (kmg_fam(rec->family)->unrepaired) {
+		} else if (left) {
 			kmg_printf(&sink, "%s of %s memory at %s:%u; %s\n",
 				   api, kmg_fam(rec->family)->name, site->file,
-				   site->line, kmg_fam(rec->family)->unrepaired);
+				   site->line, left);
 		} else {
 			kmg_printf(&sink, "%s of %s memory at %s:%u; freed with %s instead\n",
 				   api, kmg_fam(rec->family)->name, site->file,
@@ -600,7 +605,7 @@ void kmg_report_free(enum kmg_bug bug, struct kmg_site *site,
 			kmg_printf(&sink, "%s to pool %p at %s:%u; its own pool is %p: %s\n",
 				   api, call->pool, site->file, site->line,
 				   rec->owner,
-				   kmg_fam(rec->family)->unrepaired ?: "freed there");
+				   left ?: "freed there");
 		}
 		kmg_print_record(&sink, rec, true);
 		break;

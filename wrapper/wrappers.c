@@ -2068,10 +2068,8 @@ static bool kmg_free_live(struct kmg_site *site, const void *p,
 		if (copy->family == KMG_FAM_KMALLOC || copy->family == KMG_FAM_VMALLOC ||
 		    copy->family == KMG_FAM_CACHE)
 			bug = KMG_BUG_NONE;
-		else if (!kmg_fam(copy->family)->managed &&	/* (devres frees that) */
-			 !kmg_fam(copy->family)->put_owner)
+		else if (!kmg_rcu_unrepaired(copy))
 			kmg_release_after_gp(copy);
-		/* (DMA memory: its device may be gone by then; left allocated.) */
 	} else if (unlikely(bug)) {
 		kmg_wipe_sensitive(p, call, copy);
 		if (kmg_repair_later(rec))
