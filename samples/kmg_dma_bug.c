@@ -25,7 +25,11 @@
  *		    period; the report says so)
  * bug=kfree_rcu_dmam: the same of dmam_alloc_coherent() memory (left to
  *		    devres)
+ * bug=kfree_mapped: kfree() of dma_alloc_coherent() memory of a device
+ *		    with a DMA range map (not the plain direct mapping, as a
+ *		    device behind an IOMMU): left allocated, and said so
  */
+#include <linux/dma-direct.h>
 #include <linux/dma-mapping.h>
 #include <linux/module.h>
 #include <linux/platform_device.h>
@@ -40,6 +44,12 @@ module_param(bug, charp, 0444);
 MODULE_PARM_DESC(bug, "which misuse");
 
 static struct platform_device *pdev, *pdev2;
+
+/* An identity range map: dma-direct translates, kmemguard sees no plain device. */
+static struct bus_dma_region kmg_dma_bug_map[2] = {
+	{ .cpu_start = 0, .dma_start = 0, .size = 1ULL << 46 },
+};
+
 static DEFINE_SPINLOCK(kmg_dma_bug_lock);
 
 static struct platform_device *kmg_dma_bug_device(int id)
@@ -105,6 +115,14 @@ static int kmg_dma_bug_run(struct device *dev, struct device *dev2)
 		p = dmam_alloc_coherent(dev, SZ_8K, &h, GFP_KERNEL);
 		if (p)
 			kfree_rcu_mightsleep(p); /* KMG: mismatched-free-kfree_rcu_dmam */
+		return 0;
+	}
+	if (!strcmp(bug, "kfree_mapped")) {
+		dev2->dma_range_map = kmg_dma_bug_map;
+		p = dma_alloc_coherent(dev2, SZ_8K, &h, GFP_KERNEL);
+		kfree(p); /* KMG: mismatched-free-kfree_dma_mapped */
+		/* (Not the device's to kfree() at its release.) */
+		dev2->dma_range_map = NULL;
 		return 0;
 	}
 	if (!strcmp(bug, "dmam_size")) {

@@ -158,6 +158,21 @@ bool kmg_dma_defer(struct kmg_record *rec)
 	return true;
 }
 
+/*
+ * family.c: what a report of a bad free of DMA memory says where it can
+ * neither be completed nor deferred from the free's context (only memory
+ * of the plain direct mapping is: kmg_dma_defer(), kmg_dma_free_later()):
+ * left allocated, counted as degraded.
+ */
+const char *kmg_dma_unrepaired_here(const struct kmg_record *rec)
+{
+	const struct kmg_dma_info *info = rec->owner;
+
+	if (!info || kmg_context_may_sleep() || kmg_dma_plain(info->dev))
+		return NULL;
+	return "left allocated (no safe way to free it from here)";
+}
+
 int kmg_dma_describe(const struct kmg_record *rec, char *buf, size_t len)
 {
 	const struct kmg_dma_info *info = rec->owner;

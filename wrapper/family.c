@@ -346,6 +346,7 @@ struct kmg_family_ops kmg_families[KMG_FAM_NR] = {
 		.put_owner	= kmg_dma_info_put,
 		.owner_size	= sizeof(struct kmg_dma_info),
 		.describe	= kmg_dma_describe,
+		.unrepaired_here	= kmg_dma_unrepaired_here,
 	},
 	[KMG_FAM_DMA_NC] = {
 		.name		= "dma_noncoherent",
@@ -362,6 +363,7 @@ struct kmg_family_ops kmg_families[KMG_FAM_NR] = {
 		.put_owner	= kmg_dma_info_put,
 		.owner_size	= sizeof(struct kmg_dma_info),
 		.describe	= kmg_dma_describe,
+		.unrepaired_here	= kmg_dma_unrepaired_here,
 	},
 	/*
 	 * Managed: kmemguard's devres entry gives it back (wrappers.c); never

@@ -1123,6 +1123,7 @@ void kmg_dma_info_put(void *owner);
 int kmg_dma_describe(const struct kmg_record *rec, char *buf, size_t len);
 void kmg_dmam_release_memory(const struct kmg_record *rec);
 const char *kmg_dmam_unrepaired_here(const struct kmg_record *rec);
+const char *kmg_dma_unrepaired_here(const struct kmg_record *rec);
 enum kmg_bug kmg_dma_untracked_free(const void *p,
 				    const struct kmg_free_call *call,
 				    struct kmg_record *inside, bool *found);

@@ -132,6 +132,18 @@ test_managed_repair_with_preemption_off() {
 		kmg_fail "left allocated: degraded $deg -> $(kmg_stat 'degraded (untracked: no record memory)')"
 }
 
+# A bad free of DMA memory on a device that is not of the plain direct
+# mapping (a DMA range map here; a device behind an IOMMU alike) can neither
+# be completed from the free's context nor deferred: left allocated, and
+# the report says so (it said "freed with dma_free_attrs() instead").
+test_unrepaired_dma_free_says_so() {
+	deg=$(kmg_stat 'degraded (untracked: no record memory)')
+	kmg_expect_bug mismatched-free kmg_dma_bug mismatched-free-kfree_dma_mapped bug=kfree_mapped
+	grep -q 'kfree() of dma memory at kmg_dma_bug.c:[0-9]*; left allocated (no safe way to free it from here)' /tmp/kmg-last-report ||
+		kmg_fail "$(grep 'kfree() of' /tmp/kmg-last-report)"
+	[ "$(kmg_stat 'degraded (untracked: no record memory)')" -gt "$deg" ] || kmg_fail "not left allocated"
+}
+
 # kfree_rcu() of DMA memory: not freed after the grace period (its device
 # may be gone by then), and of managed DMA memory: left to devres. Each
 # report says what happened (they said "freed with ... instead").
