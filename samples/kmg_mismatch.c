@@ -64,36 +64,18 @@ static void kmg_mm_wiped(const void *p, size_t len)
 		pr_info("kmg_mismatch: sensitive: wiped\n");
 }
 
-static int __init kmg_mismatch_init(void)
+/*
+ * The kfree_sensitive() modes, a function of their own: a long chain of
+ * branches after kmg_mismatch_init()'s preempt_disable() makes the lint's
+ * atomic-section rule walk every path through them.
+ */
+static int kmg_mm_sensitive(void)
 {
-	struct kmem_cache *c;
 	struct page *pg;
 	unsigned long a;
-	int i;
 	void *p;
 
-	if (!strcmp(bug, "kfree_vmalloc")) {
-		p = vmalloc(2 * PAGE_SIZE);
-		kfree(p); /* KMG: mismatched-free-kfree_vmalloc */
-	} else if (!strcmp(bug, "kfree_vmalloc_atomic")) {
-		p = vmalloc(SZ_4M);
-		preempt_disable();
-		kfree(p); /* KMG: mismatched-free-kfree_vmalloc_atomic */
-		preempt_enable();
-	} else if (!strcmp(bug, "kfree_vmalloc_twice")) {
-		p = vmalloc(2 * PAGE_SIZE);
-		kfree(p); /* KMG: mismatched-free-kfree_vmalloc_twice */
-		vfree(p); /* KMG: double-free-vfree_after_kfree */
-	} else if (!strcmp(bug, "kfree_vmalloc_big_twice")) {
-		p = vmalloc(SZ_4M);
-		kfree(p); /* KMG: mismatched-free-kfree_vmalloc_big_twice */
-		/* kmemguard's work item vfree()s it meanwhile. */
-		for (i = 0; i < 500 && vmalloc_to_page(p); i++)
-			msleep(20);
-		if (vmalloc_to_page(p))
-			pr_info("kmg_mismatch: the area is still mapped\n");
-		vfree(p); /* KMG: double-free-vfree_after_kfree_big */
-	} else if (!strcmp(bug, "kfree_sensitive_vmalloc")) {
+	if (!strcmp(bug, "kfree_sensitive_vmalloc")) {
 		p = vmalloc(2 * PAGE_SIZE);
 		if (!p)
 			return -ENOMEM;
@@ -151,6 +133,42 @@ static int __init kmg_mismatch_init(void)
 		kfree_sensitive(p); /* KMG: mismatched-free-kfree_sensitive_comp_shared */
 		kmg_mm_wiped(p, 2 * PAGE_SIZE);
 		put_page(pg);
+	} else {
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int __init kmg_mismatch_init(void)
+{
+	struct kmem_cache *c;
+	unsigned long a;
+	int i;
+	void *p;
+
+	if (!strncmp(bug, "kfree_sensitive", 15))
+		return kmg_mm_sensitive();
+	if (!strcmp(bug, "kfree_vmalloc")) {
+		p = vmalloc(2 * PAGE_SIZE);
+		kfree(p); /* KMG: mismatched-free-kfree_vmalloc */
+	} else if (!strcmp(bug, "kfree_vmalloc_atomic")) {
+		p = vmalloc(SZ_4M);
+		preempt_disable();
+		kfree(p); /* KMG: mismatched-free-kfree_vmalloc_atomic */
+		preempt_enable();
+	} else if (!strcmp(bug, "kfree_vmalloc_twice")) {
+		p = vmalloc(2 * PAGE_SIZE);
+		kfree(p); /* KMG: mismatched-free-kfree_vmalloc_twice */
+		vfree(p); /* KMG: double-free-vfree_after_kfree */
+	} else if (!strcmp(bug, "kfree_vmalloc_big_twice")) {
+		p = vmalloc(SZ_4M);
+		kfree(p); /* KMG: mismatched-free-kfree_vmalloc_big_twice */
+		/* kmemguard's work item vfree()s it meanwhile. */
+		for (i = 0; i < 500 && vmalloc_to_page(p); i++)
+			msleep(20);
+		if (vmalloc_to_page(p))
+			pr_info("kmg_mismatch: the area is still mapped\n");
+		vfree(p); /* KMG: double-free-vfree_after_kfree_big */
 	} else if (!strcmp(bug, "vfree_kmalloc")) {
 		p = kmalloc(200, GFP_KERNEL);
 		vfree(p); /* KMG: mismatched-free-vfree_kmalloc */
