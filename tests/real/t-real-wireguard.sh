@@ -4,7 +4,7 @@
 # stays in the namespace it was made in), pinged through the tunnel both
 # ways: a handshake, keypairs (kfree_sensitive() from RCU callbacks when
 # they go), peers from a cache of the driver's own, allowed-IPs trie nodes,
-# the per-CPU crypt queues, timers; all torn down at ip link del. Keys are
+# the per-CPU crypt workers, timers; all torn down at ip link del. Keys are
 # set with kmg-wg (tests/real/tools: busybox has no wg).
 . /kmg/tests/real-lib.sh
 
