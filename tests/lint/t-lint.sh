@@ -99,6 +99,24 @@ for d in wrapper tests/kunit tests/guest; do
 	fi
 done
 
+# A file a rule takes too long on is named and the run exits 2, with the
+# other files' findings printed (KMG_LINT_TIMEOUT=3 on a file whose chain of
+# branches after a preempt_disable() takes atomic-section.cocci over half an
+# hour); a timeout that is not a number is refused.
+mkdir -p "$work/slow" && cp "$here/slow/kmg_slow.c" "$TOP_DIR/samples/kmg_wrong_order.c" "$work/slow/"
+out=$(KMG_LINT_TIMEOUT=3 "$lint" -k "$KDIR" --only cocci "$work/slow" 2>&1)
+rc=$?
+out2=$(KMG_LINT_TIMEOUT=x "$lint" -k "$KDIR" --only cocci "$work/slow" 2>&1)
+rc2=$?
+if [ $rc = 2 ] && echo "$out" | grep -q '^kmemguard-lint: kmg_slow.c: not checked by atomic-section.cocci: over 3 s' &&
+	echo "$out" | grep -q '^kmg_wrong_order.c:17: wrong-order: ' &&
+	[ $rc2 = 2 ] && echo "$out2" | grep -q 'KMG_LINT_TIMEOUT=x: not a number'; then
+	record ok lint-timeout
+else
+	echo "$out" "$out2" >&2
+	record fail lint-timeout
+fi
+
 # make lint on a copy (it builds in place): the buggy samples exit 1 with the
 # rules' findings; a directory of correct drivers exits 0; a bad argument
 # exits 2 with a message.
