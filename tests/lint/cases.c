@@ -14,6 +14,7 @@
 #include <linux/mempool.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/vmalloc.h>
@@ -29,6 +30,11 @@ struct cases_dev {
 	struct work_struct work;
 	struct kmem_cache *cache;
 	void *buf;
+};
+
+struct cases_node {
+	struct rcu_head rcu;
+	int v;
 };
 
 static void *cases_write_lock(struct cases_dev *d)
@@ -240,6 +246,36 @@ static void cases_percpu(struct cases_dev *d)
 	kvfree((void __force *)v);
 	c = alloc_percpu(u64);
 	free_percpu(c);
+}
+
+/* Exact pages, and frees after a grace period. */
+static void cases_exact_rcu(struct device *dev, struct cases_dev *d)
+{
+	struct cases_node *n;
+	unsigned long a;
+	void *p;
+
+	p = alloc_pages_exact(8192, GFP_KERNEL);
+	free_pages_exact(p, 8192);
+	p = alloc_pages_exact_nid(0, 8192, GFP_KERNEL);
+	/* LINT: free-mismatch "kfree() of memory from alloc_pages_exact_nid()" */
+	kfree(p);
+	p = kmalloc(64, GFP_KERNEL);
+	/* LINT: free-mismatch "free_pages_exact() of memory from kmalloc()" */
+	free_pages_exact(p, 64);
+	n = kzalloc(sizeof(*n), GFP_KERNEL);
+	kfree_rcu(n, rcu);
+	p = kvmalloc(8192, GFP_KERNEL);
+	kvfree_rcu_mightsleep(p);
+	n = kmem_cache_alloc(d->cache, GFP_KERNEL);
+	/* LINT: free-mismatch-before-6.4 "kfree_rcu() of memory from kmem_cache_alloc()" */
+	kfree_rcu(n, rcu);
+	n = devm_kzalloc(dev, sizeof(*n), GFP_KERNEL);
+	/* LINT: free-mismatch "kfree_rcu() of memory from devm_kzalloc()" */
+	kfree_rcu(n, rcu);
+	a = __get_free_page(GFP_KERNEL);
+	/* LINT: free-mismatch "kfree_rcu_mightsleep() of memory from __get_free_page()" */
+	kfree_rcu_mightsleep((void *)a);
 }
 
 static void cases_bitmap(struct device *dev)

@@ -8,8 +8,11 @@
 ///     krealloc*, kstrdup, kstrndup, kmemdup*, kasprintf): kfree, kfree_sensitive, kvfree
 ///   vmalloc family (vmalloc, vzalloc, __vmalloc, vmalloc_user, ...): vfree, kvfree
 ///   kvmalloc family (kvmalloc, kvzalloc, kvcalloc, kvmalloc_array, ...): kvfree
+///   (each of the three, and cache objects since 6.4: kfree_rcu, kvfree_rcu,
+///     kfree_rcu_mightsleep, kvfree_rcu_mightsleep too, which end in kvfree)
 ///   page addresses (__get_free_pages, __get_free_page, get_zeroed_page,
 ///     __get_dma_pages): free_pages, free_page
+///   exact pages (alloc_pages_exact, alloc_pages_exact_nid): free_pages_exact
 ///   cache objects (kmem_cache_alloc, kmem_cache_zalloc, ...):
 ///     kmem_cache_free; kfree and kvfree too since Linux 6.4 (run with
 ///     -D kfree_cache_invalid for older kernels: kmemguard-lint does this
@@ -86,6 +89,8 @@ for name in ("devm_kmalloc devm_kzalloc devm_kcalloc devm_kmalloc_array "
 	FAMILY[name] = "devm"
 for name in "dma_alloc_coherent dma_alloc_attrs dma_alloc_wc".split():
 	FAMILY[name] = "dma"
+for name in "alloc_pages_exact alloc_pages_exact_nid".split():
+	FAMILY[name] = "pages_exact"
 FAMILY["dma_alloc_noncoherent"] = "dma_nc"
 for name in "dmam_alloc_coherent dmam_alloc_attrs".split():
 	FAMILY[name] = "dmam"
@@ -99,14 +104,16 @@ for name in "devm_bitmap_alloc devm_bitmap_zalloc".split():
 for name in "dma_pool_alloc dma_pool_zalloc".split():
 	FAMILY[name] = "dma_pool"
 
+RCU = {"kfree_rcu", "kvfree_rcu", "kfree_rcu_mightsleep", "kvfree_rcu_mightsleep"}
 FREES = {
 	"kmalloc": {"kfree", "kfree_sensitive", "kvfree", "kvfree_sensitive",
-		    "bitmap_free"},
-	"vmalloc": {"vfree", "kvfree", "kvfree_sensitive"},
-	"kvmalloc": {"kvfree", "kvfree_sensitive"},
+		    "bitmap_free"} | RCU,
+	"vmalloc": {"vfree", "kvfree", "kvfree_sensitive"} | RCU,
+	"kvmalloc": {"kvfree", "kvfree_sensitive"} | RCU,
 	"pages": {"free_pages", "free_page"},
+	"pages_exact": {"free_pages_exact"},
 	"cache": {"kmem_cache_free", "kfree", "kfree_sensitive", "kvfree",
-		  "bitmap_free"},
+		  "bitmap_free"} | RCU,
 	"devm": {"devm_kfree"},
 	"dma": {"dma_free_coherent", "dma_free_attrs", "dma_free_wc"},
 	"dma_nc": {"dma_free_noncoherent"},
@@ -151,9 +158,12 @@ identifier alloc = {kmalloc, kzalloc, kcalloc, kmalloc_array, kmalloc_node,
 	dmam_alloc_coherent, dmam_alloc_attrs, mempool_alloc, alloc_percpu,
 	alloc_percpu_gfp, __alloc_percpu, __alloc_percpu_gfp, devm_alloc_percpu,
 	dma_pool_alloc, dma_pool_zalloc, bitmap_alloc, bitmap_zalloc,
-	devm_bitmap_alloc, devm_bitmap_zalloc};
+	devm_bitmap_alloc, devm_bitmap_zalloc, alloc_pages_exact,
+	alloc_pages_exact_nid};
 identifier free = {kfree, kfree_sensitive, kvfree, kvfree_sensitive, vfree,
-	free_pages, free_page, mempool_free, free_percpu, bitmap_free};
+	free_pages, free_page, mempool_free, free_percpu, bitmap_free,
+	free_pages_exact, kfree_rcu, kvfree_rcu, kfree_rcu_mightsleep,
+	kvfree_rcu_mightsleep};
 identifier free2 = {kmem_cache_free, devm_kfree, devm_free_percpu,
 	devm_free_pages};
 identifier free3 = {dma_free_coherent, dma_free_attrs, dma_free_wc,
