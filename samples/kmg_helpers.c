@@ -13,6 +13,7 @@
 #include <linux/device.h>
 #include <linux/err.h>
 #include <linux/gfp.h>
+#include <linux/list_lru.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/module.h>
@@ -36,7 +37,10 @@ struct kmg_helpers_obj {
 };
 
 static struct kmem_cache *kmg_helpers_cache;
-static void *kra, *kvr, *kcn, *kan, *kco, *kvs, *mu, *mun, *vmu, *mau, *vmau;
+static void *kra, *kvr, *kcn, *kan, *kco, *kcl, *kvs, *mu, *mun, *vmu, *mau, *vmau;
+/* What a filesystem allocates its inodes with (alloc_inode_sb()). */
+static struct list_lru kmg_helpers_lru;
+static bool kmg_helpers_lru_up;
 static char *kdn, *kda, *sdu;
 static void *vm_, *vmz, *vma, *vmc, *vm32, *vm32u;
 static unsigned long *bma, *bmz;
@@ -58,6 +62,17 @@ static bool kmg_helpers_ok(const char *call, const void *p)
 		return false;
 	}
 	return true;
+}
+
+static void kmg_helpers_lru_alloc(void)
+{
+	struct list_lru *lru = &kmg_helpers_lru;
+
+	kmg_helpers_lru_up = !list_lru_init(lru);
+	if (!kmg_helpers_lru_up)
+		return;
+	kcl = kmem_cache_alloc_lru(kmg_helpers_cache, lru, GFP_KERNEL); /* KMG: live */
+	kmg_helpers_ok("kmem_cache_alloc_lru", kcl);
 }
 
 static void kmg_helpers_slab(void)
@@ -91,6 +106,7 @@ static void kmg_helpers_slab(void)
 	if (kmg_helpers_cache) {
 		kco = kmem_cache_alloc_node(kmg_helpers_cache, GFP_KERNEL, 0); /* KMG: live */
 		kmg_helpers_ok("kmem_cache_alloc_node", kco);
+		kmg_helpers_lru_alloc();
 		/* Three objects at one line, all or nothing. */
 		nb = kmem_cache_alloc_bulk(kmg_helpers_cache, GFP_KERNEL, 3, bulk); /* KMG: bulk */
 		if (!nb)
@@ -319,6 +335,10 @@ static void __exit kmg_helpers_exit(void)
 	kfree(kan);
 	if (kco)
 		kmem_cache_free(kmg_helpers_cache, kco);
+	if (kcl)
+		kmem_cache_free(kmg_helpers_cache, kcl);
+	if (kmg_helpers_lru_up)
+		list_lru_destroy(&kmg_helpers_lru);
 	if (nb)
 		kmem_cache_free_bulk(kmg_helpers_cache, nb, bulk);
 	kfree_bulk(2, kb);

@@ -36,6 +36,8 @@
 #define kmg_raw_kmem_cache_alloc(s, gfp)	kmem_cache_alloc_noprof(s, gfp)
 #define kmg_raw_kmem_cache_alloc_node(s, gfp, node) \
 	kmem_cache_alloc_node_noprof(s, gfp, node)
+#define kmg_raw_kmem_cache_alloc_lru(s, lru, gfp) \
+	kmem_cache_alloc_lru_noprof(s, lru, gfp)
 #define kmg_raw_alloc_pages_node(nid, gfp, order) \
 	alloc_pages_node_noprof(nid, gfp, order)
 #else
@@ -56,6 +58,9 @@
 #define kmg_raw_kmem_cache_alloc(s, gfp)	kmem_cache_alloc(s, gfp)
 #define kmg_raw_kmem_cache_alloc_node(s, gfp, node) \
 	kmem_cache_alloc_node(s, gfp, node)
+/* (5.18 on: every kernel kmemguard builds for) */
+#define kmg_raw_kmem_cache_alloc_lru(s, lru, gfp) \
+	kmem_cache_alloc_lru(s, lru, gfp)
 #define kmg_raw_alloc_pages_node(nid, gfp, order) \
 	alloc_pages_node(nid, gfp, order)
 #endif

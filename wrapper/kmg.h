@@ -1237,7 +1237,7 @@ void kmg_rz_cache_created(struct kmg_site *site, struct kmem_cache *s,
 void kmg_rz_cache_destroyed(struct kmem_cache *s);
 size_t kmg_rz_cache_size(struct kmem_cache *s, size_t size);
 void *kmg_rz_cache_alloc(struct kmg_site *site, struct kmem_cache *s,
-			 size_t size, gfp_t gfp, u8 *rz);
+			 struct list_lru *lru, size_t size, gfp_t gfp, u8 *rz);
 bool kmg_rz_free(struct kmg_site *site, const void *p,
 		 const struct kmg_free_call *call, struct kmg_record *rec,
 		 const struct kmg_record *copy);

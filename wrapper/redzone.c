@@ -685,10 +685,12 @@ void *kmg_rz_kmalloc(struct kmg_site *site, size_t size, gfp_t gfp, int node,
 
 /*
  * kmem_cache_alloc() of @s at @site, which has redzones. @size: the object
- * size the driver asked for when it created @s.
+ * size the driver asked for when it created @s. With @lru
+ * (kmem_cache_alloc_lru()) from @s itself, never from a guard slot: the
+ * allocation prepares the object's memory cgroup's list on @lru.
  */
 void *kmg_rz_cache_alloc(struct kmg_site *site, struct kmem_cache *s,
-			 size_t size, gfp_t gfp, u8 *rz)
+			 struct list_lru *lru, size_t size, gfp_t gfp, u8 *rz)
 {
 	struct kmg_rz_cache *c;
 	unsigned int align = 0;
@@ -704,7 +706,7 @@ void *kmg_rz_cache_alloc(struct kmg_site *site, struct kmem_cache *s,
 	rcu_read_unlock();
 	/* Not for a constructor's objects: it would have to run first. */
 	*rz = poison ? 0 : KMG_RZ_NOPOISON;
-	if (kmg_rz_mode_of(site) == KMG_RZ_GUARD && poison && !dma &&
+	if (kmg_rz_mode_of(site) == KMG_RZ_GUARD && poison && !dma && !lru &&
 	    !(gfp & (GFP_DMA | GFP_DMA32))) {
 		p = kmg_guard_alloc(size, align);
 		if (p) {
@@ -714,7 +716,8 @@ void *kmg_rz_cache_alloc(struct kmg_site *site, struct kmem_cache *s,
 		}
 		kmg_count(KMG_COUNT_GUARD_MISSED);
 	}
-	p = kmg_raw_kmem_cache_alloc(s, gfp);
+	p = lru ? kmg_raw_kmem_cache_alloc_lru(s, lru, gfp) :
+		  kmg_raw_kmem_cache_alloc(s, gfp);
 	if (p) {
 		kmg_rz_fill(p, size, ksize(p));
 		kmg_count(KMG_COUNT_RZ_OBJECTS);

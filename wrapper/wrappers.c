@@ -1189,9 +1189,10 @@ void kmemguard_kmem_cache_destroy(struct kmemguard_site *desc,
 }
 EXPORT_SYMBOL_GPL(kmemguard_kmem_cache_destroy);
 
+/* @lru: kmem_cache_alloc_lru(), a filesystem's inodes (alloc_inode_sb()). */
 static __always_inline void *kmg_cache_alloc(struct kmemguard_site *desc,
 					     struct kmem_cache *s, gfp_t gfp,
-					     int node)
+					     int node, struct list_lru *lru)
 {
 	size_t size = kmem_cache_size(s);
 	struct kmg_alloc a;
@@ -1202,13 +1203,15 @@ static __always_inline void *kmg_cache_alloc(struct kmemguard_site *desc,
 	if (static_branch_unlikely(&kmg_rz_key))
 		size = kmg_rz_cache_size(s, size);
 	if (!kmg_alloc_begin(&a, desc, gfp, KMG_FAM_CACHE, size, false,
-			     "kmem_cache_alloc()"))
+			     lru ? "kmem_cache_alloc_lru()" : "kmem_cache_alloc()"))
 		return NULL;
 	if (unlikely(kmg_alloc_rz(&a))) {
-		p = kmg_rz_cache_alloc(a.site, s, size, a.gfp, &rz);
+		p = kmg_rz_cache_alloc(a.site, s, lru, size, a.gfp, &rz);
 		kmg_alloc_end(&a, p, size, KMG_FAM_CACHE, rz, s, KMG_REC_POISON);
 	} else {
-		if (node == NUMA_NO_NODE)
+		if (lru)
+			p = kmg_raw_kmem_cache_alloc_lru(s, lru, a.gfp);
+		else if (node == NUMA_NO_NODE)
 			p = kmg_raw_kmem_cache_alloc(s, a.gfp);
 		else
 			p = kmg_raw_kmem_cache_alloc_node(s, a.gfp, node);
@@ -1221,7 +1224,7 @@ static __always_inline void *kmg_cache_alloc(struct kmemguard_site *desc,
 void *kmemguard_kmem_cache_alloc(struct kmemguard_site *desc,
 				 struct kmem_cache *s, gfp_t gfp)
 {
-	return kmg_cache_alloc(desc, s, gfp, NUMA_NO_NODE);
+	return kmg_cache_alloc(desc, s, gfp, NUMA_NO_NODE, NULL);
 }
 EXPORT_SYMBOL_GPL(kmemguard_kmem_cache_alloc);
 
@@ -1230,9 +1233,17 @@ void *kmemguard_kmem_cache_alloc_node(struct kmemguard_site *desc,
 				      struct kmem_cache *s, gfp_t gfp,
 				      int node)
 {
-	return kmg_cache_alloc(desc, s, gfp, node);
+	return kmg_cache_alloc(desc, s, gfp, node, NULL);
 }
 EXPORT_SYMBOL_GPL(kmemguard_kmem_cache_alloc_node);
+
+void *kmemguard_kmem_cache_alloc_lru(struct kmemguard_site *desc,
+				     struct kmem_cache *s, struct list_lru *lru,
+				     gfp_t gfp)
+{
+	return kmg_cache_alloc(desc, s, gfp, NUMA_NO_NODE, lru);
+}
+EXPORT_SYMBOL_GPL(kmemguard_kmem_cache_alloc_lru);
 
 /* === device-managed memory =============================================== */
 
@@ -2457,7 +2468,7 @@ int kmemguard_kmem_cache_alloc_bulk(struct kmemguard_site *desc,
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		p[i] = kmg_cache_alloc(desc, s, gfp, NUMA_NO_NODE);
+		p[i] = kmg_cache_alloc(desc, s, gfp, NUMA_NO_NODE, NULL);
 		if (!p[i])
 			goto fail;
 	}

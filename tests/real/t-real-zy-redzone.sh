@@ -14,8 +14,8 @@
 # The units whose exercise allocates (dummy, veth, i2c_stub and dm make a
 # handful of allocations or none; brd runs under dm too), and the modules
 # to guard: at most 15 beside redzone=all (16 rules in all).
-KMG_RZ_UNITS="null_blk scsi_debug brd loop zram e1000 ehci vivid wireguard"
-KMG_RZ_GUARD="null_blk,scsi_debug,brd,loop,zram,e1000,ehci_hcd,ehci_pci,vivid,fat,vfat,wireguard"
+KMG_RZ_UNITS="null_blk scsi_debug brd loop zram e1000 ehci vivid wireguard ext4"
+KMG_RZ_GUARD="null_blk,scsi_debug,brd,loop,zram,e1000,ehci_hcd,ehci_pci,vivid,fat,vfat,wireguard,ext4"
 
 # In the background: "check" each second until /tmp/rz-checking goes or
 # the test's shell ($1) is gone; how many objects each check saw and how

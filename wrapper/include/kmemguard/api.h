@@ -19,6 +19,7 @@ struct page;
 struct device;
 struct kmem_cache;
 struct kmem_cache_args;
+struct list_lru;
 struct mempool_s;
 struct dma_pool;
 
@@ -170,6 +171,9 @@ void *kmemguard_kmem_cache_alloc(struct kmemguard_site *site,
 void *kmemguard_kmem_cache_alloc_node(struct kmemguard_site *site,
 				      struct kmem_cache *s, gfp_t gfp,
 				      int node);
+void *kmemguard_kmem_cache_alloc_lru(struct kmemguard_site *site,
+				     struct kmem_cache *s, struct list_lru *lru,
+				     gfp_t gfp);
 void kmemguard_kmem_cache_free(struct kmemguard_site *site,
 			       struct kmem_cache *s, void *p);
 void kmemguard_kmem_cache_free_bulk(struct kmemguard_site *site,
