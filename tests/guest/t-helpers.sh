@@ -32,7 +32,7 @@ test_clean_use_tracked_and_silent() {
 		}
 	done
 	# The family each helper's memory belongs to.
-	l=$(kmg_lines kmg_helpers.c live | sed -n 1p)
+	l=$(grep -n 'q = krealloc_array(' $KMG_SRC/samples/kmg_helpers.c | cut -d: -f1)
 	grep -q "kmalloc order=0 module=kmg_helpers site=kmg_helpers.c:$l " /tmp/helpers.alloc ||
 		kmg_fail "krealloc_array: not kmalloc memory"
 	grep -q "size=6400 vmalloc order=0 module=kmg_helpers .* gfp=GFP_KERNEL|__GFP_ZERO " /tmp/helpers.alloc ||
