@@ -4,15 +4,31 @@
 # tests/real/build), on a RAM disk: files written, linked, renamed and
 # removed, a directory of 400 entries (an htree), a file written in pieces
 # out of order and truncated, fstrim, unmounted, mounted again and read
-# back, then mounted with data=journal. ext4's inodes come from its own
-# cache and go back from RCU callbacks; its allocations are checked to be
-# tracked and freed.
+# back, then mounted with data=journal. All of it from a child memory
+# cgroup (cgroup v2): ext4's inode cache is accounted and its superblock's
+# inode list_lru is per memory cgroup, so each inode allocation
+# (kmem_cache_alloc_lru(), through kmemguard) must prepare that cgroup's
+# list, or the inode's list_lru_add() finds none. ext4's inodes come from
+# its own cache and go back from RCU callbacks; its allocations are
+# checked to be tracked and freed.
 . /kmg/tests/real-lib.sh
 
 M=/mnt/real
+CG=/sys/fs/cgroup
+
+# The test's shell (and what it runs) into a child memory cgroup.
+kmg_ext4_cgroup() {
+	grep -q " $CG cgroup2 " /proc/mounts || mount -t cgroup2 none $CG || kmg_fail "cgroup2"
+	grep -qw memory $CG/cgroup.controllers || kmg_fail "no memory controller"
+	echo +memory > $CG/cgroup.subtree_control
+	mkdir -p $CG/kmg-ext4
+	echo $$ > $CG/kmg-ext4/cgroup.procs
+	grep -q '^0::/kmg-ext4$' /proc/self/cgroup || kmg_fail "not in the memory cgroup: $(cat /proc/self/cgroup)"
+}
 
 test_ext4() {
 	local i o s brd=ours
+	kmg_ext4_cgroup
 	if [ -f "$KMG_REAL/modules/brd.ko" ]; then
 		kmg_real_load brd rd_nr=1 rd_size=32768
 	else
@@ -65,11 +81,15 @@ test_ext4() {
 	cp /tmp/real.data $M/journalled
 	sync
 	umount $M
+	mount -t ext4 -o ro /dev/ram0 $M || kmg_fail "mount ext4 read-only"
+	cmp /tmp/real.data $M/journalled || kmg_fail "journalled file differs"
+	umount $M
 	# The inode cache: allocated by ext4_alloc_inode(), freed from RCU
 	# callbacks as the unmount evicts them: all of them, within seconds.
 	i=0
 	while :; do
-		s=$(awk '$7 == "ext4" && $9 == "ext4_alloc_inode" { print "allocs", $4, "frees", $5 }' $KMG_DBG/sites)
+		s=$(awk '$7 == "ext4" && $9 == "ext4_alloc_inode" { a += $4; f += $5 }
+			END { print "allocs", a + 0, "frees", f + 0 }' $KMG_DBG/sites)
 		[ "$(echo "$s" | awk '{ print $2 - $4 }')" != 0 ] && [ $i -lt 20 ] || break
 		sleep 0.5
 		i=$((i + 1))
@@ -79,4 +99,6 @@ test_ext4() {
 	[ "$(echo "$s" | awk '{ print $2 - $4 }')" = 0 ] || kmg_fail "inodes not all freed after the unmount: $s"
 	kmg_real_unload ext4
 	if [ $brd = ours ]; then kmg_real_unload brd; else rmmod brd; fi
+	echo $$ > $CG/cgroup.procs
+	rmdir $CG/kmg-ext4
 }
