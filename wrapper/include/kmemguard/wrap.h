@@ -240,7 +240,7 @@ __KMG_DEFINE_FREE(kfree_sensitive, kmemguard_kfree_sensitive_ptr)
 #undef kmem_cache_alloc_node
 #define kmem_cache_alloc_node(s, gfp, node)				\
 	__KMG_HOOK(kmemguard_kmem_cache_alloc_node(__KMG_CALLER, s, gfp, node))
-/* A filesystem's inodes: alloc_inode_sb() in <linux/fs.h> is this. */
+/* A filesystem's inodes: alloc_inode_sb() of <linux/fs.h> is this since 6.10. */
 #undef kmem_cache_alloc_lru
 #define kmem_cache_alloc_lru(s, lru, gfp)				\
 	__KMG_HOOK(kmemguard_kmem_cache_alloc_lru(__KMG_CALLER, s, lru, gfp))
