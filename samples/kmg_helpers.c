@@ -12,6 +12,7 @@
 #include <linux/bitmap.h>
 #include <linux/device.h>
 #include <linux/err.h>
+#include <linux/fs.h>
 #include <linux/gfp.h>
 #include <linux/list_lru.h>
 #include <linux/mm.h>
@@ -37,9 +38,9 @@ struct kmg_helpers_obj {
 };
 
 static struct kmem_cache *kmg_helpers_cache;
-static void *kra, *kvr, *kcn, *kan, *kco, *kcl, *kvs, *mu, *mun, *vmu, *mau, *vmau;
-/* What a filesystem allocates its inodes with (alloc_inode_sb()). */
-static struct list_lru kmg_helpers_lru;
+static void *kra, *kvr, *kcn, *kan, *kco, *kcl, *kci, *kvs, *mu, *mun, *vmu, *mau, *vmau;
+/* What a filesystem allocates its inodes with: only its s_inode_lru is used. */
+static struct super_block kmg_helpers_sb;
 static bool kmg_helpers_lru_up;
 static char *kdn, *kda, *sdu;
 static void *vm_, *vmz, *vma, *vmc, *vm32, *vm32u;
@@ -66,13 +67,17 @@ static bool kmg_helpers_ok(const char *call, const void *p)
 
 static void kmg_helpers_lru_alloc(void)
 {
-	struct list_lru *lru = &kmg_helpers_lru;
+	struct super_block *sb = &kmg_helpers_sb;
+	struct list_lru *lru = &sb->s_inode_lru;
 
 	kmg_helpers_lru_up = !list_lru_init(lru);
 	if (!kmg_helpers_lru_up)
 		return;
 	kcl = kmem_cache_alloc_lru(kmg_helpers_cache, lru, GFP_KERNEL); /* KMG: live */
 	kmg_helpers_ok("kmem_cache_alloc_lru", kcl);
+	/* (A macro since 6.10; before, kmemguard's <linux/fs.h> makes it one.) */
+	kci = alloc_inode_sb(sb, kmg_helpers_cache, GFP_KERNEL); /* KMG: live */
+	kmg_helpers_ok("alloc_inode_sb", kci);
 }
 
 static void kmg_helpers_slab(void)
@@ -337,8 +342,10 @@ static void __exit kmg_helpers_exit(void)
 		kmem_cache_free(kmg_helpers_cache, kco);
 	if (kcl)
 		kmem_cache_free(kmg_helpers_cache, kcl);
+	if (kci)
+		kmem_cache_free(kmg_helpers_cache, kci);
 	if (kmg_helpers_lru_up)
-		list_lru_destroy(&kmg_helpers_lru);
+		list_lru_destroy(&kmg_helpers_sb.s_inode_lru);
 	if (nb)
 		kmem_cache_free_bulk(kmg_helpers_cache, nb, bulk);
 	kfree_bulk(2, kb);

@@ -1,5 +1,5 @@
 # Library helpers (krealloc_array, kvrealloc, kcalloc_node, kmalloc_array_node,
-# kmem_cache_alloc_node, kmem_cache_alloc_lru, alloc_pages_node, kmemdup_nul, kmemdup_array,
+# kmem_cache_alloc_node, kmem_cache_alloc_lru, alloc_inode_sb, alloc_pages_node, kmemdup_nul, kmemdup_array,
 # kvfree_sensitive, memdup_user and friends): tracked at the driver's line,
 # with the same checks as kmalloc and the others.
 
@@ -90,7 +90,7 @@ test_fault_injection() {
 			kmg_fail "$c: no ERR_PTR(-ENOMEM) under fault injection"
 	done
 	for c in krealloc_array kvrealloc kcalloc_node kmalloc_array_node kmem_cache_alloc_node \
-		kmem_cache_alloc_lru alloc_pages_node alloc_pages_exact kmemdup_nul __vmalloc vmalloc_array vcalloc vmalloc_32 bitmap_alloc bitmap_zalloc; do
+		kmem_cache_alloc_lru alloc_inode_sb alloc_pages_node alloc_pages_exact kmemdup_nul __vmalloc vmalloc_array vcalloc vmalloc_32 bitmap_alloc bitmap_zalloc; do
 		echo "$d" | grep -q "kmg_helpers: $c failed NULL\$" ||
 			kmg_fail "$c: did not fail under fault injection"
 	done

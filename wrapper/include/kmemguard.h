@@ -67,6 +67,9 @@
 #define __KMG_READY_PERCPU
 #define __KMG_READY_MM
 #define __KMG_READY_DEVICE
+#ifdef _LINUX_FS_H
+#define __KMG_READY_FS		/* parsed before this header, completely */
+#endif
 #include "kmemguard/wrap.h"
 
 #endif /* _KMEMGUARD_H */

@@ -263,6 +263,19 @@ __KMG_DEFINE_FREE(kfree_sensitive, kmemguard_kfree_sensitive_ptr)
 #define ksize(p)		kmemguard_ksize(p)
 #endif /* slab */
 
+/*
+ * <linux/fs.h>: before 6.10 its alloc_inode_sb() (a filesystem's inode
+ * allocation) is an inline function, whose kmem_cache_alloc_lru() call is
+ * the header's, not the driver's: made the macro it is since 6.10, once
+ * both headers were parsed completely, the call is the driver's line, and
+ * tracked. (__KMG_READY_FS: kmemguard.mk's override of <linux/fs.h> after
+ * it; <kmemguard.h> if <linux/fs.h> came before it.)
+ */
+#if defined(__KMG_ON_SLAB) && defined(__KMG_READY_FS) && !defined(alloc_inode_sb)
+#define alloc_inode_sb(_sb, _cache, _gfp)				\
+	kmem_cache_alloc_lru(_cache, &(_sb)->s_inode_lru, _gfp)
+#endif
+
 /* === <linux/string.h>: kstrdup, kmemdup, kfree_const =================== */
 #if defined(__KMG_READY_STRING) && !defined(__KMG_ON_STRING)
 #define __KMG_ON_STRING
