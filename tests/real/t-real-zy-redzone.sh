@@ -13,8 +13,12 @@
 
 # The units whose exercise allocates (dummy, veth, i2c_stub and dm make a
 # handful of allocations or none; brd runs under dm too), and the modules
-# to guard: at most 15 beside redzone=all (16 rules in all).
-KMG_RZ_UNITS="null_blk scsi_debug brd loop zram e1000 ehci vivid wireguard ext4"
+# to guard: at most 15 beside redzone=all (16 rules in all). virtio_net
+# gets redzones but is not guarded: it puts kmalloc() memory (its control
+# commands) in scatterlists, which guarded memory, not in the linear map,
+# must not be (README, guarded memory).
+KMG_RZ_UNITS="null_blk scsi_debug brd loop zram e1000 ehci vivid wireguard ext4 virtio_net"
+KMG_RZ_NOGUARD="virtio_net"
 KMG_RZ_GUARD="null_blk,scsi_debug,brd,loop,zram,e1000,ehci_hcd,ehci_pci,vivid,fat,vfat,wireguard,ext4"
 
 # In the background: "check" each second until /tmp/rz-checking goes or
@@ -32,9 +36,11 @@ kmg_rz_checker() {
 kmg_rz_objects() { kmg_stat 'objects with redzones'; }
 
 test_real_drivers_redzone_guard() {
-	local u ran= units= rz0 rz g0 ng0 c0 n
+	local u ran= units= guarded= rz0 rz g0 ng0 c0 n
 	for u in $KMG_RZ_UNITS; do
-		[ -f /kmg/tests/t-real-$u.sh ] && units="$units $u"
+		[ -f /kmg/tests/t-real-$u.sh ] || continue
+		units="$units $u"
+		case " $KMG_RZ_NOGUARD " in *" $u "*) ;; *) guarded=1 ;; esac
 	done
 	# (A run of chosen units, REAL_UNITS, without any of these.)
 	[ -n "$units" ] || return 0
@@ -64,7 +70,7 @@ test_real_drivers_redzone_guard() {
 	[ ! -s /tmp/rz-check.err ] || kmg_fail "on-demand checks failed"
 	n=$(sort -n /tmp/rz-check.n | tail -n 1 | cut -d' ' -f1)
 	kmg_log "KMG-OUT real-redzone: ran$ran; objects with redzones $(($(kmg_rz_objects) - rz0)), guarded $(($(kmg_stat 'guarded objects') - g0)), not guarded (pool full, too big) $(($(kmg_stat 'guarded allocations not guarded (pool full, too big)') - ng0)), redzone and poison checks $(($(kmg_stat 'redzone and poison checks') - c0)), at most ${n:-0} objects in one on-demand check"
-	[ "$(kmg_stat 'guarded objects')" -gt "$g0" ] || kmg_fail "no object was guarded"
+	[ -z "$guarded" ] || [ "$(kmg_stat 'guarded objects')" -gt "$g0" ] || kmg_fail "no object was guarded"
 	[ "$(kmg_stat 'redzone and poison checks')" -gt "$c0" ] || kmg_fail "nothing was checked"
 	[ "${n:-0}" -gt 0 ] || kmg_fail "no on-demand check found an object to check"
 	awk '$2 != 0 { bad = 1 } END { exit bad }' /tmp/rz-check.n || kmg_fail "an on-demand check found overwritten objects"
