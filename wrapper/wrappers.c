@@ -2109,13 +2109,19 @@ static __always_inline void kmg_free_stack(struct kmg_record *rec,
 /* What kmg_free_fast() did. */
 enum kmg_free_fast_res {
 	KMG_FREE_DONE,	/* held in the quarantine */
+	KMG_FREE_PASS,	/* its record in the quarantine, the memory not held */
 	KMG_FREE_OFF,	/* kmemguard is disabled: nothing looked at */
 	KMG_FREE_SLOW,	/* the rest applies; interrupts still off */
 };
 
 /*
  * The common free, done with interrupts off from start to end: a live,
- * right, held object goes into the quarantine. With interrupts off this is
+ * right, held object goes into the quarantine (KMG_FREE_DONE); a live,
+ * right one whose memory is not held but whose record stays in the table
+ * (a vmalloc area: kmg_keeps_unheld()) has its record go there, and the
+ * caller's own free call gives the memory back (KMG_FREE_PASS: all that
+ * kmg_free_live() would do for it, without the slow path's RCU section
+ * and its two more interrupts-off regions). With interrupts off this is
  * an RCU read-side critical section already (a disable's or an unload's
  * synchronize_rcu() waits for it), so the common free takes no
  * rcu_read_lock(). Anything else (KMG_FREE_SLOW): *@res says what the table
@@ -2151,6 +2157,14 @@ kmg_free_fast(struct kmg_site *site, const void *p,
 		__kmg_quarantine_add(*rec);
 		local_irq_restore(*flags);
 		return KMG_FREE_DONE;
+	}
+	if (likely(*res == KMG_LOOKUP_LIVE) &&
+	    !((*rec)->flags & (KMG_REC_HELD | KMG_REC_POISON | KMG_REC_DETACHED)) &&
+	    !__kmg_free_verdict(copy, call)) {
+		kmg_free_stack(*rec, copy);
+		__kmg_quarantine_add(*rec);
+		local_irq_restore(*flags);
+		return KMG_FREE_PASS;
 	}
 	return KMG_FREE_SLOW;
 }
@@ -2236,6 +2250,8 @@ bool kmg_free(struct kmemguard_site *desc, const void *p,
 	switch (kmg_free_fast(site, p, call, &rec, &copy, &res, &flags)) {
 	case KMG_FREE_DONE:
 		return false;
+	case KMG_FREE_PASS:
+		return true;
 	case KMG_FREE_OFF:
 		return !(unlikely(kmg_guard_addr(p)) &&
 			 kmg_guard_passthrough(p, call->api));
