@@ -118,10 +118,17 @@ static void kmg_release_vmalloc(const struct kmg_record *rec)
 		kmg_vfree_deferred(p, NULL);
 }
 
-/* Wait until every deferred vfree() is done and its record is gone. */
+/*
+ * Wait until every deferred vfree() is done and its record is gone. The
+ * work item may be queued again while it runs (an area added meanwhile; a
+ * tombstone its run puts back in the quarantine evicting a held area), and
+ * flush_work() waits only for what was queued before it began: flush again
+ * until it finds the work idle.
+ */
 void kmg_family_sync(void)
 {
-	flush_work(&kmg_vfree_work);
+	while (flush_work(&kmg_vfree_work))
+		;
 	kmg_dma_sync();
 }
 

@@ -2118,10 +2118,12 @@ enum kmg_free_fast_res {
  * The common free, done with interrupts off from start to end: a live,
  * right, held object goes into the quarantine (KMG_FREE_DONE); a live,
  * right one whose memory is not held but whose record stays in the table
- * (a vmalloc area: kmg_keeps_unheld()) has its record go there, and the
- * caller's own free call gives the memory back (KMG_FREE_PASS: all that
- * kmg_free_live() would do for it, without the slow path's RCU section
- * and its two more interrupts-off regions). With interrupts off this is
+ * (kmg_keeps_unheld(): a vmalloc area; under generic KASAN, kmalloc and
+ * cache objects without redzones; from 6.5, a destroyed cache's struct)
+ * has its record go there, and the caller's own free call gives the
+ * memory back (KMG_FREE_PASS: all that kmg_free_live() would do for it,
+ * without the slow path's RCU section and its two more interrupts-off
+ * regions). With interrupts off this is
  * an RCU read-side critical section already (a disable's or an unload's
  * synchronize_rcu() waits for it), so the common free takes no
  * rcu_read_lock(). Anything else (KMG_FREE_SLOW): *@res says what the table
