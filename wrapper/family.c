@@ -119,16 +119,20 @@ static void kmg_release_vmalloc(const struct kmg_record *rec)
 }
 
 /*
- * Wait until every deferred vfree() is done and its record is gone. The
- * work item may be queued again while it runs (an area added meanwhile; a
- * tombstone its run puts back in the quarantine evicting a held area), and
- * flush_work() waits only for what was queued before it began: flush again
- * until it finds the work idle.
+ * Wait until every deferred vfree() is done and its record is gone.
+ * flush_work() waits only for what was queued before it began, and that is
+ * enough for every caller: a disable or an unload waits for a grace period
+ * first, and every area that matters is queued inside an RCU section (an
+ * eviction) that the grace period waited for. What the work's own run
+ * could queue again (a tombstone it puts back in the quarantine evicting a
+ * held area) does not happen then: kmg_record_released_tomb() sees the
+ * disable or the going module and unlinks instead. Flushing until the work
+ * is idle would instead wait, with the callers' mutexes held, for areas
+ * other modules keep freeing meanwhile.
  */
 void kmg_family_sync(void)
 {
-	while (flush_work(&kmg_vfree_work))
-		;
+	flush_work(&kmg_vfree_work);
 	kmg_dma_sync();
 }
 

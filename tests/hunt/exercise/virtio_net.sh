@@ -5,6 +5,7 @@
 # (commands on the control queue: __free(kfree) buffers), the namespace
 # dropped. Every step runs even when one before it failed, so that what
 # was made is undone.
+# shellcheck disable=SC2046
 set -- $(for n in /sys/class/net/*; do
 	[ "$(basename "$(readlink "$n/device/driver" 2> /dev/null)")" = virtio_net ] && basename "$n"
 done)
@@ -35,7 +36,7 @@ kill $ns
 wait $ns 2> /dev/null
 # The namespace's card comes back to this one when the namespace goes.
 i=0
-while [ "$(ls -d /sys/class/net/*/device/driver 2> /dev/null | wc -l)" -lt 2 ] && [ $i -lt 30 ]; do
+while [ -z "$(readlink /sys/class/net/"$b"/device/driver 2> /dev/null)" ] && [ $i -lt 100 ]; do
 	sleep 0.1
 	i=$((i + 1))
 done
