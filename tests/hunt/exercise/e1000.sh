@@ -11,7 +11,7 @@ done
 ip addr add 10.0.2.15/24 dev "$dev" 2> /dev/null
 ip link set "$dev" up || exit 1
 i=0
-while [ "$(cat /sys/class/net/$dev/carrier 2> /dev/null)" != 1 ] && [ $i -lt 30 ]; do
+while [ "$(cat "/sys/class/net/$dev/carrier" 2> /dev/null)" != 1 ] && [ $i -lt 30 ]; do
 	sleep 0.1
 	i=$((i + 1))
 done
