@@ -69,8 +69,10 @@ _stock_info() {
 # shows the finished instruction where the int3 was (the byte before the
 # marked one, RIP - 1), e.g. "66 <90>", where a real int3 shows "cc". On
 # real hardware text_poke_bp() waits for every CPU before it takes an int3
-# away, and 6.1's kprobe handler still rewinds such a trap, so there this
-# never Oopses. Not when the RIP is a module's or unsymbolised (module text
+# away; TCG does not serialise on its IPIs (LKML, January 2024, "x86/kprobes:
+# Drop removed INT3 handling code": a QEMU bug), and since 6.3 the kernel no
+# longer steps over such a vanished int3 (6.1's kprobe handler still does,
+# so there this never Oopses). Not when the RIP is a module's or unsymbolised (module text
 # that may be gone), is page_fault_oops() (guard.c's kprobe) or names
 # kmemguard, nor when kmemguard or KASAN reported since the last test
 # began. The emulator's failure, not kmemguard's: ci/test boots such a
