@@ -19,6 +19,9 @@ CG=/sys/fs/cgroup
 # The test's shell (and what it runs) into a child memory cgroup.
 kmg_ext4_cgroup() {
 	grep -q " $CG cgroup2 " /proc/mounts || mount -t cgroup2 none $CG || kmg_fail "cgroup2"
+	# ci/guest-init made the boot's first memory cgroup before any test, so
+	# that the kernel's memcg static keys were patched then, not here.
+	[ -d $CG/kmg-boot ] || kmg_fail "no $CG/kmg-boot: ci/guest-init made no memory cgroup"
 	grep -qw memory $CG/cgroup.controllers || kmg_fail "no memory controller"
 	echo +memory > $CG/cgroup.subtree_control
 	mkdir -p $CG/kmg-ext4
